@@ -1,0 +1,6 @@
+//! `kubectl tokenrequest`: create Kyma TokenRequests, wait for the controller, print the token,
+//! the URL or a connection configuration. `main.rs` only parses, runs and maps errors to exit
+//! codes; everything else lives here so tests can drive it without a cluster.
+
+pub mod output;
+pub mod tokenrequest;

@@ -1,0 +1,387 @@
+//! The Kyma `TokenRequest` type and the rules that read it.
+//!
+//! The CRD has no `spec`, so `#[derive(CustomResource)]` does not fit: the struct and its
+//! `kube::Resource` impl are written by hand. Status fields are kept as the server sent them
+//! (strings, possibly missing or malformed) and judged by the methods below, so an odd object
+//! from the server is shown as it is instead of failing to parse.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use jiff::Timestamp;
+use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::core::TypeMeta;
+use serde::{Deserialize, Deserializer, Serialize};
+
+pub const GROUP: &str = "applicationconnector.kyma-project.io";
+pub const VERSION: &str = "v1alpha1";
+pub const KIND: &str = "TokenRequest";
+pub const PLURAL: &str = "tokenrequests";
+/// `kubectl`'s name for the resource type: `TYPE/name` in `-o name` and in mutation messages.
+pub const RESOURCE_NAME: &str = "tokenrequest.applicationconnector.kyma-project.io";
+/// The CRD's full name, as users find it with `kubectl get crd`.
+pub const CRD_NAME: &str = "tokenrequests.applicationconnector.kyma-project.io";
+/// The Kyma component whose controller fills in the status.
+pub const CONTROLLER_NAME: &str = "connection-token-handler";
+
+/// A TokenRequest as the API server stores it.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct TokenRequest {
+    #[serde(flatten, default)]
+    pub types: Option<TypeMeta>,
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// Tenant and group for the Connector Service's central mode. Pruned by the Kyma 2.x schema.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<ClusterContext>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TokenRequestStatus>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct ClusterContext {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// The status the controller writes. Every field is optional and a non-string value is kept
+/// as its JSON text, so malformed objects can still be listed and judged.
+#[derive(Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenRequestStatus {
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub token: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub url: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub expire_after: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub application: Option<String>,
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub state: Option<String>,
+}
+
+/// Debug output never shows the token or the URL (which carries the token): Debug ends up in
+/// logs and error chains.
+impl fmt::Debug for TokenRequestStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("TokenRequestStatus")
+            .field("token", &redacted(&self.token))
+            .field("url", &redacted(&self.url))
+            .field("expire_after", &self.expire_after)
+            .field("application", &self.application)
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
+fn lenient_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
+}
+
+impl kube::Resource for TokenRequest {
+    type DynamicType = ();
+    type Scope = NamespaceResourceScope;
+
+    fn kind(_: &()) -> Cow<'_, str> {
+        KIND.into()
+    }
+    fn group(_: &()) -> Cow<'_, str> {
+        GROUP.into()
+    }
+    fn version(_: &()) -> Cow<'_, str> {
+        VERSION.into()
+    }
+    fn plural(_: &()) -> Cow<'_, str> {
+        PLURAL.into()
+    }
+    fn meta(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+    fn meta_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.metadata
+    }
+}
+
+impl TokenRequest {
+    /// The object `create` sends: apiVersion, kind, metadata.name and, only when both are
+    /// given, the context. Never a status (a partial status fails the CRD's validation).
+    pub fn new(name: &str, context: Option<ClusterContext>) -> Self {
+        TokenRequest {
+            types: Some(TypeMeta {
+                api_version: format!("{GROUP}/{VERSION}"),
+                kind: KIND.to_string(),
+            }),
+            metadata: ObjectMeta {
+                name: Some(name.to_string()),
+                ..ObjectMeta::default()
+            },
+            context,
+            status: None,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.metadata.name.as_deref().unwrap_or_default()
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.metadata.namespace.as_deref().unwrap_or_default()
+    }
+
+    /// Where the request stands, judged from its status.
+    pub fn phase(&self) -> Phase<'_> {
+        let Some(status) = &self.status else {
+            return Phase::Pending;
+        };
+        match status.state.as_deref() {
+            None | Some("") => Phase::Pending,
+            Some("OK") => match (non_empty(&status.token), non_empty(&status.url)) {
+                (Some(token), Some(url)) => Phase::Ready { token, url },
+                _ => Phase::IssuedWithoutToken,
+            },
+            // The code writes "Error"; Kyma's docs say "ERR". Both are failures.
+            Some("Error") | Some("ERR") => Phase::Failed,
+            Some(other) => Phase::Unknown(other),
+        }
+    }
+
+    /// `status.expireAfter`: `None` when there is none yet, `Err` with the raw text when it is
+    /// not an RFC 3339 timestamp.
+    pub fn expire_after(&self) -> Option<Result<Timestamp, &str>> {
+        let raw = self.status.as_ref()?.expire_after.as_deref()?;
+        Some(raw.parse::<Timestamp>().map_err(|_| raw))
+    }
+
+    /// True only when the expiry is known and lies before `now`.
+    pub fn is_expired_at(&self, now: Timestamp) -> bool {
+        matches!(self.expire_after(), Some(Ok(t)) if t < now)
+    }
+
+    pub fn created_at(&self) -> Option<Timestamp> {
+        self.metadata.creation_timestamp.as_ref().map(|t| t.0)
+    }
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|s| !s.is_empty())
+}
+
+/// Where a TokenRequest stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase<'a> {
+    /// No status yet: the controller has not answered.
+    Pending,
+    /// `state: OK` with a token and a URL.
+    Ready { token: &'a str, url: &'a str },
+    /// `state: OK` but no token: the Connector Service failed and the controller will retry.
+    IssuedWithoutToken,
+    /// `state: Error` (or the documented spelling `ERR`).
+    Failed,
+    /// A state nobody documented.
+    Unknown(&'a str),
+}
+
+impl Phase<'_> {
+    /// The STATE column: the state as the server spells it, or `<pending>`.
+    pub fn label(&self) -> &str {
+        match self {
+            Phase::Pending => "<pending>",
+            Phase::Ready { .. } | Phase::IssuedWithoutToken => "OK",
+            Phase::Failed => "Error",
+            Phase::Unknown(state) => state,
+        }
+    }
+}
+
+/// Checks a name the way the API server will (a lowercase RFC 1123 subdomain), so a bad name
+/// is refused before any request, with a message that says what is wrong.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    const RULE: &str = "a TokenRequest name (the Application name) must be a lowercase RFC 1123 subdomain: \
+         lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, \
+         at most 253 characters";
+    let problem = if name.is_empty() {
+        Some("it is empty".to_string())
+    } else if name.len() > 253 {
+        Some(format!("it is {} characters long", name.len()))
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '.'))
+    {
+        Some(format!("it contains {}", describe_char(c)))
+    } else if let Some(label) = name
+        .split('.')
+        .find(|label| label.is_empty() || label.starts_with('-') || label.ends_with('-'))
+    {
+        if label.is_empty() {
+            Some("it has an empty part between dots".to_string())
+        } else {
+            Some(format!("its part {label:?} starts or ends with '-'"))
+        }
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(format!(
+            "invalid name {}: {problem}; {RULE}",
+            quote_for_message(name)
+        )),
+    }
+}
+
+fn describe_char(c: char) -> String {
+    if c.is_ascii_uppercase() {
+        format!(
+            "the uppercase letter {c:?} (use {:?})",
+            c.to_ascii_lowercase()
+        )
+    } else if c.is_control() {
+        format!("the control character {:?}", c.escape_default().to_string())
+    } else {
+        format!("the character {c:?}")
+    }
+}
+
+/// Quotes user input for an error message, escaping control characters and cutting very long
+/// input so a hostile name cannot forge or flood the terminal.
+pub fn quote_for_message(input: &str) -> String {
+    const MAX: usize = 80;
+    let escaped: String = input.chars().flat_map(char::escape_debug).collect();
+    if escaped.chars().count() > MAX {
+        let cut: String = escaped.chars().take(MAX).collect();
+        format!("\"{cut}…\"")
+    } else {
+        format!("\"{escaped}\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_status(status: serde_json::Value) -> TokenRequest {
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
+            "kind": "TokenRequest",
+            "metadata": {"name": "app", "namespace": "ns"},
+            "status": status,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn new_request_carries_only_type_name_and_context() {
+        let json = serde_json::to_value(TokenRequest::new("my-app", None)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
+                "kind": "TokenRequest",
+                "metadata": {"name": "my-app"},
+            })
+        );
+        let ctx = ClusterContext {
+            tenant: Some("t".into()),
+            group: Some("g".into()),
+        };
+        let json = serde_json::to_value(TokenRequest::new("my-app", Some(ctx))).unwrap();
+        assert_eq!(
+            json["context"],
+            serde_json::json!({"tenant": "t", "group": "g"})
+        );
+        assert!(json.get("status").is_none());
+    }
+
+    #[test]
+    fn phase_follows_the_controller_contract() {
+        let ok = with_status(serde_json::json!({
+            "state": "OK", "token": "tok", "url": "https://x/?token=tok",
+            "expireAfter": "2026-11-27T18:41:26Z", "application": "app"}));
+        assert_eq!(
+            ok.phase(),
+            Phase::Ready {
+                token: "tok",
+                url: "https://x/?token=tok"
+            }
+        );
+        let empty = with_status(serde_json::json!({"state": "OK", "token": "", "url": ""}));
+        assert_eq!(empty.phase(), Phase::IssuedWithoutToken);
+        assert_eq!(
+            with_status(serde_json::json!({"state": "Error"})).phase(),
+            Phase::Failed
+        );
+        assert_eq!(
+            with_status(serde_json::json!({"state": "ERR"})).phase(),
+            Phase::Failed
+        );
+        assert_eq!(
+            with_status(serde_json::json!({"state": "Weird"})).phase(),
+            Phase::Unknown("Weird")
+        );
+        assert_eq!(TokenRequest::new("a", None).phase(), Phase::Pending);
+    }
+
+    #[test]
+    fn malformed_status_is_kept_not_rejected() {
+        let odd = with_status(serde_json::json!({"state": 7, "expireAfter": "tomorrow"}));
+        assert_eq!(odd.phase(), Phase::Unknown("7"));
+        assert_eq!(odd.expire_after(), Some(Err("tomorrow")));
+        assert!(!odd.is_expired_at(Timestamp::now()));
+    }
+
+    #[test]
+    fn expiry_is_compared_with_now() {
+        let tr = with_status(serde_json::json!({"expireAfter": "2026-11-27T18:41:26Z"}));
+        let before: Timestamp = "2026-11-27T18:41:25Z".parse().unwrap();
+        let after: Timestamp = "2026-11-27T18:41:27Z".parse().unwrap();
+        assert!(!tr.is_expired_at(before));
+        assert!(tr.is_expired_at(after));
+    }
+
+    #[test]
+    fn debug_output_hides_token_and_url() {
+        let tr =
+            with_status(serde_json::json!({"token": "SECRET", "url": "https://h/?token=SECRET"}));
+        let debug = format!("{tr:?}");
+        assert!(!debug.contains("SECRET"), "{debug}");
+        assert!(debug.contains("<redacted>"));
+    }
+
+    #[test]
+    fn names_are_checked_like_the_api_server() {
+        for good in ["a", "my-app", "app.v2", "0x1", &"a".repeat(253)] {
+            assert_eq!(validate_name(good), Ok(()), "{good}");
+        }
+        let cases = [
+            ("", "it is empty"),
+            ("Test_App", "uppercase letter 'T'"),
+            ("my_app", "the character '_'"),
+            ("-app", "starts or ends with '-'"),
+            ("app.", "empty part"),
+            ("a;rm -rf", "the character ';'"),
+            ("a\nb", "control character"),
+        ];
+        for (bad, why) in cases {
+            let err = validate_name(bad).unwrap_err();
+            assert!(err.contains(why), "{bad:?}: {err}");
+            assert!(err.contains("RFC 1123"), "{err}");
+        }
+        let long = "a".repeat(254);
+        assert!(validate_name(&long).unwrap_err().contains("254 characters"));
+    }
+
+    #[test]
+    fn quoted_input_is_escaped_and_cut() {
+        assert_eq!(quote_for_message("a\u{1b}[31m"), "\"a\\u{1b}[31m\"");
+        assert!(quote_for_message(&"x".repeat(500)).ends_with("…\""));
+    }
+}
