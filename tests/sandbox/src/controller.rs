@@ -1,1 +1,481 @@
-//! (being written)
+//! A TokenRequest controller that behaves like Kyma's connection-token-handler
+//! (`/work/shared/spec/kyma-tokenrequest.md` §3), written as an ordinary kube-rs controller so it
+//! runs against the sandbox and against a real cluster alike.
+//!
+//! Reconcile, as upstream:
+//! 1. `status.expireAfter` set and in the past: delete the object.
+//! 2. Else `status.token` empty or absent: "ask the Connector Service" (wait `delay`, make a token)
+//!    and write the status with a full-object replace, retrying on 409 Conflict.
+//! 3. Else nothing.
+//!
+//! Upstream has no explicit requeue; its informer resync re-enqueues every object every
+//! `syncPeriod`, which is when expired objects get deleted. Here every reconcile asks to be
+//! requeued after `sync_period`, which has the same effect.
+//!
+//! The object is handled as a [`DynamicObject`], never as the plugin's Rust type, so what gets
+//! written is exactly what came in plus the status (an undeclared `context` is kept as it came).
+//!
+//! Tokens are secrets: nothing here logs one.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use futures::StreamExt as _;
+use kube::api::{Api, ApiResource, DeleteParams, DynamicObject, PostParams};
+use kube::runtime::controller::{self, Action, Controller};
+use kube::runtime::watcher;
+use ring::rand::{SecureRandom as _, SystemRandom};
+use serde_json::{Value, json};
+
+/// API group of the TokenRequest resource.
+pub const GROUP: &str = "applicationconnector.kyma-project.io";
+/// The only served version.
+pub const VERSION: &str = "v1alpha1";
+/// Kind of the resource.
+pub const KIND: &str = "TokenRequest";
+/// Plural resource name used in URLs.
+pub const PLURAL: &str = "tokenrequests";
+
+/// Bytes of randomness in a token, as Connector Service's `--tokenLength` default.
+const TOKEN_BYTES: usize = 64;
+/// Attempts of a status update that keeps running into 409 Conflict before giving up until the
+/// next reconcile (client-go's `DefaultBackoff` makes 4 attempts).
+const CONFLICT_ATTEMPTS: usize = 5;
+/// Upper bound for the requeue after a failed reconcile.
+const ERROR_REQUEUE_MAX: Duration = Duration::from_secs(5);
+
+/// What the controller writes when it handles a TokenRequest without a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ControllerMode {
+    /// A fresh token, `state: OK`: Connector Service answered.
+    #[default]
+    Ok,
+    /// `state: Error`: Connector Service could not be reached.
+    ///
+    /// Upstream leaves `expireAfter` at the zero time, which serialises as `null`; the CRD's
+    /// schema rejects that update with a 422, so a real cluster never shows this state. The
+    /// sandbox writes `token: ""`, `url: ""` and a valid `expireAfter = now + ttl` instead, so
+    /// that the state is visible to clients and the object still expires and gets deleted.
+    Error,
+    /// `state: OK` with an empty token and URL: Connector Service answered with an error body,
+    /// which upstream decodes into empty fields. Re-reconciling writes the same empty status
+    /// again (keeping the first `expireAfter`), which the API server treats as a no-op.
+    EmptyToken,
+    /// No controller at all, as on Kyma 2.3 or later or in Compass mode: objects never get a
+    /// status.
+    Off,
+}
+
+/// Knobs of the controller; defaults are upstream's (`--tokenTTL=300`, `--syncPeriod=30`).
+#[derive(Debug, Clone)]
+pub struct ControllerConfig {
+    /// How long an issued token lives: `expireAfter = now + ttl`.
+    pub ttl: Duration,
+    /// How often every object is reconciled again; expired objects are deleted then.
+    pub sync_period: Duration,
+    /// How long "asking the Connector Service" takes before a status is written.
+    pub delay: Duration,
+    /// Domain of the Connector Service host in `status.url`.
+    pub domain: String,
+    /// What gets written.
+    pub mode: ControllerMode,
+}
+
+impl Default for ControllerConfig {
+    fn default() -> Self {
+        Self {
+            ttl: Duration::from_secs(300),
+            sync_period: Duration::from_secs(30),
+            delay: Duration::ZERO,
+            domain: "kyma.example.com".to_owned(),
+            mode: ControllerMode::Ok,
+        }
+    }
+}
+
+/// Why a reconcile failed; it is retried after a short pause.
+#[derive(Debug, thiserror::Error)]
+pub enum ControllerError {
+    #[error("request to the API server failed: {0}")]
+    Kube(#[from] kube::Error),
+    #[error("the system random number generator failed")]
+    Random,
+    #[error("the object has no namespace or no name")]
+    Unnamed,
+    #[error("still conflicting after {CONFLICT_ATTEMPTS} attempts to write the status")]
+    Conflict,
+}
+
+/// The TokenRequest resource as kube-rs addresses it dynamically.
+pub fn token_request_resource() -> ApiResource {
+    ApiResource {
+        group: GROUP.to_owned(),
+        version: VERSION.to_owned(),
+        api_version: format!("{GROUP}/{VERSION}"),
+        kind: KIND.to_owned(),
+        plural: PLURAL.to_owned(),
+    }
+}
+
+/// Runs the controller over TokenRequests in all namespaces until the returned future is
+/// dropped. In [`ControllerMode::Off`] it does nothing, forever.
+pub async fn run(client: kube::Client, config: ControllerConfig) -> anyhow::Result<()> {
+    if config.mode == ControllerMode::Off {
+        futures::future::pending::<()>().await;
+    }
+    let resource = token_request_resource();
+    let api = Api::<DynamicObject>::all_with(client.clone(), &resource);
+    let context = Arc::new(Context {
+        client,
+        resource: resource.clone(),
+        config,
+        random: SystemRandom::new(),
+    });
+    Controller::new_with(api, watcher::Config::default(), resource)
+        .run(reconcile, error_policy, context)
+        .for_each(|result| async move {
+            match result {
+                Ok(_) => {}
+                // A queued object that was deleted meanwhile: nothing to do.
+                Err(controller::Error::ObjectNotFound(object)) => {
+                    tracing::debug!(%object, "object vanished before its reconcile")
+                }
+                Err(error) => tracing::warn!(%error, "tokenrequest controller"),
+            }
+        })
+        .await;
+    Ok(())
+}
+
+struct Context {
+    client: kube::Client,
+    resource: ApiResource,
+    config: ControllerConfig,
+    random: SystemRandom,
+}
+
+/// What a reconcile does with an object, decided from the object alone.
+#[derive(Debug, PartialEq, Eq)]
+enum Decision {
+    Delete,
+    Issue,
+    Nothing,
+}
+
+fn decide(object: &DynamicObject, now: jiff::Timestamp) -> Decision {
+    let status = object.data.get("status");
+    // Upstream's `ShouldExpire`: the zero time (absent, null, unparsable) never expires.
+    let expire_after = status
+        .and_then(|status| status.get("expireAfter"))
+        .and_then(Value::as_str)
+        .and_then(|text| text.parse::<jiff::Timestamp>().ok());
+    if expire_after.is_some_and(|expire_after| expire_after < now) {
+        return Decision::Delete;
+    }
+    // Upstream's `ShouldFetch`.
+    let token = status
+        .and_then(|status| status.get("token"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if token.is_empty() {
+        Decision::Issue
+    } else {
+        Decision::Nothing
+    }
+}
+
+async fn reconcile(
+    object: Arc<DynamicObject>,
+    context: Arc<Context>,
+) -> Result<Action, ControllerError> {
+    let resync = Action::requeue(context.config.sync_period);
+    let (Some(namespace), Some(name)) = (
+        object.metadata.namespace.as_deref(),
+        object.metadata.name.as_deref(),
+    ) else {
+        return Err(ControllerError::Unnamed);
+    };
+    let api =
+        Api::<DynamicObject>::namespaced_with(context.client.clone(), namespace, &context.resource);
+    match decide(&object, jiff::Timestamp::now()) {
+        Decision::Nothing => {}
+        Decision::Delete => match api.delete(name, &DeleteParams::default()).await {
+            Ok(_) => tracing::info!(namespace, name, "deleted expired tokenrequest"),
+            Err(error) if is_not_found(&error) => {}
+            Err(error) => return Err(error.into()),
+        },
+        Decision::Issue => {
+            // Stands for the call to the Connector Service.
+            if !context.config.delay.is_zero() {
+                tokio::time::sleep(context.config.delay).await;
+            }
+            write_status(&api, &context, (*object).clone()).await?;
+        }
+    }
+    Ok(resync)
+}
+
+/// Writes the status onto `object` with a full-object replace; on 409 Conflict gets the object
+/// again and, if it still needs a token, tries again.
+async fn write_status(
+    api: &Api<DynamicObject>,
+    context: &Context,
+    mut object: DynamicObject,
+) -> Result<(), ControllerError> {
+    let name = object.metadata.name.clone().unwrap_or_default();
+    let token = generate_token(&context.random)?;
+    for _ in 0..CONFLICT_ATTEMPTS {
+        let now = jiff::Timestamp::now();
+        if decide(&object, now) != Decision::Issue {
+            return Ok(());
+        }
+        let status = new_status(
+            &name,
+            &context.config,
+            &token,
+            now,
+            object.data.get("status"),
+        );
+        // Identical content: the API server would treat the update as a no-op anyway.
+        if object.data.get("status") == Some(&status) {
+            return Ok(());
+        }
+        set_status(&mut object, status);
+        match api.replace(&name, &PostParams::default(), &object).await {
+            Ok(_) => {
+                tracing::info!(
+                    namespace = object.metadata.namespace.as_deref().unwrap_or_default(),
+                    name,
+                    mode = ?context.config.mode,
+                    "wrote tokenrequest status"
+                );
+                return Ok(());
+            }
+            Err(error) if is_not_found(&error) => return Ok(()),
+            Err(error) if is_conflict(&error) => match api.get_opt(&name).await? {
+                Some(fresh) => object = fresh,
+                None => return Ok(()),
+            },
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(ControllerError::Conflict)
+}
+
+fn set_status(object: &mut DynamicObject, status: Value) {
+    match object.data.as_object_mut() {
+        Some(fields) => {
+            fields.insert("status".to_owned(), status);
+        }
+        None => object.data = json!({ "status": status }),
+    }
+}
+
+/// The status the controller writes in its mode. `previous` is the status already there; modes
+/// that write an empty token keep its `expireAfter`, so that rewriting them changes nothing and
+/// the object still expires.
+fn new_status(
+    name: &str,
+    config: &ControllerConfig,
+    token: &str,
+    now: jiff::Timestamp,
+    previous: Option<&Value>,
+) -> Value {
+    let fresh_expiry = || format_expire_after(now, config.ttl);
+    let kept_expiry = || {
+        previous
+            .and_then(|status| status.get("expireAfter"))
+            .and_then(Value::as_str)
+            .filter(|text| text.parse::<jiff::Timestamp>().is_ok())
+            .map(str::to_owned)
+            .unwrap_or_else(fresh_expiry)
+    };
+    let (state, token, url, expire_after) = match config.mode {
+        ControllerMode::Ok => (
+            "OK",
+            token.to_owned(),
+            connector_url(&config.domain, token),
+            fresh_expiry(),
+        ),
+        ControllerMode::EmptyToken => ("OK", String::new(), String::new(), kept_expiry()),
+        // Off never reconciles; treat it like Error should it ever get here.
+        ControllerMode::Error | ControllerMode::Off => {
+            ("Error", String::new(), String::new(), kept_expiry())
+        }
+    };
+    json!({
+        "token": token,
+        "url": url,
+        "expireAfter": expire_after,
+        "application": name,
+        "state": state,
+    })
+}
+
+/// `https://connector-service.<domain>/v1/applications/signingRequests/info?token=<token>`; the
+/// token is not URL-encoded, as upstream.
+pub fn connector_url(domain: &str, token: &str) -> String {
+    format!("https://connector-service.{domain}/v1/applications/signingRequests/info?token={token}")
+}
+
+/// `now + ttl` as RFC 3339 UTC with second precision, as Go's `metav1.Time` serialises.
+fn format_expire_after(now: jiff::Timestamp, ttl: Duration) -> String {
+    let ttl = jiff::SignedDuration::try_from(ttl).unwrap_or(jiff::SignedDuration::MAX);
+    let expiry = now.saturating_add(ttl).unwrap_or(jiff::Timestamp::MAX);
+    let whole_seconds = jiff::Timestamp::from_second(expiry.as_second()).unwrap_or(expiry);
+    whole_seconds.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// 64 random bytes as base64url with padding: 88 characters ending in `==`, like Connector
+/// Service's tokens.
+fn generate_token(random: &SystemRandom) -> Result<String, ControllerError> {
+    let mut bytes = [0u8; TOKEN_BYTES];
+    random
+        .fill(&mut bytes)
+        .map_err(|_| ControllerError::Random)?;
+    Ok(base64::engine::general_purpose::URL_SAFE.encode(bytes))
+}
+
+fn error_policy(
+    object: Arc<DynamicObject>,
+    error: &ControllerError,
+    context: Arc<Context>,
+) -> Action {
+    tracing::warn!(
+        namespace = object.metadata.namespace.as_deref().unwrap_or_default(),
+        name = object.metadata.name.as_deref().unwrap_or_default(),
+        %error,
+        "reconcile failed; retrying"
+    );
+    Action::requeue(context.config.sync_period.min(ERROR_REQUEUE_MAX))
+}
+
+fn is_not_found(error: &kube::Error) -> bool {
+    matches!(error, kube::Error::Api(status) if status.is_not_found())
+}
+
+fn is_conflict(error: &kube::Error) -> bool {
+    matches!(error, kube::Error::Api(status) if status.is_conflict())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object_with(data: Value) -> DynamicObject {
+        DynamicObject::new("my-app", &token_request_resource())
+            .within("default")
+            .data(data)
+    }
+
+    fn at(text: &str) -> jiff::Timestamp {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn token_is_88_chars_of_base64url_ending_in_padding() {
+        let token = generate_token(&SystemRandom::new()).unwrap();
+        assert_eq!(token.len(), 88);
+        assert!(token.ends_with("=="));
+        assert!(
+            token[..86]
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+        );
+        assert_ne!(token, generate_token(&SystemRandom::new()).unwrap());
+    }
+
+    #[test]
+    fn expire_after_is_utc_with_whole_seconds() {
+        let now = at("2026-11-27T18:36:26.987654Z");
+        assert_eq!(
+            format_expire_after(now, Duration::from_secs(300)),
+            "2026-11-27T18:41:26Z"
+        );
+    }
+
+    #[test]
+    fn decides_like_should_expire_then_should_fetch() {
+        let now = at("2026-11-27T18:40:00Z");
+        assert_eq!(decide(&object_with(json!({})), now), Decision::Issue);
+        let with_status = |token: &str, expire_after: Value| {
+            object_with(json!({"status": {"token": token, "expireAfter": expire_after}}))
+        };
+        assert_eq!(
+            decide(&with_status("t", json!("2026-11-27T18:39:59Z")), now),
+            Decision::Delete
+        );
+        assert_eq!(
+            decide(&with_status("", json!("2026-11-27T18:39:59Z")), now),
+            Decision::Delete
+        );
+        assert_eq!(
+            decide(&with_status("t", json!("2026-11-27T18:40:01Z")), now),
+            Decision::Nothing
+        );
+        assert_eq!(
+            decide(&with_status("", json!("2026-11-27T18:40:01Z")), now),
+            Decision::Issue
+        );
+        // The zero time (null) never expires.
+        assert_eq!(decide(&with_status("", Value::Null), now), Decision::Issue);
+        assert_eq!(
+            decide(&with_status("t", Value::Null), now),
+            Decision::Nothing
+        );
+    }
+
+    #[test]
+    fn ok_status_matches_upstream_shape() {
+        let config = ControllerConfig::default();
+        let now = at("2026-11-27T18:36:26Z");
+        let status = new_status("test-app", &config, "abc==", now, None);
+        assert_eq!(
+            status,
+            json!({
+                "token": "abc==",
+                "url": "https://connector-service.kyma.example.com/v1/applications/signingRequests/info?token=abc==",
+                "expireAfter": "2026-11-27T18:41:26Z",
+                "application": "test-app",
+                "state": "OK",
+            })
+        );
+    }
+
+    #[test]
+    fn empty_token_and_error_modes_keep_the_first_expiry() {
+        for (mode, state) in [
+            (ControllerMode::EmptyToken, "OK"),
+            (ControllerMode::Error, "Error"),
+        ] {
+            let config = ControllerConfig {
+                mode,
+                ..ControllerConfig::default()
+            };
+            let first = new_status("a", &config, "secret", at("2026-11-27T18:00:00Z"), None);
+            assert_eq!(first["state"], state);
+            assert_eq!(first["token"], "");
+            assert_eq!(first["url"], "");
+            assert_eq!(first["expireAfter"], "2026-11-27T18:05:00Z");
+            let again = new_status(
+                "a",
+                &config,
+                "other",
+                at("2026-11-27T18:01:00Z"),
+                Some(&first),
+            );
+            assert_eq!(again, first);
+        }
+    }
+
+    #[test]
+    fn set_status_keeps_other_fields() {
+        let mut object = object_with(json!({"context": {"tenant": "t", "group": "g"}}));
+        set_status(&mut object, json!({"state": "OK"}));
+        assert_eq!(
+            object.data,
+            json!({"context": {"tenant": "t", "group": "g"}, "status": {"state": "OK"}})
+        );
+    }
+}
