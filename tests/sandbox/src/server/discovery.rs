@@ -1,0 +1,198 @@
+//! `/version`, API discovery (legacy and aggregated) and OpenAPI v3, for the one group served.
+
+use std::sync::LazyLock;
+
+use http::{HeaderMap, StatusCode};
+use hyper::Response;
+use serde_json::{Value, json};
+
+use super::responses::{self, Body};
+use super::{GROUP, GROUP_VERSION, KIND, PLURAL, State, VERSION};
+use crate::schema::SchemaVersion;
+
+const VERSION_INFO: &str = include_str!("assets/version.json");
+/// The OpenAPI v3 document the real server published for the group/version.
+const OPENAPI_DOCUMENT: &str = include_str!("assets/openapi-v3-tokenrequests.json");
+const OPENAPI_HASH: &str = "BE914860F0595C4CC4B7AC199F76050E72F6DB7839C5AF129F63324E666391EF41ECD584A0BF7A3B91E25B8F55AC8B032CB7C935C546F8E6693C0E94B4DF55CF";
+const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+/// As listed in discovery-group-version, in that order.
+const RESOURCE_VERBS: [&str; 8] = [
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "create",
+    "update",
+    "watch",
+];
+
+/// Whether some media range in `Accept` asks for the `as=KIND` form with the given parameters.
+pub fn accepts_as(headers: &HeaderMap, kind: &str, extra: &[&str]) -> bool {
+    headers
+        .get_all(http::header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|range| {
+            let parameters: Vec<&str> = range.split(';').map(str::trim).collect();
+            parameters.contains(&format!("as={kind}").as_str())
+                && extra.iter().all(|wanted| parameters.contains(wanted))
+        })
+}
+
+fn wants_aggregated(headers: &HeaderMap) -> bool {
+    accepts_as(
+        headers,
+        "APIGroupDiscoveryList",
+        &["v=v2", "g=apidiscovery.k8s.io"],
+    )
+}
+
+fn aggregated(items: Value) -> Response<Body> {
+    let body = json!({
+        "apiVersion": "apidiscovery.k8s.io/v2",
+        "kind": "APIGroupDiscoveryList",
+        "metadata": {},
+        "items": items,
+    });
+    responses::with_body(
+        StatusCode::OK,
+        AGGREGATED,
+        responses::full(body.to_string()),
+    )
+}
+
+pub fn version() -> Response<Body> {
+    let value: Value = serde_json::from_str(VERSION_INFO).expect("embedded version info is JSON");
+    responses::json_value(StatusCode::OK, &value)
+}
+
+pub fn core_versions(headers: &HeaderMap) -> Response<Body> {
+    if wants_aggregated(headers) {
+        // The core group exists but serves nothing here.
+        return aggregated(json!([{
+            "metadata": {},
+            "versions": [{"version": "v1", "resources": [], "freshness": "Current"}],
+        }]));
+    }
+    responses::json_value(
+        StatusCode::OK,
+        &json!({
+            "kind": "APIVersions",
+            "versions": ["v1"],
+            "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}],
+        }),
+    )
+}
+
+pub fn core_resources() -> Response<Body> {
+    responses::json_value(
+        StatusCode::OK,
+        &json!({"kind": "APIResourceList", "groupVersion": "v1", "resources": []}),
+    )
+}
+
+fn group_version_entry() -> Value {
+    json!({"groupVersion": GROUP_VERSION, "version": VERSION})
+}
+
+pub fn groups(state: &State, headers: &HeaderMap) -> Response<Body> {
+    let served = state.config.serve_group;
+    if wants_aggregated(headers) {
+        let items = if served {
+            json!([{
+                "metadata": {"name": GROUP},
+                "versions": [{
+                    "version": VERSION,
+                    "freshness": "Current",
+                    "resources": [{
+                        "resource": PLURAL,
+                        "responseKind": {"group": GROUP, "kind": KIND, "version": VERSION},
+                        "scope": "Namespaced",
+                        "singularResource": "tokenrequest",
+                        "verbs": RESOURCE_VERBS,
+                    }],
+                }],
+            }])
+        } else {
+            json!([])
+        };
+        return aggregated(items);
+    }
+    let groups = if served {
+        json!([{
+            "name": GROUP,
+            "preferredVersion": group_version_entry(),
+            "versions": [group_version_entry()],
+        }])
+    } else {
+        json!([])
+    };
+    responses::json_value(
+        StatusCode::OK,
+        &json!({"apiVersion": "v1", "kind": "APIGroupList", "groups": groups}),
+    )
+}
+
+pub fn group() -> Response<Body> {
+    responses::json_value(
+        StatusCode::OK,
+        &json!({
+            "apiVersion": "v1",
+            "kind": "APIGroup",
+            "name": GROUP,
+            "preferredVersion": group_version_entry(),
+            "versions": [group_version_entry()],
+        }),
+    )
+}
+
+pub fn group_version_resources() -> Response<Body> {
+    responses::json_value(
+        StatusCode::OK,
+        &json!({
+            "apiVersion": "v1",
+            "kind": "APIResourceList",
+            "groupVersion": GROUP_VERSION,
+            "resources": [{
+                "kind": KIND,
+                "name": PLURAL,
+                "namespaced": true,
+                "singularName": "tokenrequest",
+                "storageVersionHash": "bH+BuEekE+Q=",
+                "verbs": RESOURCE_VERBS,
+            }],
+        }),
+    )
+}
+
+pub fn openapi_index(state: &State) -> Response<Body> {
+    let mut paths = serde_json::Map::new();
+    if state.config.serve_group {
+        paths.insert(
+            format!("apis/{GROUP}/{VERSION}"),
+            json!({"serverRelativeURL": format!("/openapi/v3/apis/{GROUP}/{VERSION}?hash={OPENAPI_HASH}")}),
+        );
+    }
+    responses::text_json(&json!({"paths": paths}))
+}
+
+static KYMA2_DOCUMENT: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(OPENAPI_DOCUMENT).expect("embedded OpenAPI is JSON"));
+
+static KYMA1_DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+    // A v1beta1 CRD does not prune, so its published schema keeps unknown fields.
+    let mut document = KYMA2_DOCUMENT.clone();
+    document["components"]["schemas"]["io.kyma-project.applicationconnector.v1alpha1.TokenRequest"]
+        ["x-kubernetes-preserve-unknown-fields"] = json!(true);
+    document
+});
+
+pub fn openapi_document(state: &State) -> Response<Body> {
+    let document = match state.config.schema {
+        SchemaVersion::Kyma2 => &*KYMA2_DOCUMENT,
+        SchemaVersion::Kyma1 => &*KYMA1_DOCUMENT,
+    };
+    responses::json_value(StatusCode::OK, document)
+}

@@ -1,0 +1,360 @@
+//! The HTTP/1.1 API server: bearer-token authentication, per-verb authorization, discovery,
+//! OpenAPI, and the TokenRequest resource (CRUD, lists, Table output, watches), answering the
+//! way the recordings in `tests/fixtures/kube-apiserver-v1.36/` show.
+
+mod discovery;
+mod resource;
+mod responses;
+mod watch;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use crate::schema::SchemaVersion;
+use crate::store::Store;
+use responses::{ApiError, Body};
+
+pub const GROUP: &str = "applicationconnector.kyma-project.io";
+pub const VERSION: &str = "v1alpha1";
+pub const GROUP_VERSION: &str = "applicationconnector.kyma-project.io/v1alpha1";
+pub const KIND: &str = "TokenRequest";
+pub const LIST_KIND: &str = "TokenRequestList";
+pub const PLURAL: &str = "tokenrequests";
+
+/// What a request does to TokenRequests, as RBAC names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    List,
+    Watch,
+    Create,
+    Update,
+    Patch,
+    Delete,
+    DeleteCollection,
+}
+
+impl Verb {
+    pub const ALL: [Verb; 8] = [
+        Verb::Get,
+        Verb::List,
+        Verb::Watch,
+        Verb::Create,
+        Verb::Update,
+        Verb::Patch,
+        Verb::Delete,
+        Verb::DeleteCollection,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::List => "list",
+            Verb::Watch => "watch",
+            Verb::Create => "create",
+            Verb::Update => "update",
+            Verb::Patch => "patch",
+            Verb::Delete => "delete",
+            Verb::DeleteCollection => "deletecollection",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// The set of verbs a user may use on TokenRequests (in every namespace).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verbs(u8);
+
+impl Verbs {
+    pub const NONE: Verbs = Verbs(0);
+    pub const ALL: Verbs = Verbs(u8::MAX);
+
+    pub fn allows(self, verb: Verb) -> bool {
+        self.0 & verb.bit() != 0
+    }
+
+    pub fn with(self, verb: Verb) -> Verbs {
+        Verbs(self.0 | verb.bit())
+    }
+
+    pub fn without(self, verb: Verb) -> Verbs {
+        Verbs(self.0 & !verb.bit())
+    }
+}
+
+impl FromIterator<Verb> for Verbs {
+    fn from_iter<I: IntoIterator<Item = Verb>>(verbs: I) -> Self {
+        verbs.into_iter().fold(Verbs::NONE, Verbs::with)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    pub token: String,
+    pub verbs: Verbs,
+}
+
+impl User {
+    pub fn new(name: &str, token: &str, verbs: Verbs) -> User {
+        User {
+            name: name.to_string(),
+            token: token.to_string(),
+            verbs,
+        }
+    }
+
+    /// The built-in users: `admin` may do everything, `nobody` nothing, `nowatch` all but watch.
+    pub fn defaults() -> Vec<User> {
+        vec![
+            User::new("admin", "sandbox-admin-token", Verbs::ALL),
+            User::new("nobody", "sandbox-nobody-token", Verbs::NONE),
+            User::new(
+                "nowatch",
+                "sandbox-nowatch-token",
+                Verbs::ALL.without(Verb::Watch),
+            ),
+        ]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// 0 picks any free port on 127.0.0.1.
+    pub port: u16,
+    pub schema: SchemaVersion,
+    /// false: as if the CRD were not installed, every request under the group is a 404.
+    pub serve_group: bool,
+    pub users: Vec<User>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            port: 0,
+            schema: SchemaVersion::Kyma2,
+            serve_group: true,
+            users: User::defaults(),
+        }
+    }
+}
+
+/// Everything a request handler needs.
+struct State {
+    config: ServerConfig,
+    store: Store,
+    /// Flips to true on shutdown so open watches end.
+    shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+pub struct ServerHandle {
+    address: SocketAddr,
+    state: Arc<State>,
+    users: Vec<User>,
+    shutdown: tokio::sync::watch::Sender<bool>,
+    accept_loop: JoinHandle<()>,
+}
+
+impl ServerHandle {
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// The server's storage, for seeding many objects without HTTP.
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// Stops accepting, ends open connections and watches.
+    pub async fn shutdown(self) {
+        self.shutdown.send_replace(true);
+        let _ = self.accept_loop.await;
+    }
+}
+
+pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
+    let listener = TcpListener::bind(("127.0.0.1", config.port))
+        .await
+        .with_context(|| format!("binding 127.0.0.1:{}", config.port))?;
+    let address = listener.local_addr()?;
+    let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);
+    let users = config.users.clone();
+    let state = Arc::new(State {
+        config,
+        store: Store::default(),
+        shutdown: shutdown_signal.clone(),
+    });
+    let accept_loop = tokio::spawn(accept(listener, state.clone(), shutdown_signal));
+    Ok(ServerHandle {
+        address,
+        state,
+        users,
+        shutdown,
+        accept_loop,
+    })
+}
+
+async fn accept(
+    listener: TcpListener,
+    state: Arc<State>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => continue,
+            },
+            _ = stopped(&mut shutdown) => break,
+        };
+        let state = state.clone();
+        let mut connection_shutdown = shutdown.clone();
+        connections.spawn(async move {
+            let service = service_fn(move |request| {
+                let state = state.clone();
+                async move { Ok::<_, Infallible>(handle(&state, request).await) }
+            });
+            let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = stopped(&mut connection_shutdown) => {}
+            }
+        });
+        // Reap finished connections so the set does not grow without bound.
+        while connections.try_join_next().is_some() {}
+    }
+    connections.shutdown().await;
+}
+
+/// Resolves once shutdown was asked for (or the handle is gone).
+async fn stopped(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    // The guard `wait_for` returns is not Send; drop it here.
+    let _ = shutdown.wait_for(|stopping| *stopping).await;
+}
+
+/// The decoded query string; the first value wins for repeated keys.
+#[derive(Debug, Default)]
+struct Query(HashMap<String, String>);
+
+impl Query {
+    fn parse(query: Option<&str>) -> Query {
+        let mut values = HashMap::new();
+        for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+            values
+                .entry(key.into_owned())
+                .or_insert_with(|| value.into_owned());
+        }
+        Query(values)
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        matches!(self.get(key), Some("1" | "true" | "True"))
+    }
+}
+
+async fn handle(state: &Arc<State>, request: Request<Incoming>) -> Response<Body> {
+    let Some(user) = authenticate(state, &request) else {
+        return ApiError::unauthorized().into_response();
+    };
+    let path = request.uri().path().to_string();
+    let query = Query::parse(request.uri().query());
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["version"] => discovery::version(),
+        ["api"] => discovery::core_versions(request.headers()),
+        ["api", "v1"] => discovery::core_resources(),
+        ["apis"] => discovery::groups(state, request.headers()),
+        ["openapi", "v3"] => discovery::openapi_index(state),
+        ["openapi", "v3", "apis", GROUP, VERSION] if state.config.serve_group => {
+            discovery::openapi_document(state)
+        }
+        ["apis", GROUP, rest @ ..] if state.config.serve_group => {
+            let rest = rest.to_vec();
+            route_group(state, user, &rest, query, request).await
+        }
+        _ => responses::page_not_found(),
+    }
+}
+
+async fn route_group(
+    state: &Arc<State>,
+    user: &User,
+    rest: &[&str],
+    query: Query,
+    request: Request<Incoming>,
+) -> Response<Body> {
+    let target = match rest {
+        [] => return discovery::group(),
+        [VERSION] => return discovery::group_version_resources(),
+        [VERSION, PLURAL] => resource::Target {
+            namespace: None,
+            name: None,
+        },
+        [VERSION, "namespaces", namespace, PLURAL] => resource::Target {
+            namespace: Some(namespace.to_string()),
+            name: None,
+        },
+        [VERSION, "namespaces", namespace, PLURAL, name] => resource::Target {
+            namespace: Some(namespace.to_string()),
+            name: Some(name.to_string()),
+        },
+        _ => return responses::page_not_found(),
+    };
+    let method = request.method().clone();
+    let verb = match (&method, target.name.is_some()) {
+        (&Method::GET, true) if query.flag("watch") => Verb::Watch,
+        (&Method::GET, true) => Verb::Get,
+        (&Method::GET, false) if query.flag("watch") => Verb::Watch,
+        (&Method::GET, false) => Verb::List,
+        (&Method::POST, false) if target.namespace.is_some() => Verb::Create,
+        (&Method::PUT, true) => Verb::Update,
+        (&Method::PATCH, true) => Verb::Patch,
+        (&Method::DELETE, true) => Verb::Delete,
+        (&Method::DELETE, false) => Verb::DeleteCollection,
+        _ => return ApiError::method_not_allowed().into_response(),
+    };
+    if !user.verbs.allows(verb) {
+        return ApiError::forbidden(user, verb, &target).into_response();
+    }
+    resource::handle(state, verb, target, query, request)
+        .await
+        .unwrap_or_else(ApiError::into_response)
+}
+
+fn authenticate<'a>(state: &'a State, request: &Request<Incoming>) -> Option<&'a User> {
+    let header = request
+        .headers()
+        .get(http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = header.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let token = token.trim();
+    state.config.users.iter().find(|user| user.token == token)
+}
