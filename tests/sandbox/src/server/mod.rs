@@ -105,6 +105,7 @@ impl FromIterator<Verb> for Verbs {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub name: String,
+    /// The bearer token; an empty one makes this the user of requests without a token.
     pub token: String,
     pub verbs: Verbs,
 }
@@ -116,6 +117,12 @@ impl User {
             token: token.to_string(),
             verbs,
         }
+    }
+
+    /// The user of requests without a token (kubectl sends none over plain http): not among
+    /// the defaults, so those requests are a 401 unless a configuration adds it.
+    pub fn anonymous(verbs: Verbs) -> User {
+        User::new("system:anonymous", "", verbs)
     }
 
     /// The built-in users: `admin` may do everything, `nobody` nothing, `nowatch` all but watch.
@@ -345,16 +352,19 @@ async fn route_group(
         .unwrap_or_else(ApiError::into_response)
 }
 
+/// Finds the user of the request's bearer token. A request without `Authorization` is
+/// anonymous: it gets the user whose token is empty, if the configuration has one (kubectl never
+/// sends credentials over plain http), and is a 401 otherwise, like an unknown token.
 fn authenticate<'a>(state: &'a State, request: &Request<Incoming>) -> Option<&'a User> {
-    let header = request
-        .headers()
-        .get(http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, token) = header.split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("bearer") {
-        return None;
-    }
-    let token = token.trim();
+    let token = match request.headers().get(http::header::AUTHORIZATION) {
+        None => "",
+        Some(header) => {
+            let (scheme, token) = header.to_str().ok()?.split_once(' ')?;
+            if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+                return None;
+            }
+            token.trim()
+        }
+    };
     state.config.users.iter().find(|user| user.token == token)
 }
