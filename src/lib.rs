@@ -2,5 +2,10 @@
 //! the URL or a connection configuration. `main.rs` only parses, runs and maps errors to exit
 //! codes; everything else lives here so tests can drive it without a cluster.
 
+pub mod cli;
+pub mod client;
+pub mod commands;
+pub mod error;
 pub mod output;
 pub mod tokenrequest;
+pub mod wait;

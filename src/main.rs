@@ -1,1 +1,42 @@
-fn main() {}
+//! Parse, run, map errors to exit codes. Everything else lives in the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use kubectl_tokenrequest::cli::Cli;
+use kubectl_tokenrequest::commands::{self, Session};
+use kubectl_tokenrequest::error::Error;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: starting the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let session = Session::default();
+    let result = runtime.block_on(async {
+        // The one Ctrl-C handler: the command future is dropped, which ends any wait at once.
+        tokio::select! {
+            result = commands::run(cli, &session) => result,
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted {
+                left_behind: session.left_behind(),
+            }),
+        }
+    });
+    // Don't wait for stray tasks (a watch body still being read) on the way out.
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
+        }
+    }
+}

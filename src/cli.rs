@@ -1,0 +1,344 @@
+//! The command line, in kubectl's conventions: connection flags shared by every command,
+//! `-n`, `-A`, `-l`, `-o`, `--dry-run`, durations like `60s` or `1m30s`.
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::OutputFormat;
+
+const EXAMPLES_CREATE: &str = "\
+Examples:
+  # Request a token for the Application my-app and print the connection URL
+  kubectl tokenrequest create my-app
+
+  # Only the URL, for scripts
+  URL=$(kubectl tokenrequest create my-app -o url)
+
+  # Replace an existing request with a fresh one, in another namespace
+  kubectl tokenrequest create my-app --refresh -n integration
+
+  # Export name, token, URL and expiry into the shell
+  eval \"$(kubectl tokenrequest create my-app -o env)\"";
+
+const EXAMPLES_GET: &str = "\
+Examples:
+  # Show a request
+  kubectl tokenrequest get my-app
+
+  # Wait until the controller has answered, then print the URL
+  kubectl tokenrequest get my-app --wait -o jsonpath='{.status.url}'";
+
+const EXAMPLES_LIST: &str = "\
+Examples:
+  # Requests in the current namespace
+  kubectl tokenrequest list
+
+  # All namespaces, with application, tenant, group and URL host
+  kubectl tokenrequest list -A -o wide
+
+  # Names of expired requests, for scripts
+  kubectl tokenrequest list --expired -o name";
+
+const EXAMPLES_DELETE: &str = "\
+Examples:
+  # Delete one request
+  kubectl tokenrequest delete my-app
+
+  # Delete every request in the namespace
+  kubectl tokenrequest delete --all -n integration";
+
+/// Create Kyma TokenRequests, wait for the controller and print the token, the URL or the
+/// whole request.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl tokenrequest",
+    bin_name = "kubectl tokenrequest",
+    version,
+    propagate_version = true,
+    args_override_self = true,
+    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 the controller reported an \
+                  error, 4 timed out waiting, 5 the request disappeared while waiting, 130 \
+                  interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a TokenRequest for an Application, wait for its token and print it
+    #[command(after_help = EXAMPLES_CREATE)]
+    Create(CreateArgs),
+    /// Show one TokenRequest
+    #[command(after_help = EXAMPLES_GET)]
+    Get(GetArgs),
+    /// List TokenRequests
+    #[command(after_help = EXAMPLES_LIST, visible_alias = "ls")]
+    List(ListArgs),
+    /// Delete TokenRequests
+    #[command(after_help = EXAMPLES_DELETE)]
+    Delete(DeleteArgs),
+}
+
+/// kubectl's connection flags. Global, so they may stand before or after the subcommand.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectionArgs {
+    /// Path to the kubeconfig file to use (one file; KUBECONFIG may list several)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+
+    /// The name of the kubeconfig context to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The name of the kubeconfig cluster to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+
+    /// The name of the kubeconfig user to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// The namespace scope for this request
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
+    pub request_timeout: Duration,
+
+    /// Do not check the API server's certificate (insecure)
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
+}
+
+/// How long to wait for the controller.
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// How long to wait for the status (e.g. 60s, 2m); 0 means do not wait
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRun {
+    /// Only print what would be sent
+    Client,
+    /// Let the API server validate the request without storing it
+    Server,
+    /// Really do it (the default)
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The Application name; the TokenRequest is named after it
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// Tenant for the Connector Service's central mode (needs --group)
+    #[arg(long, requires = "group", value_name = "TENANT")]
+    pub tenant: Option<String>,
+
+    /// Group for the Connector Service's central mode (needs --tenant)
+    #[arg(long, requires = "tenant", value_name = "GROUP")]
+    pub group: Option<String>,
+
+    #[command(flatten)]
+    pub wait: WaitArgs,
+
+    /// Return as soon as the request is created, without waiting for the token
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Delete an existing request of that name first and request a fresh token
+    #[arg(long)]
+    pub refresh: bool,
+
+    #[arg(
+        long,
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "client",
+        default_value = "none",
+        help = "Only show (client) or validate on the server (server) what would be created"
+    )]
+    pub dry_run: DryRun,
+
+    /// Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE (default: a summary)
+    #[arg(short = 'o', long, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Name of the TokenRequest
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Wait for the controller to fill in the status, as create does
+    #[arg(long)]
+    pub wait: bool,
+
+    #[command(flatten)]
+    pub wait_args: WaitArgs,
+
+    /// Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE (default: a summary)
+    #[arg(short = 'o', long, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// List requests in all namespaces
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Label selector to filter on (e.g. app=foo,tier!=x)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Output format: wide, json, yaml, name, jsonpath=TEMPLATE (default: a table)
+    #[arg(short = 'o', long, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+
+    /// After listing, watch for changes
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
+    /// Only requests whose expiry has passed
+    #[arg(long)]
+    pub expired: bool,
+
+    /// How many requests to fetch per API call
+    #[arg(long, default_value_t = 500, value_name = "N", hide = true)]
+    pub chunk_size: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Names of the TokenRequests to delete
+    #[arg(
+        value_name = "NAME",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub names: Vec<String>,
+
+    /// Delete every TokenRequest in the namespace
+    #[arg(long)]
+    pub all: bool,
+
+    /// Treat a missing request as deleted
+    #[arg(long)]
+    pub ignore_not_found: bool,
+
+    #[arg(
+        long,
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "client",
+        default_value = "none",
+        help = "Only show (client) or validate on the server (server) what would be deleted"
+    )]
+    pub dry_run: DryRun,
+
+    /// Output format: name (only TYPE/NAME per deleted request)
+    #[arg(short = 'o', long, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+}
+
+/// Parses kubectl-style durations: `0`, `90s`, `1m30s`, `2h`, `1.5s`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    if text == "0" {
+        return Ok(Duration::ZERO);
+    }
+    // jiff's "friendly" format covers kubectl's Go-style durations (already a dependency).
+    let parsed: jiff::SignedDuration = text.parse().map_err(|_| {
+        format!("invalid duration {text:?}: use a number with a unit, e.g. 30s, 1m30s, 2h")
+    })?;
+    if parsed.is_negative() {
+        return Err(format!(
+            "invalid duration {text:?}: it must not be negative"
+        ));
+    }
+    Duration::try_from(parsed).map_err(|e| format!("invalid duration {text:?}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_parse_like_kubectl() {
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration("60s"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1m30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert!(parse_duration("60").unwrap_err().contains("with a unit"));
+        assert!(parse_duration("-5s").unwrap_err().contains("negative"));
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn connection_flags_work_before_and_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "kubectl-tokenrequest",
+            "--context",
+            "c1",
+            "create",
+            "app",
+            "-n",
+            "ns",
+            "--request-timeout",
+            "5s",
+        ])
+        .unwrap();
+        assert_eq!(cli.connection.context.as_deref(), Some("c1"));
+        assert_eq!(cli.connection.namespace.as_deref(), Some("ns"));
+        assert_eq!(cli.connection.request_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn tenant_needs_group() {
+        let err = Cli::try_parse_from(["kubectl-tokenrequest", "create", "app", "--tenant", "t"])
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--group"), "{err}");
+    }
+
+    #[test]
+    fn dry_run_takes_an_optional_value() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Create(c) => c.dry_run,
+            _ => unreachable!(),
+        };
+        assert_eq!(parse(&["k", "create", "a"]), DryRun::None);
+        assert_eq!(parse(&["k", "create", "a", "--dry-run"]), DryRun::Client);
+        assert_eq!(
+            parse(&["k", "create", "a", "--dry-run=server"]),
+            DryRun::Server
+        );
+    }
+
+    #[test]
+    fn help_shows_the_kubectl_plugin_name() {
+        let help = Cli::command().render_help().to_string();
+        assert!(help.contains("kubectl tokenrequest"), "{help}");
+    }
+}

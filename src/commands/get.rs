@@ -1,0 +1,41 @@
+//! `kubectl tokenrequest get NAME`: show one request, optionally after waiting for its status.
+
+use super::create::render;
+use super::{namespaced_api, print};
+use crate::cli::GetArgs;
+use crate::client::Connection;
+use crate::error::Error;
+use crate::output::OutputFormat;
+use crate::tokenrequest::CONTROLLER_NAME;
+use crate::wait::{Progress, wait_for_token};
+
+pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
+    let api = namespaced_api(connection);
+    let namespace = &connection.namespace;
+    let action = || format!("getting TokenRequest {namespace}/{}", args.name);
+    let request = api
+        .get_opt(&args.name)
+        .await
+        .map_err(|e| Error::api(action(), e))?
+        .ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "{}: not found; `kubectl tokenrequest list` shows the requests in the namespace, \
+                 `kubectl tokenrequest create {}` makes one",
+                action(),
+                args.name
+            ))
+        })?;
+    let request = if args.wait {
+        let progress = Progress::new(format!(
+            "waiting for the {CONTROLLER_NAME} to issue a token for {namespace}/{}",
+            args.name
+        ));
+        wait_for_token(&api, request, args.wait_args.timeout, &progress).await?
+    } else {
+        request
+    };
+    print(&render(
+        &request,
+        &args.output.unwrap_or(OutputFormat::Human),
+    )?)
+}

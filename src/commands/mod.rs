@@ -1,0 +1,76 @@
+//! One module per subcommand. Each takes its parsed arguments and a [`Session`] and returns
+//! an [`Error`] that names what failed.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+
+use kube::Api;
+
+use crate::cli::{Cli, Command};
+use crate::client::{Connection, connect};
+use crate::error::Error;
+use crate::tokenrequest::TokenRequest;
+
+pub mod create;
+pub mod delete;
+pub mod get;
+pub mod list;
+
+/// What a run shares with `main`: terminal facts, and the request it created, so an
+/// interrupted run can say how to delete it.
+#[derive(Debug, Default)]
+pub struct Session {
+    left_behind: Mutex<Option<(String, String)>>,
+}
+
+impl Session {
+    pub fn note_created(&self, namespace: &str, name: &str) {
+        *self.left_behind.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((namespace.to_string(), name.to_string()));
+    }
+
+    pub fn forget_created(&self) {
+        *self.left_behind.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// `(namespace, name)` of a request this run created and has not finished with.
+    pub fn left_behind(&self) -> Option<(String, String)> {
+        self.left_behind
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Tables are coloured only on a terminal and never when NO_COLOR is set.
+    pub fn color(&self) -> bool {
+        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    }
+}
+
+pub async fn run(cli: Cli, session: &Session) -> Result<(), Error> {
+    match cli.command {
+        Command::Create(args) => {
+            let connection = connect(&cli.connection).await?;
+            create::run(&connection, args, session).await
+        }
+        Command::Get(args) => get::run(&connect(&cli.connection).await?, args).await,
+        Command::List(args) => list::run(&connect(&cli.connection).await?, args, session).await,
+        Command::Delete(args) => delete::run(&connect(&cli.connection).await?, args).await,
+    }
+}
+
+fn namespaced_api(connection: &Connection) -> Api<TokenRequest> {
+    Api::namespaced(connection.client.clone(), &connection.namespace)
+}
+
+/// Writes command output to stdout. A closed pipe (`| head`) is not an error worth a message.
+fn print(text: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
