@@ -553,3 +553,269 @@ async fn every_recorded_exchange_replays() {
         divergences.join("\n")
     );
 }
+
+// Behaviour the recordings do not pin down but a real apiserver shows.
+
+fn tokenrequest(name: &str, labels: Value) -> Value {
+    json!({
+        "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
+        "kind": "TokenRequest",
+        "metadata": {"name": name, "labels": labels},
+    })
+}
+
+async fn call(
+    http: &Http,
+    server: &ServerHandle,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Reply {
+    let exchange = Exchange {
+        method: method.into(),
+        path: path.into(),
+        headers: Vec::new(),
+        body,
+        token: Some(ADMIN_TOKEN.into()),
+    };
+    http.send(&server.url(), &exchange).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updates_track_generation_and_skip_no_ops() {
+    let http = Http::new();
+    let server = server::start(ServerConfig::default()).await.unwrap();
+    let created = call(
+        &http,
+        &server,
+        "POST",
+        COLLECTION,
+        Some(tokenrequest("a", json!({}))),
+    )
+    .await
+    .json();
+    let item = format!("{COLLECTION}/a");
+
+    // Nothing changed: same resourceVersion, and no event for a watch from the create.
+    let same = call(&http, &server, "PUT", &item, Some(created.clone())).await;
+    assert_eq!(same.status, 200);
+    assert_eq!(
+        same.json()["metadata"]["resourceVersion"],
+        created["metadata"]["resourceVersion"]
+    );
+
+    // Only metadata changed: generation stays.
+    let mut labelled = created.clone();
+    labelled["metadata"]["labels"] = json!({"team": "x"});
+    let labelled = call(&http, &server, "PUT", &item, Some(labelled))
+        .await
+        .json();
+    assert_eq!(labelled["metadata"]["generation"], 1);
+    assert_ne!(
+        labelled["metadata"]["resourceVersion"],
+        created["metadata"]["resourceVersion"]
+    );
+
+    let version = created["metadata"]["resourceVersion"].as_str().unwrap();
+    let watch = call(
+        &http,
+        &server,
+        "GET",
+        &format!("{COLLECTION}?watch=1&resourceVersion={version}&timeoutSeconds=1"),
+        None,
+    )
+    .await;
+    let types: Vec<Value> = watch
+        .events()
+        .iter()
+        .map(|event| event["type"].clone())
+        .collect();
+    assert_eq!(
+        types,
+        [json!("MODIFIED")],
+        "only the label change is an event"
+    );
+
+    // Merge patch of the status bumps generation; server-owned fields are kept.
+    let patch = hyper::Request::builder()
+        .method("PATCH")
+        .uri(format!("{}{item}", server.url()))
+        .header("Authorization", format!("Bearer {ADMIN_TOKEN}"))
+        .header("Content-Type", "application/merge-patch+json")
+        .body(Full::new(Bytes::from(json!({"status": {"token": "t", "url": "u", "expireAfter": "2030-01-01T00:00:00Z", "application": "a", "state": "OK"}}).to_string())))
+        .unwrap();
+    let patched = http.client.request(patch).await.unwrap();
+    assert_eq!(patched.status(), 200);
+    let patched: Value =
+        serde_json::from_slice(&patched.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(patched["metadata"]["generation"], 2);
+    assert_eq!(patched["metadata"]["uid"], created["metadata"]["uid"]);
+    assert_eq!(patched["metadata"]["labels"]["team"], "x");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn selectors_apply_to_lists_watches_and_deletecollection() {
+    let http = Http::new();
+    let server = server::start(ServerConfig::default()).await.unwrap();
+    let other =
+        "/apis/applicationconnector.kyma-project.io/v1alpha1/namespaces/other/tokenrequests";
+    let all = "/apis/applicationconnector.kyma-project.io/v1alpha1/tokenrequests";
+    let start =
+        call(&http, &server, "GET", all, None).await.json()["metadata"]["resourceVersion"].clone();
+    call(
+        &http,
+        &server,
+        "POST",
+        COLLECTION,
+        Some(tokenrequest("a", json!({"app": "x"}))),
+    )
+    .await;
+    call(
+        &http,
+        &server,
+        "POST",
+        COLLECTION,
+        Some(tokenrequest("b", json!({"app": "y"}))),
+    )
+    .await;
+    call(
+        &http,
+        &server,
+        "POST",
+        other,
+        Some(tokenrequest("c", json!({"app": "x"}))),
+    )
+    .await;
+
+    let names = |reply: &Reply| -> Vec<String> {
+        reply.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                format!(
+                    "{}/{}",
+                    item["metadata"]["namespace"].as_str().unwrap(),
+                    item["metadata"]["name"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let listed = call(
+        &http,
+        &server,
+        "GET",
+        &format!("{all}?labelSelector=app%20in%20(x)"),
+        None,
+    )
+    .await;
+    assert_eq!(names(&listed), ["fixtures/a", "other/c"]);
+    let listed = call(
+        &http,
+        &server,
+        "GET",
+        &format!("{all}?fieldSelector=metadata.namespace!%3Dother"),
+        None,
+    )
+    .await;
+    assert_eq!(names(&listed), ["fixtures/a", "fixtures/b"]);
+
+    // A cluster-wide watch sees every namespace; a label change out of the selector is a DELETED.
+    let start = start.as_str().unwrap();
+    let watch_path =
+        format!("{all}?watch=true&resourceVersion={start}&labelSelector=app%3Dx&timeoutSeconds=1");
+    let item = format!("{COLLECTION}/a");
+    let watch = call(&http, &server, "GET", &watch_path, None);
+    let mut moved = call(&http, &server, "GET", &format!("{COLLECTION}/a"), None)
+        .await
+        .json();
+    moved["metadata"]["labels"]["app"] = json!("z");
+    let (watch, _) = tokio::join!(watch, call(&http, &server, "PUT", &item, Some(moved)));
+    let events: Vec<(String, String)> = watch
+        .events()
+        .iter()
+        .map(|event| {
+            (
+                event["type"].as_str().unwrap().to_string(),
+                event["object"]["metadata"]["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    let expected = [("ADDED", "a"), ("ADDED", "c"), ("DELETED", "a")]
+        .map(|(kind, name)| (kind.to_string(), name.to_string()));
+    assert_eq!(events, expected);
+
+    let deleted = call(
+        &http,
+        &server,
+        "DELETE",
+        &format!("{COLLECTION}?labelSelector=app%3Dy"),
+        None,
+    )
+    .await;
+    assert_eq!(names(&deleted), ["fixtures/b"]);
+    let left = call(&http, &server, "GET", all, None).await;
+    assert_eq!(names(&left), ["fixtures/a", "other/c"]);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kyma1_keeps_undeclared_fields_and_users_are_authorized_per_verb() {
+    let http = Http::new();
+    let config = ServerConfig {
+        schema: server::SchemaVersion::Kyma1,
+        ..ServerConfig::default()
+    };
+    let server = server::start(config).await.unwrap();
+    let mut object = tokenrequest("ctx", json!({}));
+    object["context"] = json!({"tenant": "t", "group": "g"});
+    let created = call(
+        &http,
+        &server,
+        "POST",
+        &format!("{COLLECTION}?fieldValidation=Strict"),
+        Some(object),
+    )
+    .await;
+    assert_eq!(created.status, 201);
+    assert_eq!(created.warning, None);
+    assert_eq!(created.json()["context"]["tenant"], "t");
+
+    let as_user = |token: &str, path: &str| Exchange {
+        method: "GET".into(),
+        path: path.into(),
+        headers: Vec::new(),
+        body: None,
+        token: Some(token.into()),
+    };
+    let all = "/apis/applicationconnector.kyma-project.io/v1alpha1/tokenrequests";
+    let watch = http
+        .send(
+            &server.url(),
+            &as_user("sandbox-nowatch-token", &format!("{all}?watch=1")),
+        )
+        .await;
+    assert_eq!(watch.status, 403);
+    assert_eq!(
+        watch.json()["message"],
+        "tokenrequests.applicationconnector.kyma-project.io is forbidden: User \"nowatch\" cannot watch resource \"tokenrequests\" in API group \"applicationconnector.kyma-project.io\" at the cluster scope"
+    );
+    let list = http
+        .send(&server.url(), &as_user("sandbox-nowatch-token", all))
+        .await;
+    assert_eq!(list.status, 200);
+    let discovery = http
+        .send(&server.url(), &as_user("sandbox-nobody-token", "/apis"))
+        .await;
+    assert_eq!(discovery.status, 200);
+    let anonymous = Exchange {
+        token: None,
+        ..as_user("", all)
+    };
+    assert_eq!(http.send(&server.url(), &anonymous).await.status, 401);
+    server.shutdown().await;
+}
