@@ -255,9 +255,8 @@ impl Store {
             });
         }
         if dry_run {
-            let mut preview = StoredObject::new(value, current.resource_version);
-            preview.value["metadata"]["resourceVersion"] =
-                current.value["metadata"]["resourceVersion"].clone();
+            // What the update would store, at the resourceVersion it has now.
+            let preview = StoredObject::new(value, current.resource_version);
             return Ok(Updated {
                 object: Arc::new(preview),
                 changed: true,
