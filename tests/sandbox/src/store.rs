@@ -328,6 +328,14 @@ impl Store {
         self.changes.send_replace(resource_version);
     }
 
+    /// Drops the whole change history, as a compaction would: a watch from any earlier
+    /// resourceVersion now gets 410 Expired. For tests of clients' watch recovery.
+    pub fn forget_history(&self) {
+        let mut inner = self.lock();
+        inner.history.clear();
+        inner.oldest_watchable = inner.resource_version;
+    }
+
     /// The changes after `resource_version`, or `TooOld` when some were already dropped.
     pub fn changes_since(&self, resource_version: u64) -> Result<Vec<ChangeEvent>, TooOld> {
         let inner = self.lock();

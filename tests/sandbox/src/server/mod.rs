@@ -166,6 +166,10 @@ struct State {
     store: Store,
     /// Flips to true on shutdown so open watches end.
     shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Bumped to end every open watch stream (the connection itself stays up).
+    drop_watches: tokio::sync::watch::Sender<u64>,
+    /// How many watch requests were served, so tests can see a client come back.
+    watch_requests: std::sync::atomic::AtomicU64,
 }
 
 pub struct ServerHandle {
@@ -191,6 +195,26 @@ impl ServerHandle {
         &self.state.store
     }
 
+    /// Ends every open watch stream, as a load balancer or an apiserver restart would.
+    pub fn drop_watches(&self) {
+        self.state
+            .drop_watches
+            .send_modify(|generation| *generation += 1);
+    }
+
+    /// Forgets the change history: resuming a watch from any earlier resourceVersion gets
+    /// 410 Expired.
+    pub fn forget_history(&self) {
+        self.state.store.forget_history();
+    }
+
+    /// How many watch requests the server has answered.
+    pub fn watch_requests(&self) -> u64 {
+        self.state
+            .watch_requests
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Stops accepting, ends open connections and watches.
     pub async fn shutdown(self) {
         self.shutdown.send_replace(true);
@@ -209,6 +233,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         config,
         store: Store::default(),
         shutdown: shutdown_signal.clone(),
+        drop_watches: tokio::sync::watch::channel(0).0,
+        watch_requests: Default::default(),
     });
     let accept_loop = tokio::spawn(accept(listener, state.clone(), shutdown_signal));
     Ok(ServerHandle {

@@ -81,6 +81,9 @@ pub fn serve(
         bookmarks: query.flag("allowWatchBookmarks"),
         deadline: Instant::now() + timeout,
     };
+    state
+        .watch_requests
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let (sender, receiver) = mpsc::channel::<Bytes>(64);
     tokio::spawn(stream_events(state, options, start, sender));
     let body = StreamBody::new(receiver.map(|chunk| Ok::<_, Infallible>(Frame::data(chunk))));
@@ -149,6 +152,7 @@ async fn stream_events(
     // Subscribe before reading, so no change between the read and the wait is missed.
     let mut changes = state.store.subscribe();
     let mut shutdown = state.shutdown.clone();
+    let mut dropped = state.drop_watches.subscribe();
     let mut last_seen = match start {
         Start::After(resource_version) => resource_version,
         Start::Current { initial_events_end } => {
@@ -225,6 +229,7 @@ async fn stream_events(
                 next_bookmark = Instant::now() + BOOKMARK_INTERVAL;
             }
             _ = super::stopped(&mut shutdown) => return,
+            _ = dropped.changed() => return,
         }
     }
 }
