@@ -8,9 +8,164 @@
 //! Module ownership while the sandbox is being built:
 //! - `schema`, `store`, `server`: the API server.
 //! - `controller`, `kubeconfig`, this facade and `main.rs`: the controller and the CLI.
+//!
+//! Tests start one [`Sandbox`] each:
+//!
+//! ```no_run
+//! # async fn example() -> anyhow::Result<()> {
+//! use tokenrequest_sandbox::{Sandbox, SandboxConfig};
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! let client = sandbox.admin_client();
+//! # drop(client);
+//! sandbox.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod controller;
 pub mod kubeconfig;
 pub mod schema;
 pub mod server;
 pub mod store;
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+pub use controller::{ControllerConfig, ControllerMode};
+pub use server::{SchemaVersion, ServerConfig, ServerHandle, User};
+
+/// Namespace of the kubeconfig contexts unless a caller picks another one.
+pub const DEFAULT_NAMESPACE: &str = "default";
+
+/// How to start a [`Sandbox`]: the API server and the controller that runs against it.
+#[derive(Default)]
+pub struct SandboxConfig {
+    pub server: ServerConfig,
+    /// With [`ControllerMode::Off`] no controller runs.
+    pub controller: ControllerConfig,
+}
+
+/// A running API server plus, unless its mode is [`ControllerMode::Off`], a controller task.
+///
+/// [`Sandbox::shutdown`] stops both; dropping a `Sandbox` aborts the controller at once and
+/// leaves the server to its handle's drop.
+pub struct Sandbox {
+    server: Option<ServerHandle>,
+    controller: Option<tokio::task::JoinHandle<()>>,
+    admin_client: kube::Client,
+    url: String,
+}
+
+impl Sandbox {
+    /// Starts the server on 127.0.0.1 and spawns the controller on the current tokio runtime.
+    pub async fn start(config: SandboxConfig) -> anyhow::Result<Sandbox> {
+        let server = server::start(config.server)
+            .await
+            .context("could not start the sandbox API server")?;
+        let url = server.url();
+        let admin_client = match client_for_user(&url, server.users(), kubeconfig::ADMIN_USER) {
+            Ok(client) => client,
+            Err(error) => {
+                server.shutdown().await;
+                return Err(error);
+            }
+        };
+        let controller = (config.controller.mode != ControllerMode::Off).then(|| {
+            let client = admin_client.clone();
+            tokio::spawn(async move {
+                if let Err(error) = controller::run(client, config.controller).await {
+                    tracing::error!(
+                        error = format!("{error:#}"),
+                        "tokenrequest controller stopped"
+                    );
+                }
+            })
+        });
+        Ok(Sandbox {
+            server: Some(server),
+            controller,
+            admin_client,
+            url,
+        })
+    }
+
+    /// The server's base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The users the server knows, with their bearer tokens.
+    pub fn users(&self) -> &[User] {
+        self.server.as_ref().map_or(&[], |server| server.users())
+    }
+
+    /// A client authenticated as `admin`, allowed everything.
+    pub fn admin_client(&self) -> kube::Client {
+        self.admin_client.clone()
+    }
+
+    /// A client authenticated as the named user (`admin`, `nobody`, `nowatch`, or one the
+    /// [`ServerConfig`] added).
+    pub fn client_for(&self, user: &str) -> anyhow::Result<kube::Client> {
+        client_for_user(&self.url, self.users(), user)
+    }
+
+    /// What [`Sandbox::write_kubeconfig`] writes, with contexts in `namespace`.
+    pub fn kubeconfig(&self, namespace: &str) -> kubeconfig::KubeconfigSpec {
+        kubeconfig::KubeconfigSpec {
+            server_url: self.url.clone(),
+            namespace: namespace.to_owned(),
+            users: self
+                .users()
+                .iter()
+                .map(|user| kubeconfig::Credentials {
+                    user: user.name.clone(),
+                    token: user.token.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Writes a kubeconfig (mode 0600, atomically) whose contexts use namespace `default`.
+    pub fn write_kubeconfig(&self, path: &Path) -> anyhow::Result<()> {
+        self.write_kubeconfig_in(path, DEFAULT_NAMESPACE)
+    }
+
+    /// Writes a kubeconfig (mode 0600, atomically) whose contexts use `namespace`.
+    pub fn write_kubeconfig_in(&self, path: &Path, namespace: &str) -> anyhow::Result<()> {
+        Ok(kubeconfig::write(path, &self.kubeconfig(namespace))?)
+    }
+
+    /// Stops the controller, then the server, and waits for both.
+    pub async fn shutdown(mut self) {
+        if let Some(controller) = self.controller.take() {
+            controller.abort();
+            let _ = controller.await;
+        }
+        if let Some(server) = self.server.take() {
+            server.shutdown().await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(controller) = self.controller.take() {
+            controller.abort();
+        }
+    }
+}
+
+fn client_for_user(url: &str, users: &[User], name: &str) -> anyhow::Result<kube::Client> {
+    let user = users
+        .iter()
+        .find(|user| user.name == name)
+        .with_context(|| format!("the sandbox has no user {name:?}"))?;
+    let mut config = kube::Config::new(
+        url.parse()
+            .with_context(|| format!("the sandbox URL {url:?} is not a URI"))?,
+    );
+    config.auth_info.token = Some(user.token.clone().into());
+    kube::Client::try_from(config).context("could not build a Kubernetes client")
+}

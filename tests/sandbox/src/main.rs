@@ -1,1 +1,294 @@
-fn main() {}
+//! `tokenrequest-sandbox`: a loopback fake Kubernetes API server for Kyma TokenRequests with a
+//! TokenRequest controller (`serve`), or that controller alone against any cluster
+//! (`controller`).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use tokenrequest_sandbox::{
+    ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion, ServerConfig,
+    controller,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "tokenrequest-sandbox",
+    version,
+    about = "A loopback Kubernetes API server for Kyma TokenRequests, with a TokenRequest controller",
+    long_about = "A loopback Kubernetes API server for Kyma TokenRequests \
+        (tokenrequests.applicationconnector.kyma-project.io/v1alpha1), with a controller that \
+        behaves like Kyma's connection-token-handler: it fills status.token, url, expireAfter, \
+        application and state, and deletes a TokenRequest at the first resync after it expired.\n\n\
+        `serve` runs both and writes a kubeconfig for kubectl; `controller` runs only the \
+        controller against any cluster that has the TokenRequest CRD."
+)]
+struct Cli {
+    /// Also log debug events (never tokens) to stderr.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API on 127.0.0.1 with a controller, write a kubeconfig, and run until
+    /// SIGINT or SIGTERM.
+    ///
+    /// Once the server accepts requests and the kubeconfig is written, prints one line
+    /// `ready url=<URL> kubeconfig=<FILE>` on stdout.
+    Serve(ServeArgs),
+    /// Run only the controller, against the cluster of a kubeconfig, until SIGINT or SIGTERM.
+    Controller(ControllerArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Where to write the kubeconfig (mode 0600). Its contexts: `sandbox` (current, user
+    /// admin), `sandbox-nobody` (may do nothing), `sandbox-nowatch` (may do all but watch).
+    #[arg(long, value_name = "FILE")]
+    kubeconfig_out: PathBuf,
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    port: u16,
+    /// Which CRD to imitate: kyma2 (apiextensions v1, prunes the undeclared `context`) or
+    /// kyma1 (v1beta1, keeps it).
+    #[arg(long, value_enum, default_value_t = SchemaArg::Kyma2)]
+    schema: SchemaArg,
+    /// Do not serve the TokenRequest group, as on a cluster without the CRD: every request
+    /// under it answers 404.
+    #[arg(long)]
+    no_group: bool,
+    /// Namespace of the kubeconfig's contexts.
+    #[arg(long, value_name = "NAME", default_value = tokenrequest_sandbox::DEFAULT_NAMESPACE)]
+    namespace: String,
+    #[command(flatten)]
+    knobs: ControllerKnobs,
+}
+
+#[derive(Args)]
+struct ControllerArgs {
+    /// The kubeconfig file to use; without it, KUBECONFIG or ~/.kube/config as kubectl does
+    /// (or the in-cluster service account).
+    #[arg(long, value_name = "FILE")]
+    kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use instead of the current one.
+    #[arg(long, value_name = "NAME")]
+    context: Option<String>,
+    #[command(flatten)]
+    knobs: ControllerKnobs,
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "Controller")]
+struct ControllerKnobs {
+    /// Lifetime of an issued token: status.expireAfter = now + TTL.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    ttl: u64,
+    /// How often every TokenRequest is reconciled again; expired ones are deleted then, so
+    /// deletion comes up to this long after expireAfter.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    sync_period: u64,
+    /// How long "asking the Connector Service" takes before a status is written.
+    #[arg(long, value_name = "MILLISECONDS", default_value_t = 0)]
+    delay: u64,
+    /// Domain in status.url: https://connector-service.<DOMAIN>/v1/applications/signingRequests/info?token=...
+    #[arg(long, value_name = "DOMAIN", default_value = "kyma.example.com")]
+    domain: String,
+    /// What the controller writes for a TokenRequest without a token.
+    #[arg(long, value_enum, default_value_t = ModeArg::Ok)]
+    mode: ModeArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaArg {
+    /// Kyma 2.0-2.2: apiextensions v1, structural; `context` is pruned.
+    Kyma2,
+    /// Kyma 1.x: apiextensions v1beta1; nothing is pruned.
+    Kyma1,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    /// A fresh 88-character token, url and expireAfter; state OK.
+    Ok,
+    /// state Error with empty token and url (and a valid expireAfter so it still expires).
+    Error,
+    /// state OK with empty token and url, as when the Connector Service answers an error body.
+    EmptyToken,
+    /// No controller: TokenRequests never get a status.
+    Off,
+}
+
+impl ControllerKnobs {
+    fn config(&self) -> ControllerConfig {
+        ControllerConfig {
+            ttl: Duration::from_secs(self.ttl),
+            sync_period: Duration::from_secs(self.sync_period),
+            delay: Duration::from_millis(self.delay),
+            domain: self.domain.clone(),
+            mode: match self.mode {
+                ModeArg::Ok => ControllerMode::Ok,
+                ModeArg::Error => ControllerMode::Error,
+                ModeArg::EmptyToken => ControllerMode::EmptyToken,
+                ModeArg::Off => ControllerMode::Off,
+            },
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let _ = tracing::subscriber::set_global_default(stderr_log::StderrLog {
+        verbose: cli.verbose,
+    });
+    let result = match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Controller(args) => run_controller(args).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("tokenrequest-sandbox: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = SandboxConfig {
+        server: ServerConfig {
+            port: args.port,
+            schema: match args.schema {
+                SchemaArg::Kyma2 => SchemaVersion::Kyma2,
+                SchemaArg::Kyma1 => SchemaVersion::Kyma1,
+            },
+            serve_group: !args.no_group,
+            ..ServerConfig::default()
+        },
+        controller: args.knobs.config(),
+    };
+    let sandbox = Sandbox::start(config).await?;
+    if let Err(error) = sandbox.write_kubeconfig_in(&args.kubeconfig_out, &args.namespace) {
+        sandbox.shutdown().await;
+        return Err(error);
+    }
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "ready url={} kubeconfig={}",
+        sandbox.url(),
+        args.kubeconfig_out.display()
+    )?;
+    stdout.flush()?;
+    drop(stdout);
+    let signal = shutdown_signal().await;
+    sandbox.shutdown().await;
+    signal
+}
+
+async fn run_controller(args: ControllerArgs) -> anyhow::Result<()> {
+    let options = kube::config::KubeConfigOptions {
+        context: args.context.clone(),
+        ..Default::default()
+    };
+    let config = match (&args.kubeconfig, &args.context) {
+        (Some(path), _) => {
+            let kubeconfig = kube::config::Kubeconfig::read_from(path)
+                .with_context(|| format!("could not read the kubeconfig {}", path.display()))?;
+            kube::Config::from_custom_kubeconfig(kubeconfig, &options).await?
+        }
+        (None, Some(_)) => kube::Config::from_kubeconfig(&options).await?,
+        (None, None) => kube::Config::infer().await?,
+    };
+    eprintln!(
+        "tokenrequest-sandbox: controller running against {}",
+        config.cluster_url
+    );
+    let client = kube::Client::try_from(config)?;
+    tokio::select! {
+        result = controller::run(client, args.knobs.config()) => result,
+        signal = shutdown_signal() => signal,
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate()).context("cannot catch SIGTERM")?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.context("cannot catch SIGINT")?,
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c()
+        .await
+        .context("cannot catch Ctrl-C")?;
+    Ok(())
+}
+
+/// A tiny `tracing` subscriber: one line per event on stderr; info and up from this crate,
+/// warnings and up from libraries (debug with `--verbose`). Spans are ignored.
+mod stderr_log {
+    use std::fmt::Write as _;
+
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Level, Metadata, Subscriber};
+
+    pub struct StderrLog {
+        pub verbose: bool,
+    }
+
+    impl Subscriber for StderrLog {
+        fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+            let ours = metadata.target().starts_with("tokenrequest_sandbox");
+            let most_detailed = match (self.verbose, ours) {
+                (true, _) => Level::DEBUG,
+                (false, true) => Level::INFO,
+                (false, false) => Level::WARN,
+            };
+            *metadata.level() <= most_detailed
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let metadata = event.metadata();
+            let mut line = format!("{} {}:", metadata.level(), metadata.target());
+            event.record(&mut LineWriter(&mut line));
+            eprintln!("{line}");
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    struct LineWriter<'a>(&'a mut String);
+
+    impl Visit for LineWriter<'_> {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            if field.name() == "message" {
+                let _ = write!(self.0, " {value}");
+            } else {
+                let _ = write!(self.0, " {}={value}", field.name());
+            }
+        }
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "message" {
+                let _ = write!(self.0, " {value:?}");
+            } else {
+                let _ = write!(self.0, " {}={value:?}", field.name());
+            }
+        }
+    }
+}

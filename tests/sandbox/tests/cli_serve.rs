@@ -1,0 +1,106 @@
+//! The built `tokenrequest-sandbox serve` binary: it announces `ready`, its kubeconfig works,
+//! its controller fills requests, and SIGTERM ends it cleanly.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use kube::api::{Api, DynamicObject, PostParams};
+use tokenrequest_sandbox::controller::token_request_resource;
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// Kills the child if a failing assertion leaves it running.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+#[tokio::test]
+async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig_path = directory.path().join("kubeconfig");
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"))
+            .args([
+                "serve",
+                "--sync-period",
+                "1",
+                "--namespace",
+                "team-a",
+                "--kubeconfig-out",
+            ])
+            .arg(&kubeconfig_path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the binary starts"),
+    );
+
+    let stdout = child.0.stdout.take().unwrap();
+    let ready_line = tokio::time::timeout(
+        PATIENCE,
+        tokio::task::spawn_blocking(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .find(|line| line.contains("ready"))
+        }),
+    )
+    .await
+    .expect("`ready` within the timeout")
+    .unwrap()
+    .expect("a line with `ready` before stdout closed");
+    assert!(ready_line.contains("http://127.0.0.1:"), "{ready_line}");
+    assert!(
+        ready_line.contains(&kubeconfig_path.display().to_string()),
+        "{ready_line}"
+    );
+
+    let kubeconfig = kube::config::Kubeconfig::read_from(&kubeconfig_path).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(config.default_namespace, "team-a");
+    let api: Api<DynamicObject> = Api::default_namespaced_with(
+        kube::Client::try_from(config).unwrap(),
+        &token_request_resource(),
+    );
+    let object = DynamicObject::new("cli-app", &token_request_resource());
+    api.create(&PostParams::default(), &object).await.unwrap();
+    let state = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let object = api.get("cli-app").await.unwrap();
+            if let Some(state) = object.data.pointer("/status/state") {
+                return state.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("a status within the timeout");
+    assert_eq!(state, "OK");
+
+    let terminated = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let exit = tokio::time::timeout(PATIENCE, async {
+        loop {
+            if let Some(exit) = child.0.try_wait().unwrap() {
+                return exit;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the binary exits after SIGTERM");
+    assert!(exit.success(), "exit after SIGTERM: {exit}");
+}

@@ -1,0 +1,301 @@
+//! The controller against an in-process sandbox, one sandbox per test. Short TTLs and sync
+//! periods keep the tests fast; every wait is bounded by a generous timeout and nothing asserts
+//! on how fast something happened, only on order ("not before the delay", "not before expiry").
+
+use std::time::Duration;
+
+use futures::{StreamExt as _, TryStreamExt as _};
+use kube::api::{Api, DynamicObject, PostParams, WatchEvent, WatchParams};
+use serde_json::{Value, json};
+use tokenrequest_sandbox::controller::{self, token_request_resource};
+use tokenrequest_sandbox::{
+    ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion, ServerConfig,
+};
+
+const NAMESPACE: &str = "default";
+/// Bound of every wait for something the controller should do within a sync period or two.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+fn controller_config(mode: ControllerMode) -> ControllerConfig {
+    ControllerConfig {
+        ttl: Duration::from_secs(60),
+        sync_period: Duration::from_secs(1),
+        delay: Duration::ZERO,
+        domain: "kyma.example.com".to_owned(),
+        mode,
+    }
+}
+
+async fn start(controller: ControllerConfig) -> Sandbox {
+    start_with(ServerConfig::default(), controller).await
+}
+
+async fn start_with(server: ServerConfig, controller: ControllerConfig) -> Sandbox {
+    Sandbox::start(SandboxConfig { server, controller })
+        .await
+        .expect("the sandbox starts")
+}
+
+fn token_requests(client: kube::Client) -> Api<DynamicObject> {
+    Api::namespaced_with(client, NAMESPACE, &token_request_resource())
+}
+
+async fn create(api: &Api<DynamicObject>, name: &str, extra: Value) -> DynamicObject {
+    let object = DynamicObject::new(name, &token_request_resource())
+        .within(NAMESPACE)
+        .data(extra);
+    api.create(&PostParams::default(), &object)
+        .await
+        .expect("the TokenRequest is created")
+}
+
+fn status_of(object: &DynamicObject) -> Option<&Value> {
+    object.data.get("status").filter(|status| !status.is_null())
+}
+
+/// Polls until the object has a status; panics after [`PATIENCE`].
+async fn wait_for_status(api: &Api<DynamicObject>, name: &str) -> DynamicObject {
+    tokio::time::timeout(PATIENCE, async {
+        loop {
+            let object = api.get(name).await.expect("the TokenRequest can be read");
+            if status_of(&object).is_some() {
+                return object;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{name} got no status within {PATIENCE:?}"))
+}
+
+fn parse_time(value: &Value) -> jiff::Timestamp {
+    value
+        .as_str()
+        .expect("expireAfter is a string")
+        .parse()
+        .expect("expireAfter is RFC 3339")
+}
+
+fn is_base64url_with_padding(token: &str) -> bool {
+    let body = token.trim_end_matches('=');
+    token.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+}
+
+#[tokio::test]
+async fn ok_mode_fills_a_valid_status() {
+    let sandbox = start(controller_config(ControllerMode::Ok)).await;
+    let api = token_requests(sandbox.admin_client());
+    let before = jiff::Timestamp::now();
+    create(&api, "my-app", json!({})).await;
+
+    // Read back from the server: the status was stored, so it passed the CRD's schema.
+    let object = wait_for_status(&api, "my-app").await;
+    let status = status_of(&object).unwrap();
+    let token = status["token"].as_str().unwrap();
+    assert_eq!(token.len(), 88);
+    assert!(token.ends_with("=="));
+    assert!(is_base64url_with_padding(token));
+    assert_eq!(
+        status["url"],
+        format!(
+            "https://connector-service.kyma.example.com/v1/applications/signingRequests/info?token={token}"
+        )
+    );
+    assert_eq!(status["application"], "my-app");
+    assert_eq!(status["state"], "OK");
+    let expire_after = parse_time(&status["expireAfter"]);
+    let after = jiff::Timestamp::now();
+    // now + ttl, truncated to whole seconds.
+    assert!(expire_after >= before + jiff::SignedDuration::from_secs(59));
+    assert!(expire_after <= after + jiff::SignedDuration::from_secs(60));
+    assert!(status["expireAfter"].as_str().unwrap().ends_with('Z'));
+
+    // Two objects get two different tokens.
+    create(&api, "other-app", json!({})).await;
+    let other = wait_for_status(&api, "other-app").await;
+    assert_ne!(status_of(&other).unwrap()["token"], token);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn expired_requests_are_deleted_at_a_resync() {
+    let sandbox = start(ControllerConfig {
+        ttl: Duration::from_secs(2),
+        ..controller_config(ControllerMode::Ok)
+    })
+    .await;
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "short-lived", json!({})).await;
+    let object = wait_for_status(&api, "short-lived").await;
+    let expire_after = parse_time(&status_of(&object).unwrap()["expireAfter"]);
+    let resource_version = object.metadata.resource_version.clone().unwrap();
+
+    let deleted_at = tokio::time::timeout(PATIENCE, async {
+        let mut events = api
+            .watch(&WatchParams::default(), &resource_version)
+            .await
+            .expect("the watch starts")
+            .boxed();
+        while let Some(event) = events.try_next().await.expect("the watch goes on") {
+            if let WatchEvent::Deleted(deleted) = event
+                && deleted.metadata.name.as_deref() == Some("short-lived")
+            {
+                return jiff::Timestamp::now();
+            }
+        }
+        panic!("the watch ended before the deletion");
+    })
+    .await
+    .expect("the expired TokenRequest is deleted within a few sync periods");
+    assert!(deleted_at > expire_after, "deleted before it expired");
+    assert!(api.get_opt("short-lived").await.unwrap().is_none());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn status_waits_for_the_delay() {
+    let sandbox = start(ControllerConfig {
+        delay: Duration::from_millis(1500),
+        ..controller_config(ControllerMode::Ok)
+    })
+    .await;
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "slow", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let early = api.get("slow").await.unwrap();
+    assert!(
+        status_of(&early).is_none(),
+        "status before the delay passed"
+    );
+    let object = wait_for_status(&api, "slow").await;
+    assert_eq!(status_of(&object).unwrap()["state"], "OK");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn error_mode_writes_state_error_that_still_expires() {
+    let sandbox = start(controller_config(ControllerMode::Error)).await;
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "broken", json!({})).await;
+    let object = wait_for_status(&api, "broken").await;
+    let status = status_of(&object).unwrap();
+    assert_eq!(status["state"], "Error");
+    assert_eq!(status["token"], "");
+    assert_eq!(status["url"], "");
+    assert_eq!(status["application"], "broken");
+    assert!(parse_time(&status["expireAfter"]) > jiff::Timestamp::now());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn empty_token_mode_writes_ok_without_token_once() {
+    let sandbox = start(controller_config(ControllerMode::EmptyToken)).await;
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "empty", json!({})).await;
+    let object = wait_for_status(&api, "empty").await;
+    let status = status_of(&object).unwrap().clone();
+    assert_eq!(status["state"], "OK");
+    assert_eq!(status["token"], "");
+    assert_eq!(status["url"], "");
+    assert_eq!(status["application"], "empty");
+    parse_time(&status["expireAfter"]);
+
+    // Later resyncs find the token still empty and write the same status again: nothing
+    // changes, not even the resourceVersion.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let later = api.get("empty").await.unwrap();
+    assert_eq!(status_of(&later), Some(&status));
+    assert_eq!(
+        later.metadata.resource_version,
+        object.metadata.resource_version
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn off_mode_never_writes_a_status() {
+    let sandbox = start(controller_config(ControllerMode::Off)).await;
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "ignored", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let object = api.get("ignored").await.unwrap();
+    assert!(status_of(&object).is_none());
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn context_is_kept_under_the_kyma1_schema() {
+    let sandbox = start_with(
+        ServerConfig {
+            schema: SchemaVersion::Kyma1,
+            ..ServerConfig::default()
+        },
+        controller_config(ControllerMode::Ok),
+    )
+    .await;
+    let api = token_requests(sandbox.admin_client());
+    let context = json!({"tenant": "tenant-a", "group": "group-b"});
+    create(&api, "with-context", json!({ "context": context })).await;
+    let object = wait_for_status(&api, "with-context").await;
+    assert_eq!(object.data["context"], context);
+    assert_eq!(status_of(&object).unwrap()["state"], "OK");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn controller_runs_through_a_kubeconfig_against_another_sandbox() {
+    let sandbox = start(controller_config(ControllerMode::Off)).await;
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("kubeconfig");
+    sandbox.write_kubeconfig(&path).unwrap();
+
+    let kubeconfig = kube::config::Kubeconfig::read_from(&path).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .unwrap();
+    let client = kube::Client::try_from(config).unwrap();
+    let controller = tokio::spawn(controller::run(
+        client,
+        controller_config(ControllerMode::Ok),
+    ));
+
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "remote", json!({})).await;
+    let object = wait_for_status(&api, "remote").await;
+    assert_eq!(status_of(&object).unwrap()["state"], "OK");
+    controller.abort();
+    let _ = controller.await;
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn clearing_the_token_gets_a_fresh_one() {
+    let sandbox = start(controller_config(ControllerMode::Ok)).await;
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "reissue", json!({})).await;
+    let mut object = wait_for_status(&api, "reissue").await;
+    let first_token = status_of(&object).unwrap()["token"].clone();
+
+    // A full-object update without status, as `kubectl replace` of the original manifest does.
+    object.data.as_object_mut().unwrap().remove("status");
+    api.replace("reissue", &PostParams::default(), &object)
+        .await
+        .expect("the status can be cleared");
+    let reissued = wait_for_status(&api, "reissue").await;
+    let second_token = &status_of(&reissued).unwrap()["token"];
+    assert_eq!(second_token.as_str().map(str::len), Some(88));
+    assert_ne!(*second_token, first_token);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn shutdown_leaves_the_port_closed() {
+    let sandbox = start(controller_config(ControllerMode::Ok)).await;
+    let url = sandbox.url();
+    let address = url.trim_start_matches("http://").to_owned();
+    sandbox.shutdown().await;
+    assert!(tokio::net::TcpStream::connect(&address).await.is_err());
+}
