@@ -67,7 +67,7 @@ pub async fn run(
 
     session.note_created(namespace, &args.app);
     let progress = Progress::new(format!(
-        "waiting for the {CONTROLLER_NAME} to issue a token for {namespace}/{}",
+        "waiting for {CONTROLLER_NAME} to answer {namespace}/{}",
         args.app
     ));
     let ready = wait_for_token(&api, created, args.wait.timeout, &progress).await;

@@ -27,7 +27,7 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
         })?;
     let request = if args.wait {
         let progress = Progress::new(format!(
-            "waiting for the {CONTROLLER_NAME} to issue a token for {namespace}/{}",
+            "waiting for {CONTROLLER_NAME} to answer {namespace}/{}",
             args.name
         ));
         wait_for_token(&api, request, args.wait_args.timeout, &progress).await?

@@ -1,0 +1,194 @@
+//! A sandbox per test, a kubeconfig pointing at it, and a way to run the plugin binary with a
+//! hermetic environment.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use kube::Api;
+use kube::api::PostParams;
+use kubectl_tokenrequest::tokenrequest::TokenRequest;
+use tokenrequest_sandbox::controller::{ControllerConfig, ControllerMode};
+use tokenrequest_sandbox::server::{SchemaVersion, ServerConfig};
+use tokenrequest_sandbox::{Sandbox, SandboxConfig};
+
+/// Generous bound for any single plugin run; a run that hangs fails the test instead.
+const RUN_LIMIT: Duration = Duration::from_secs(60);
+
+pub struct TestCluster {
+    pub sandbox: Sandbox,
+    pub kubeconfig: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Setup {
+    pub mode: ControllerMode,
+    pub delay: Duration,
+    pub ttl: Duration,
+    pub sync_period: Duration,
+    pub schema: SchemaVersion,
+    pub serve_group: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            mode: ControllerMode::Ok,
+            delay: Duration::ZERO,
+            ttl: Duration::from_secs(300),
+            sync_period: Duration::from_secs(30),
+            schema: SchemaVersion::Kyma2,
+            serve_group: true,
+        }
+    }
+}
+
+impl Setup {
+    pub fn mode(mode: ControllerMode) -> Self {
+        Setup {
+            mode,
+            ..Setup::default()
+        }
+    }
+
+    pub async fn start(self) -> TestCluster {
+        let config = SandboxConfig {
+            server: ServerConfig {
+                schema: self.schema,
+                serve_group: self.serve_group,
+                ..ServerConfig::default()
+            },
+            controller: ControllerConfig {
+                mode: self.mode,
+                delay: self.delay,
+                ttl: self.ttl,
+                sync_period: self.sync_period,
+                ..ControllerConfig::default()
+            },
+        };
+        let sandbox = Sandbox::start(config).await.expect("start the sandbox");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kubeconfig = dir.path().join("kubeconfig");
+        sandbox
+            .write_kubeconfig(&kubeconfig)
+            .expect("write the kubeconfig");
+        TestCluster {
+            sandbox,
+            kubeconfig,
+            dir,
+        }
+    }
+}
+
+pub async fn cluster() -> TestCluster {
+    Setup::default().start().await
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(&self) -> &Self {
+        assert_eq!(self.code, 0, "expected success, got {self:#?}");
+        self
+    }
+
+    #[track_caller]
+    pub fn failure(&self, code: i32, stderr_contains: &str) -> &Self {
+        assert_eq!(self.code, code, "expected exit {code}: {self:#?}");
+        assert!(
+            self.stderr.contains(stderr_contains),
+            "stderr should contain {stderr_contains:?}: {self:#?}"
+        );
+        self
+    }
+}
+
+impl TestCluster {
+    pub fn api(&self, namespace: &str) -> Api<TokenRequest> {
+        Api::namespaced(self.sandbox.admin_client(), namespace)
+    }
+
+    /// The plugin with `--kubeconfig` pointing at this sandbox and nothing from the caller's
+    /// environment that could change its behaviour.
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-tokenrequest"));
+        command
+            .args(args)
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        command
+    }
+
+    pub async fn run(&self, args: &[&str]) -> Run {
+        finish(self.command(args).spawn().expect("spawn the plugin")).await
+    }
+
+    /// Creates a request directly through the API (not through the plugin).
+    pub async fn seed(&self, namespace: &str, name: &str) -> TokenRequest {
+        self.api(namespace)
+            .create(&PostParams::default(), &TokenRequest::new(name, None))
+            .await
+            .expect("seed a TokenRequest")
+    }
+
+    /// Waits until the request exists (e.g. created by a plugin run in the background).
+    pub async fn wait_until_exists(&self, namespace: &str, name: &str) -> TokenRequest {
+        let api = self.api(namespace);
+        tokio::time::timeout(RUN_LIMIT, async {
+            loop {
+                if let Ok(Some(found)) = api.get_opt(name).await {
+                    return found;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+        .await
+        .expect("the request should appear")
+    }
+}
+
+pub async fn finish(child: tokio::process::Child) -> Run {
+    let output = tokio::time::timeout(RUN_LIMIT, child.wait_with_output())
+        .await
+        .expect("the plugin should finish in time")
+        .expect("the plugin should run");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The token of a ready request, read through the admin client.
+pub async fn token_of(cluster: &TestCluster, namespace: &str, name: &str) -> String {
+    let request = cluster.api(namespace).get(name).await.expect("get");
+    request
+        .status
+        .and_then(|s| s.token)
+        .expect("the request should have a token")
+}
+
+/// Secrets never reach stderr: call on every run that saw a token.
+#[track_caller]
+pub fn assert_no_secret(run: &Run, token: &str) {
+    assert!(!token.is_empty());
+    assert!(
+        !run.stderr.contains(token),
+        "the token leaked into stderr: {}",
+        run.stderr
+    );
+}

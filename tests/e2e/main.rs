@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `kubectl-tokenrequest` binary against an in-process sandbox
+//! (API server + controller) started per test.
+
+mod harness;
+
+mod create;
+mod read;
+mod resilience;
