@@ -95,6 +95,14 @@ impl Sandbox {
         self.url.clone()
     }
 
+    /// The running server, for its test controls (`drop_watches`, `forget_history`, `store`,
+    /// `watch_requests`).
+    pub fn server(&self) -> &ServerHandle {
+        self.server
+            .as_ref()
+            .expect("the server runs until Sandbox::shutdown consumes the sandbox")
+    }
+
     /// The users the server knows, with their bearer tokens.
     pub fn users(&self) -> &[User] {
         self.server.as_ref().map_or(&[], |server| server.users())

@@ -299,3 +299,27 @@ async fn shutdown_leaves_the_port_closed() {
     sandbox.shutdown().await;
     assert!(tokio::net::TcpStream::connect(&address).await.is_err());
 }
+
+#[tokio::test]
+async fn controller_recovers_from_dropped_watches_and_expired_history() {
+    let sandbox = start(controller_config(ControllerMode::Ok)).await;
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "before", json!({})).await;
+    wait_for_status(&api, "before").await;
+    let watches_before = sandbox.server().watch_requests();
+
+    // The controller's watch ends and resuming it answers 410 Expired: it must list again.
+    sandbox.server().forget_history();
+    sandbox.server().drop_watches();
+    tokio::time::timeout(PATIENCE, async {
+        while sandbox.server().watch_requests() <= watches_before {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the controller watches again");
+    create(&api, "after", json!({})).await;
+    let object = wait_for_status(&api, "after").await;
+    assert_eq!(status_of(&object).unwrap()["state"], "OK");
+    sandbox.shutdown().await;
+}
