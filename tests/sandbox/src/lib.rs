@@ -39,7 +39,7 @@ pub use server::{SchemaVersion, ServerConfig, ServerHandle, User};
 pub const DEFAULT_NAMESPACE: &str = "default";
 
 /// How to start a [`Sandbox`]: the API server and the controller that runs against it.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SandboxConfig {
     pub server: ServerConfig,
     /// With [`ControllerMode::Off`] no controller runs.
