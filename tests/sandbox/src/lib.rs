@@ -124,9 +124,11 @@ impl Sandbox {
         kubeconfig::KubeconfigSpec {
             server_url: self.url.clone(),
             namespace: namespace.to_owned(),
+            // The anonymous user (empty token) has no credentials to write.
             users: self
                 .users()
                 .iter()
+                .filter(|user| !user.token.is_empty())
                 .map(|user| kubeconfig::Credentials {
                     user: user.name.clone(),
                     token: user.token.clone(),

@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tokenrequest_sandbox::{
-    ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion, ServerConfig,
-    controller,
+    ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion, ServerConfig, User,
+    controller, server::Verbs,
 };
 
 #[derive(Parser)]
@@ -62,6 +62,12 @@ struct ServeArgs {
     /// under it answers 404.
     #[arg(long)]
     no_group: bool,
+    /// Let requests without a bearer token in, with every permission. kubectl sends no
+    /// credentials to an http:// server, so it needs this; kube-rs clients (the plugin) send the
+    /// kubeconfig's token either way, so the `sandbox-nobody` and `sandbox-nowatch` contexts
+    /// still work for them.
+    #[arg(long)]
+    anonymous: bool,
     /// Namespace of the kubeconfig's contexts.
     #[arg(long, value_name = "NAME", default_value = tokenrequest_sandbox::DEFAULT_NAMESPACE)]
     namespace: String,
@@ -161,6 +167,10 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut users = User::defaults();
+    if args.anonymous {
+        users.push(User::anonymous(Verbs::ALL));
+    }
     let config = SandboxConfig {
         server: ServerConfig {
             port: args.port,
@@ -169,7 +179,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 SchemaArg::Kyma1 => SchemaVersion::Kyma1,
             },
             serve_group: !args.no_group,
-            ..ServerConfig::default()
+            users,
         },
         controller: args.knobs.config(),
     };

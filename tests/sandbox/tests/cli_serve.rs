@@ -104,3 +104,48 @@ async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
     .expect("the binary exits after SIGTERM");
     assert!(exit.success(), "exit after SIGTERM: {exit}");
 }
+
+#[tokio::test]
+async fn serve_anonymous_lets_token_less_requests_in() {
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig_path = directory.path().join("kubeconfig");
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"))
+            .args(["serve", "--anonymous", "--mode", "off", "--kubeconfig-out"])
+            .arg(&kubeconfig_path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the binary starts"),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let ready_line = tokio::time::timeout(
+        PATIENCE,
+        tokio::task::spawn_blocking(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .find(|line| line.contains("ready"))
+        }),
+    )
+    .await
+    .expect("`ready` within the timeout")
+    .unwrap()
+    .expect("a line with `ready` before stdout closed");
+    let url = ready_line
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("url="))
+        .expect("the ready line names the URL");
+
+    // As kubectl talks to an http:// server: no Authorization header at all.
+    let client = kube::Client::try_from(kube::Config::new(url.parse().unwrap())).unwrap();
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(client, "default", &token_request_resource());
+    let object = DynamicObject::new("anonymous-app", &token_request_resource());
+    api.create(&PostParams::default(), &object).await.unwrap();
+    assert!(api.get_opt("anonymous-app").await.unwrap().is_some());
+
+    // The anonymous user has no credentials, so the kubeconfig does not mention it.
+    let kubeconfig = std::fs::read_to_string(&kubeconfig_path).unwrap();
+    assert!(!kubeconfig.contains("anonymous"), "{kubeconfig}");
+}
