@@ -64,7 +64,9 @@ impl Sandbox {
             .await
             .context("could not start the sandbox API server")?;
         let url = server.url();
-        let admin_client = match client_for_user(&url, server.users(), kubeconfig::ADMIN_USER) {
+        let admin_client = match admin_user(server.users())
+            .and_then(|admin| client_for_user(&url, server.users(), &admin.name))
+        {
             Ok(client) => client,
             Err(error) => {
                 server.shutdown().await;
@@ -108,7 +110,8 @@ impl Sandbox {
         self.server.as_ref().map_or(&[], |server| server.users())
     }
 
-    /// A client authenticated as `admin`, allowed everything.
+    /// A client authenticated as `admin` (or, if the configuration has no `admin`, as its first
+    /// user allowed every verb), which the controller uses too.
     pub fn admin_client(&self) -> kube::Client {
         self.admin_client.clone()
     }
@@ -167,6 +170,21 @@ impl Drop for Sandbox {
     }
 }
 
+/// The controller's identity: `admin`, else the first user allowed every verb.
+fn admin_user(users: &[User]) -> anyhow::Result<&User> {
+    users
+        .iter()
+        .find(|user| user.name == kubeconfig::ADMIN_USER)
+        .or_else(|| {
+            users.iter().find(|user| {
+                server::Verb::ALL
+                    .iter()
+                    .all(|verb| user.verbs.allows(*verb))
+            })
+        })
+        .context("the sandbox has no `admin` user and no other user allowed every verb")
+}
+
 fn client_for_user(url: &str, users: &[User], name: &str) -> anyhow::Result<kube::Client> {
     let user = users
         .iter()
@@ -176,6 +194,9 @@ fn client_for_user(url: &str, users: &[User], name: &str) -> anyhow::Result<kube
         url.parse()
             .with_context(|| format!("the sandbox URL {url:?} is not a URI"))?,
     );
-    config.auth_info.token = Some(user.token.clone().into());
+    // The anonymous user has no token: its requests carry no Authorization header.
+    if !user.token.is_empty() {
+        config.auth_info.token = Some(user.token.clone().into());
+    }
     kube::Client::try_from(config).context("could not build a Kubernetes client")
 }

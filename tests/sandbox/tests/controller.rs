@@ -323,3 +323,27 @@ async fn controller_recovers_from_dropped_watches_and_expired_history() {
     assert_eq!(status_of(&object).unwrap()["state"], "OK");
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn without_an_admin_the_controller_uses_a_user_allowed_everything() {
+    use tokenrequest_sandbox::User;
+    use tokenrequest_sandbox::server::Verbs;
+    let sandbox = start_with(
+        ServerConfig {
+            users: vec![
+                User::new("nobody", "sandbox-nobody-token", Verbs::NONE),
+                User::anonymous(Verbs::ALL),
+            ],
+            ..ServerConfig::default()
+        },
+        controller_config(ControllerMode::Ok),
+    )
+    .await;
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "anonymous-controller", json!({})).await;
+    let object = wait_for_status(&api, "anonymous-controller").await;
+    assert_eq!(status_of(&object).unwrap()["state"], "OK");
+    let nobody = token_requests(sandbox.client_for("nobody").unwrap());
+    assert!(nobody.get("anonymous-controller").await.is_err());
+    sandbox.shutdown().await;
+}
