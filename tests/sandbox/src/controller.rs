@@ -253,10 +253,16 @@ async fn write_status(
                 return Ok(());
             }
             Err(error) if is_not_found(&error) => return Ok(()),
-            Err(error) if is_conflict(&error) => match api.get_opt(&name).await? {
-                Some(fresh) => object = fresh,
-                None => return Ok(()),
-            },
+            Err(error) if is_conflict(&error) => {
+                tracing::debug!(
+                    name,
+                    "conflict writing the status; reading the object again"
+                );
+                match api.get_opt(&name).await? {
+                    Some(fresh) => object = fresh,
+                    None => return Ok(()),
+                }
+            }
             Err(error) => return Err(error.into()),
         }
     }

@@ -347,3 +347,42 @@ async fn without_an_admin_the_controller_uses_a_user_allowed_everything() {
     assert!(nobody.get("anonymous-controller").await.is_err());
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_change_during_the_delay_is_kept_when_the_status_is_written() {
+    let sandbox = start(ControllerConfig {
+        delay: Duration::from_millis(1500),
+        ..controller_config(ControllerMode::Ok)
+    })
+    .await;
+    let api = token_requests(sandbox.admin_client());
+    let mut object = create(&api, "edited", json!({})).await;
+
+    // While the controller "asks the Connector Service", someone else updates the object; the
+    // controller's write then carries a stale resourceVersion, gets 409 Conflict, and must
+    // read the object again instead of overwriting the edit.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    object
+        .metadata
+        .labels
+        .get_or_insert_with(Default::default)
+        .insert("edited-by".to_owned(), "test".to_owned());
+    let edited = api
+        .replace("edited", &PostParams::default(), &object)
+        .await
+        .expect("the edit is stored");
+    assert!(status_of(&edited).is_none(), "edit after the status came");
+
+    let object = wait_for_status(&api, "edited").await;
+    assert_eq!(status_of(&object).unwrap()["state"], "OK");
+    assert_eq!(
+        object
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|labels| labels.get("edited-by"))
+            .map(String::as_str),
+        Some("test")
+    );
+    sandbox.shutdown().await;
+}
