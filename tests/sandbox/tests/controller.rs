@@ -386,3 +386,69 @@ async fn a_change_during_the_delay_is_kept_when_the_status_is_written() {
     );
     sandbox.shutdown().await;
 }
+
+/// Collects every event and span field, debug level and up, as text.
+mod capture {
+    use std::fmt::Write as _;
+    use std::sync::{Arc, Mutex};
+
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Level, Metadata, Subscriber};
+
+    #[derive(Clone, Default)]
+    pub struct Capture(pub Arc<Mutex<String>>);
+
+    struct Text<'a>(&'a mut String);
+
+    impl Visit for Text<'_> {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            let _ = write!(self.0, " {}={value:?}", field.name());
+        }
+    }
+
+    impl Subscriber for Capture {
+        fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+            *metadata.level() <= Level::DEBUG
+        }
+        fn new_span(&self, attributes: &Attributes<'_>) -> Id {
+            attributes.record(&mut Text(&mut self.0.lock().unwrap()));
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            values.record(&mut Text(&mut self.0.lock().unwrap()));
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let mut text = self.0.lock().unwrap();
+            text.push('\n');
+            event.record(&mut Text(&mut text));
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+}
+
+// One thread, so the controller's tasks see the test's subscriber.
+#[tokio::test(flavor = "current_thread")]
+async fn tokens_are_never_logged() {
+    let capture = capture::Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let sandbox = start(controller_config(ControllerMode::Ok)).await;
+    let api = token_requests(sandbox.admin_client());
+    create(&api, "secret", json!({})).await;
+    let object = wait_for_status(&api, "secret").await;
+    let token = status_of(&object).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    sandbox.shutdown().await;
+
+    let log = capture.0.lock().unwrap().clone();
+    assert!(log.contains("wrote tokenrequest status"), "{log}");
+    assert!(!log.contains(&token), "a token was logged");
+    assert!(
+        !log.contains(token.trim_end_matches('=')),
+        "a token was logged"
+    );
+}
