@@ -28,6 +28,55 @@ async fn polling_replaces_a_forbidden_watch() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_watch_is_resumed() {
+    let cluster = Setup {
+        delay: Duration::from_secs(2),
+        ..Setup::default()
+    }
+    .start()
+    .await;
+    let child = cluster
+        .command(&["create", "resumed", "-o", "name"])
+        .spawn()
+        .unwrap();
+    cluster.wait_until_exists("default", "resumed").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = cluster.sandbox.server().watch_requests();
+    cluster.sandbox.server().drop_watches();
+    finish(child).await.success();
+    assert!(
+        cluster.sandbox.server().watch_requests() > before,
+        "the plugin should have watched again after the drop"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_resource_version_means_get_and_watch_again() {
+    let cluster = Setup {
+        delay: Duration::from_secs(2),
+        ..Setup::default()
+    }
+    .start()
+    .await;
+    let child = cluster
+        .command(&["create", "relisted", "-o", "name"])
+        .spawn()
+        .unwrap();
+    cluster.wait_until_exists("default", "relisted").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Another change moves the resourceVersion on; forgetting the history then makes every
+    // version the plugin has seen too old, so its resume gets 410 Expired.
+    cluster.seed("default", "bystander").await;
+    cluster.sandbox.server().forget_history();
+    cluster.sandbox.server().drop_watches();
+    finish(child).await.success();
+    assert!(
+        cluster.sandbox.server().expired_watches() >= 1,
+        "the resume should have met a 410"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_while_waiting_exits_130_and_says_how_to_clean_up() {
     let cluster = Setup::mode(ControllerMode::Off).start().await;
     let child = cluster

@@ -170,6 +170,8 @@ struct State {
     drop_watches: tokio::sync::watch::Sender<u64>,
     /// How many watch requests were served, so tests can see a client come back.
     watch_requests: std::sync::atomic::AtomicU64,
+    /// How many watches were answered with 410 Expired.
+    expired_watches: std::sync::atomic::AtomicU64,
 }
 
 pub struct ServerHandle {
@@ -215,6 +217,13 @@ impl ServerHandle {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// How many watches the server answered with 410 Expired.
+    pub fn expired_watches(&self) -> u64 {
+        self.state
+            .expired_watches
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Stops accepting, ends open connections and watches.
     pub async fn shutdown(self) {
         self.shutdown.send_replace(true);
@@ -235,6 +244,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         shutdown: shutdown_signal.clone(),
         drop_watches: tokio::sync::watch::channel(0).0,
         watch_requests: Default::default(),
+        expired_watches: Default::default(),
     });
     let accept_loop = tokio::spawn(accept(listener, state.clone(), shutdown_signal));
     Ok(ServerHandle {

@@ -192,6 +192,9 @@ async fn stream_events(
             Ok(events) => events,
             Err(too_old) => {
                 // HTTP 200 with one ERROR event carrying a 410 (watch-too-old), then the end.
+                state
+                    .expired_watches
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let status = ApiError::expired(too_old.to_string()).status();
                 let _ = sender
                     .send(event_line("ERROR", status.to_string().as_bytes()))
