@@ -191,7 +191,7 @@ async fn error_mode_writes_state_error_that_still_expires() {
 }
 
 #[tokio::test]
-async fn empty_token_mode_writes_ok_without_token_once() {
+async fn empty_token_mode_writes_ok_without_token_and_rewrites_change_nothing() {
     let sandbox = start(controller_config(ControllerMode::EmptyToken)).await;
     let api = token_requests(sandbox.admin_client());
     create(&api, "empty", json!({})).await;
