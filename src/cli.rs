@@ -135,6 +135,22 @@ pub enum DryRun {
     None,
 }
 
+/// kubectl's `--dry-run[=client|server]`, shared by the commands that change something.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct DryRunArgs {
+    /// Only show (client) or let the server validate (server) what would change; nothing is stored
+    #[arg(
+        long = "dry-run",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "client",
+        default_value = "none",
+        value_name = "MODE"
+    )]
+    pub mode: DryRun,
+}
+
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// The Application name; the TokenRequest is named after it
@@ -160,16 +176,8 @@ pub struct CreateArgs {
     #[arg(long)]
     pub refresh: bool,
 
-    #[arg(
-        long,
-        value_enum,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "client",
-        default_value = "none",
-        help = "Only show (client) or validate on the server (server) what would be created"
-    )]
-    pub dry_run: DryRun,
+    #[command(flatten)]
+    pub dry_run: DryRunArgs,
 
     /// Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE (default: a summary)
     #[arg(short = 'o', long, value_name = "FORMAT")]
@@ -239,16 +247,8 @@ pub struct DeleteArgs {
     #[arg(long)]
     pub ignore_not_found: bool,
 
-    #[arg(
-        long,
-        value_enum,
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "client",
-        default_value = "none",
-        help = "Only show (client) or validate on the server (server) what would be deleted"
-    )]
-    pub dry_run: DryRun,
+    #[command(flatten)]
+    pub dry_run: DryRunArgs,
 
     /// Output format: name (only TYPE/NAME per deleted request)
     #[arg(short = 'o', long, value_name = "FORMAT")]
@@ -325,7 +325,7 @@ mod tests {
     #[test]
     fn dry_run_takes_an_optional_value() {
         let parse = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
-            Command::Create(c) => c.dry_run,
+            Command::Create(c) => c.dry_run.mode,
             _ => unreachable!(),
         };
         assert_eq!(parse(&["k", "create", "a"]), DryRun::None);

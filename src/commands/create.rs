@@ -29,18 +29,18 @@ pub async fn run(
     let namespace = connection.namespace.as_str();
     let request = TokenRequest::new(&args.app, context);
 
-    if args.dry_run == DryRun::Client {
+    if args.dry_run.mode == DryRun::Client {
         let mut shown = request;
         shown.metadata.namespace = Some(namespace.to_string());
         return print(&render(&shown, &format)?);
     }
 
     let api = namespaced_api(connection);
-    if args.refresh && args.dry_run == DryRun::None {
+    if args.refresh && args.dry_run.mode == DryRun::None {
         delete_existing(&api, namespace, &args.app).await?;
     }
     let params = PostParams {
-        dry_run: args.dry_run == DryRun::Server,
+        dry_run: args.dry_run.mode == DryRun::Server,
         field_manager: Some(FIELD_MANAGER.to_string()),
     };
     let created = match api.create(&params, &request).await {
@@ -61,7 +61,7 @@ pub async fn run(
              schema does not declare them), so the token is issued without tenant and group"
         );
     }
-    if args.dry_run == DryRun::Server || args.no_wait || args.wait.timeout == Duration::ZERO {
+    if args.dry_run.mode == DryRun::Server || args.no_wait || args.wait.timeout == Duration::ZERO {
         return print(&render(&created, &format)?);
     }
 

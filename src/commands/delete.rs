@@ -24,19 +24,19 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
             return Err(Error::Usage("delete supports only -o name".to_string()));
         }
     };
-    let suffix = match args.dry_run {
+    let suffix = match args.dry_run.mode {
         DryRun::None => "",
         DryRun::Client => " (dry run)",
         DryRun::Server => " (server dry run)",
     };
     let params = DeleteParams {
-        dry_run: args.dry_run == DryRun::Server,
+        dry_run: args.dry_run.mode == DryRun::Server,
         ..DeleteParams::default()
     };
     let mut failures = Vec::new();
     for name in &names {
         let action = || format!("deleting TokenRequest {namespace}/{name}");
-        let result = if args.dry_run == DryRun::Client {
+        let result = if args.dry_run.mode == DryRun::Client {
             api.get(name).await.map(|_| ())
         } else {
             api.delete(name, &params).await.map(|_| ())
