@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Setup, cluster, finish};
+use crate::harness::{Setup, TestCluster, cluster, finish};
 use tokenrequest_sandbox::controller::ControllerMode;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -27,8 +27,8 @@ async fn polling_replaces_a_forbidden_watch() {
     assert!(run.stderr.contains("polling"), "{run:#?}");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_dropped_watch_is_resumed() {
+/// A `create` whose controller answers after 2 s, returned once the plugin is watching.
+async fn create_in_the_middle_of_a_watch(name: &str) -> (TestCluster, tokio::process::Child) {
     let cluster = Setup {
         delay: Duration::from_secs(2),
         ..Setup::default()
@@ -36,34 +36,38 @@ async fn a_dropped_watch_is_resumed() {
     .start()
     .await;
     let child = cluster
-        .command(&["create", "resumed", "-o", "name"])
+        .command(&["create", name, "-o", "name"])
         .spawn()
         .unwrap();
-    cluster.wait_until_exists("default", "resumed").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let before = cluster.sandbox.server().watch_requests();
+    let selector = format!("metadata.name={name}");
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while cluster.sandbox.server().watch_requests_with(&selector) == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the plugin should start watching");
+    (cluster, child)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_watch_is_resumed() {
+    let (cluster, child) = create_in_the_middle_of_a_watch("resumed").await;
     cluster.sandbox.server().drop_watches();
     finish(child).await.success();
     assert!(
-        cluster.sandbox.server().watch_requests() > before,
+        cluster
+            .sandbox
+            .server()
+            .watch_requests_with("metadata.name=resumed")
+            >= 2,
         "the plugin should have watched again after the drop"
     );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_resource_version_means_get_and_watch_again() {
-    let cluster = Setup {
-        delay: Duration::from_secs(2),
-        ..Setup::default()
-    }
-    .start()
-    .await;
-    let child = cluster
-        .command(&["create", "relisted", "-o", "name"])
-        .spawn()
-        .unwrap();
-    cluster.wait_until_exists("default", "relisted").await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (cluster, child) = create_in_the_middle_of_a_watch("relisted").await;
     // Another change moves the resourceVersion on; forgetting the history then makes every
     // version the plugin has seen too old, so its resume gets 410 Expired.
     cluster.seed("default", "bystander").await;

@@ -168,8 +168,9 @@ struct State {
     shutdown: tokio::sync::watch::Receiver<bool>,
     /// Bumped to end every open watch stream (the connection itself stays up).
     drop_watches: tokio::sync::watch::Sender<u64>,
-    /// How many watch requests were served, so tests can see a client come back.
-    watch_requests: std::sync::atomic::AtomicU64,
+    /// How many watch requests were served, by field selector, so tests can see a client
+    /// come back.
+    watch_requests: std::sync::Mutex<HashMap<String, u64>>,
     /// How many watches were answered with 410 Expired.
     expired_watches: std::sync::atomic::AtomicU64,
 }
@@ -212,9 +213,23 @@ impl ServerHandle {
 
     /// How many watch requests the server has answered.
     pub fn watch_requests(&self) -> u64 {
+        self.watch_counts().values().sum()
+    }
+
+    /// How many watch requests carried exactly this field selector (e.g.
+    /// `metadata.name=my-app`, as a client waiting for one object sends).
+    pub fn watch_requests_with(&self, field_selector: &str) -> u64 {
+        self.watch_counts()
+            .get(field_selector)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn watch_counts(&self) -> std::sync::MutexGuard<'_, HashMap<String, u64>> {
         self.state
             .watch_requests
-            .load(std::sync::atomic::Ordering::Relaxed)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// How many watches the server answered with 410 Expired.

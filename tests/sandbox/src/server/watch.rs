@@ -81,11 +81,16 @@ pub fn serve(
         bookmarks: query.flag("allowWatchBookmarks"),
         deadline: Instant::now() + timeout,
     };
-    state
+    *state
         .watch_requests
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(query.get("fieldSelector").unwrap_or_default().to_string())
+        .or_default() += 1;
     let (sender, receiver) = mpsc::channel::<Bytes>(64);
-    tokio::spawn(stream_events(state, options, start, sender));
+    // Subscribed here, not in the task, so a drop asked for right after this request counts.
+    let dropped = state.drop_watches.subscribe();
+    tokio::spawn(stream_events(state, options, start, sender, dropped));
     let body = StreamBody::new(receiver.map(|chunk| Ok::<_, Infallible>(Frame::data(chunk))));
     Ok(responses::with_body(
         StatusCode::OK,
@@ -148,11 +153,11 @@ async fn stream_events(
     options: WatchOptions,
     start: Start,
     mut sender: mpsc::Sender<Bytes>,
+    mut dropped: tokio::sync::watch::Receiver<u64>,
 ) {
     // Subscribe before reading, so no change between the read and the wait is missed.
     let mut changes = state.store.subscribe();
     let mut shutdown = state.shutdown.clone();
-    let mut dropped = state.drop_watches.subscribe();
     let mut last_seen = match start {
         Start::After(resource_version) => resource_version,
         Start::Current { initial_events_end } => {
