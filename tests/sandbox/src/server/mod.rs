@@ -3,6 +3,7 @@
 //! way the recordings in `tests/fixtures/kube-apiserver-v1.36/` show.
 
 mod discovery;
+mod faults;
 mod resource;
 mod responses;
 mod watch;
@@ -23,6 +24,7 @@ use tokio::task::JoinHandle;
 
 pub use crate::schema::SchemaVersion;
 use crate::store::Store;
+pub use faults::DeleteRequest;
 use responses::{ApiError, Body};
 
 pub const GROUP: &str = "applicationconnector.kyma-project.io";
@@ -173,6 +175,8 @@ struct State {
     watch_requests: std::sync::Mutex<HashMap<String, u64>>,
     /// How many watches were answered with 410 Expired.
     expired_watches: std::sync::atomic::AtomicU64,
+    /// Injected delete failures and the log of deletes.
+    faults: faults::Faults,
 }
 
 pub struct ServerHandle {
@@ -239,6 +243,37 @@ impl ServerHandle {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// The next `count` deletes (of any object) answer `code` (e.g. 429, 500, 503) with an
+    /// optional `Retry-After` in whole seconds, instead of deleting.
+    pub fn fail_next_deletes(
+        &self,
+        count: usize,
+        code: http::StatusCode,
+        retry_after: Option<std::time::Duration>,
+    ) {
+        self.state
+            .faults
+            .fail_next_deletes(count, code, retry_after);
+    }
+
+    /// Runs `hook` against the store just before the first delete of `namespace/name` is
+    /// handled, e.g. to refresh the object so that a delete with a stale precondition fails.
+    pub fn before_delete_of(
+        &self,
+        namespace: &str,
+        name: &str,
+        hook: impl FnOnce(&Store) + Send + 'static,
+    ) {
+        self.state
+            .faults
+            .before_delete_of(namespace, name, Box::new(hook));
+    }
+
+    /// Every delete of one object the server received, in order, with its answer.
+    pub fn delete_requests(&self) -> Vec<DeleteRequest> {
+        self.state.faults.deletes()
+    }
+
     /// Stops accepting, ends open connections and watches.
     pub async fn shutdown(self) {
         self.shutdown.send_replace(true);
@@ -260,6 +295,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         drop_watches: tokio::sync::watch::channel(0).0,
         watch_requests: Default::default(),
         expired_watches: Default::default(),
+        faults: Default::default(),
     });
     let accept_loop = tokio::spawn(accept(listener, state.clone(), shutdown_signal));
     Ok(ServerHandle {
@@ -397,6 +433,20 @@ async fn route_group(
     };
     if !user.verbs.allows(verb) {
         return ApiError::forbidden(user, verb, &target).into_response();
+    }
+    if verb == Verb::Delete {
+        if let Some(injected) = state.faults.intercept_delete(&target, &state.store) {
+            return injected;
+        }
+        let namespace = target.namespace.clone().unwrap_or_default();
+        let name = target.name.clone().unwrap_or_default();
+        let response = resource::handle(state, verb, target, query, request)
+            .await
+            .unwrap_or_else(ApiError::into_response);
+        state
+            .faults
+            .record(&namespace, &name, response.status().as_u16(), false);
+        return response;
     }
     resource::handle(state, verb, target, query, request)
         .await
