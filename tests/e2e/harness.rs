@@ -10,7 +10,7 @@ use kube::api::PostParams;
 use kubectl_tokenrequest::tokenrequest::TokenRequest;
 use tokenrequest_sandbox::controller::{ControllerConfig, ControllerMode};
 use tokenrequest_sandbox::server::{SchemaVersion, ServerConfig};
-use tokenrequest_sandbox::{Sandbox, SandboxConfig};
+use tokenrequest_sandbox::{ConnectorConfig, Sandbox, SandboxConfig};
 
 /// Generous bound for any single plugin run; a run that hangs fails the test instead.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
@@ -28,6 +28,8 @@ pub struct Setup {
     pub sync_period: Duration,
     pub schema: SchemaVersion,
     pub serve_group: bool,
+    /// Run a Connector Service too; the controller then issues its tokens.
+    pub connector: Option<ConnectorConfig>,
 }
 
 impl Default for Setup {
@@ -39,6 +41,7 @@ impl Default for Setup {
             sync_period: Duration::from_secs(30),
             schema: SchemaVersion::Kyma2,
             serve_group: true,
+            connector: None,
         }
     }
 }
@@ -65,6 +68,7 @@ impl Setup {
                 sync_period: self.sync_period,
                 ..ControllerConfig::default()
             },
+            connector: self.connector,
         };
         let sandbox = Sandbox::start(config).await.expect("start the sandbox");
         let dir = tempfile::tempdir().expect("temp dir");

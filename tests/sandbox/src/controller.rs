@@ -42,6 +42,8 @@ const TOKEN_BYTES: usize = 64;
 /// Attempts of a status update that keeps running into 409 Conflict before giving up until the
 /// next reconcile (client-go's `DefaultBackoff` makes 4 attempts).
 const CONFLICT_ATTEMPTS: usize = 5;
+/// How long a call to the Connector Service may take.
+const CONNECTOR_TIMEOUT: Duration = Duration::from_secs(10);
 /// Upper bound for the requeue after a failed reconcile.
 const ERROR_REQUEUE_MAX: Duration = Duration::from_secs(5);
 
@@ -80,6 +82,10 @@ pub struct ControllerConfig {
     pub domain: String,
     /// What gets written.
     pub mode: ControllerMode,
+    /// Base URL of a Connector Service's internal API (upstream's `--connectorServiceURL`). With
+    /// it, [`ControllerMode::Ok`] asks that service for each token and URL, as upstream does;
+    /// without it, tokens are made here and `status.url` points at `domain`.
+    pub connector_url: Option<String>,
 }
 
 impl Default for ControllerConfig {
@@ -90,6 +96,7 @@ impl Default for ControllerConfig {
             delay: Duration::ZERO,
             domain: "kyma.example.com".to_owned(),
             mode: ControllerMode::Ok,
+            connector_url: None,
         }
     }
 }
@@ -105,6 +112,8 @@ pub enum ControllerError {
     Unnamed,
     #[error("still conflicting after {CONFLICT_ATTEMPTS} attempts to write the status")]
     Conflict,
+    #[error("calling the Connector Service at {url} failed: {message}")]
+    Connector { url: String, message: String },
 }
 
 /// The TokenRequest resource as kube-rs addresses it dynamically.
@@ -131,6 +140,8 @@ pub async fn run(client: kube::Client, config: ControllerConfig) -> anyhow::Resu
         resource: resource.clone(),
         config,
         random: SystemRandom::new(),
+        http: hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build_http(),
     });
     Controller::new_with(api, watcher::Config::default(), resource)
         .run(reconcile, error_policy, context)
@@ -153,6 +164,10 @@ struct Context {
     resource: ApiResource,
     config: ControllerConfig,
     random: SystemRandom,
+    http: hyper_util::client::legacy::Client<
+        hyper_util::client::legacy::connect::HttpConnector,
+        http_body_util::Empty<bytes::Bytes>,
+    >,
 }
 
 /// What a reconcile does with an object, decided from the object alone.
@@ -224,7 +239,12 @@ async fn write_status(
     mut object: DynamicObject,
 ) -> Result<(), ControllerError> {
     let name = object.metadata.name.clone().unwrap_or_default();
-    let token = generate_token(&context.random)?;
+    let issued = match &context.config.connector_url {
+        Some(base_url) if context.config.mode == ControllerMode::Ok => {
+            request_token(context, base_url, &object).await?
+        }
+        _ => Issued::local(&context.config.domain, generate_token(&context.random)?),
+    };
     for _ in 0..CONFLICT_ATTEMPTS {
         let now = jiff::Timestamp::now();
         if decide(&object, now) != Decision::Issue {
@@ -233,7 +253,7 @@ async fn write_status(
         let status = new_status(
             &name,
             &context.config,
-            &token,
+            &issued,
             now,
             object.data.get("status"),
         );
@@ -287,7 +307,7 @@ fn set_status(object: &mut DynamicObject, status: Value) {
 fn new_status(
     name: &str,
     config: &ControllerConfig,
-    token: &str,
+    issued: &Issued,
     now: jiff::Timestamp,
     previous: Option<&Value>,
 ) -> Value {
@@ -301,10 +321,14 @@ fn new_status(
             .unwrap_or_else(fresh_expiry)
     };
     let (state, token, url, expire_after) = match config.mode {
+        // The Connector Service answered with an error body, which decodes into empty fields.
+        ControllerMode::Ok if issued.token.is_empty() => {
+            ("OK", String::new(), String::new(), kept_expiry())
+        }
         ControllerMode::Ok => (
             "OK",
-            token.to_owned(),
-            connector_url(&config.domain, token),
+            issued.token.clone(),
+            issued.url.clone(),
             fresh_expiry(),
         ),
         ControllerMode::EmptyToken => ("OK", String::new(), String::new(), kept_expiry()),
@@ -320,6 +344,75 @@ fn new_status(
         "application": name,
         "state": state,
     })
+}
+
+/// A token and its info URL, from the Connector Service or made here. Not `Debug`: it holds
+/// a secret.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct Issued {
+    token: String,
+    url: String,
+}
+
+impl Issued {
+    fn local(domain: &str, token: String) -> Issued {
+        Issued {
+            url: connector_url(domain, &token),
+            token,
+        }
+    }
+}
+
+/// Upstream's token fetch: `POST {base}/v1/applications/tokens` with the `Application` header
+/// (and `Tenant`/`Group` when the request's context has both). Like upstream it does not look
+/// at the status code: an error body decodes into an empty token and URL.
+async fn request_token(
+    context: &Context,
+    base_url: &str,
+    object: &DynamicObject,
+) -> Result<Issued, ControllerError> {
+    let url = format!("{}/v1/applications/tokens", base_url.trim_end_matches('/'));
+    let failed = |message: String| ControllerError::Connector {
+        url: url.clone(),
+        message,
+    };
+    let mut request = http::Request::post(&url)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(
+            "Application",
+            object.metadata.name.as_deref().unwrap_or_default(),
+        );
+    let request_context = object.data.get("context");
+    let field = |key: &str| {
+        request_context
+            .and_then(|context| context.get(key))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (tenant, group) = (field("tenant"), field("group"));
+    if !tenant.is_empty() && !group.is_empty() {
+        request = request.header("Tenant", tenant).header("Group", group);
+    }
+    let request = request
+        .body(http_body_util::Empty::new())
+        .map_err(|error| failed(error.to_string()))?;
+    let exchange = async {
+        let response = context
+            .http
+            .request(request)
+            .await
+            .map_err(|error| failed(error.to_string()))?;
+        http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .map(|body| body.to_bytes())
+            .map_err(|error| failed(error.to_string()))
+    };
+    let body = tokio::time::timeout(CONNECTOR_TIMEOUT, exchange)
+        .await
+        .map_err(|_| failed(format!("no answer within {CONNECTOR_TIMEOUT:?}")))??;
+    serde_json::from_slice(&body).map_err(|error| failed(format!("undecodable answer: {error}")))
 }
 
 /// `https://connector-service.<domain>/v1/applications/signingRequests/info?token=<token>`; the
@@ -338,7 +431,7 @@ fn format_expire_after(now: jiff::Timestamp, ttl: Duration) -> String {
 
 /// 64 random bytes as base64url with padding: 88 characters ending in `==`, like Connector
 /// Service's tokens.
-fn generate_token(random: &SystemRandom) -> Result<String, ControllerError> {
+pub(crate) fn generate_token(random: &SystemRandom) -> Result<String, ControllerError> {
     let mut bytes = [0u8; TOKEN_BYTES];
     random
         .fill(&mut bytes)
@@ -439,7 +532,8 @@ mod tests {
     fn ok_status_matches_upstream_shape() {
         let config = ControllerConfig::default();
         let now = at("2026-11-27T18:36:26Z");
-        let status = new_status("test-app", &config, "abc==", now, None);
+        let issued = Issued::local(&config.domain, "abc==".to_owned());
+        let status = new_status("test-app", &config, &issued, now, None);
         assert_eq!(
             status,
             json!({
@@ -462,7 +556,8 @@ mod tests {
                 mode,
                 ..ControllerConfig::default()
             };
-            let first = new_status("a", &config, "secret", at("2026-11-27T18:00:00Z"), None);
+            let secret = Issued::local(&config.domain, "secret".to_owned());
+            let first = new_status("a", &config, &secret, at("2026-11-27T18:00:00Z"), None);
             assert_eq!(first["state"], state);
             assert_eq!(first["token"], "");
             assert_eq!(first["url"], "");
@@ -470,7 +565,7 @@ mod tests {
             let again = new_status(
                 "a",
                 &config,
-                "other",
+                &Issued::local(&config.domain, "other".to_owned()),
                 at("2026-11-27T18:01:00Z"),
                 Some(&first),
             );

@@ -22,6 +22,7 @@
 //! # }
 //! ```
 
+pub mod connector;
 pub mod controller;
 pub mod kubeconfig;
 pub mod schema;
@@ -32,6 +33,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
+pub use connector::{ConnectorConfig, ConnectorHandle};
 pub use controller::{ControllerConfig, ControllerMode};
 pub use server::{SchemaVersion, ServerConfig, ServerHandle, User};
 
@@ -44,6 +46,9 @@ pub struct SandboxConfig {
     pub server: ServerConfig,
     /// With [`ControllerMode::Off`] no controller runs.
     pub controller: ControllerConfig,
+    /// A Connector Service to run as well; the controller then gets its tokens and URLs from it
+    /// (unless `controller.connector_url` already names another one).
+    pub connector: Option<ConnectorConfig>,
 }
 
 /// A running API server plus, unless its mode is [`ControllerMode::Off`], a controller task.
@@ -53,13 +58,28 @@ pub struct SandboxConfig {
 pub struct Sandbox {
     server: Option<ServerHandle>,
     controller: Option<tokio::task::JoinHandle<()>>,
+    connector: Option<ConnectorHandle>,
     admin_client: kube::Client,
     url: String,
 }
 
 impl Sandbox {
     /// Starts the server on 127.0.0.1 and spawns the controller on the current tokio runtime.
-    pub async fn start(config: SandboxConfig) -> anyhow::Result<Sandbox> {
+    pub async fn start(mut config: SandboxConfig) -> anyhow::Result<Sandbox> {
+        let connector = match config.connector {
+            Some(connector_config) => Some(
+                connector::start(connector_config)
+                    .await
+                    .context("could not start the sandbox Connector Service")?,
+            ),
+            None => None,
+        };
+        if let Some(connector) = &connector {
+            config
+                .controller
+                .connector_url
+                .get_or_insert_with(|| connector.internal_url());
+        }
         let server = server::start(config.server)
             .await
             .context("could not start the sandbox API server")?;
@@ -87,6 +107,7 @@ impl Sandbox {
         Ok(Sandbox {
             server: Some(server),
             controller,
+            connector,
             admin_client,
             url,
         })
@@ -103,6 +124,12 @@ impl Sandbox {
         self.server
             .as_ref()
             .expect("the server runs until Sandbox::shutdown consumes the sandbox")
+    }
+
+    /// The Connector Service, if [`SandboxConfig::connector`] asked for one: its URLs, its CA
+    /// (`ca_pem`, `write_ca`) and test controls (`expire_tokens`, `set_token_ttl`).
+    pub fn connector(&self) -> Option<&ConnectorHandle> {
+        self.connector.as_ref()
     }
 
     /// The users the server knows, with their bearer tokens.
@@ -158,6 +185,9 @@ impl Sandbox {
         }
         if let Some(server) = self.server.take() {
             server.shutdown().await;
+        }
+        if let Some(connector) = self.connector.take() {
+            connector.shutdown().await;
         }
     }
 }

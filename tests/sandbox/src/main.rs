@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tokenrequest_sandbox::{
-    ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion, ServerConfig, User,
-    controller, server::Verbs,
+    ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion,
+    ServerConfig, User, controller, server::Verbs,
 };
 
 #[derive(Parser)]
@@ -39,7 +39,8 @@ enum Command {
     /// SIGINT or SIGTERM.
     ///
     /// Once the server accepts requests and the kubeconfig is written, prints one line
-    /// `ready url=<URL> kubeconfig=<FILE>` on stdout.
+    /// `ready url=<URL> kubeconfig=<FILE>` on stdout, followed by
+    /// ` connector=<URL> connector-ca=<FILE>` when the Connector Service runs.
     Serve(ServeArgs),
     /// Run only the controller, against the cluster of a kubeconfig, until SIGINT or SIGTERM.
     Controller(ControllerArgs),
@@ -73,6 +74,27 @@ struct ServeArgs {
     namespace: String,
     #[command(flatten)]
     knobs: ControllerKnobs,
+    #[command(flatten)]
+    connector: ConnectorKnobs,
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "Connector Service")]
+struct ConnectorKnobs {
+    /// Do not run the Connector Service; status.url then points at --domain, which nothing
+    /// serves.
+    #[arg(long)]
+    no_connector: bool,
+    /// Where to write the Connector Service's CA certificate (PEM); default: connector-ca.crt
+    /// beside the kubeconfig.
+    #[arg(long, value_name = "FILE")]
+    connector_ca_out: Option<PathBuf>,
+    /// Port of the Connector Service's https listener on 127.0.0.1; 0 picks a free one.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    connector_port: u16,
+    /// How long a Connector Service token lives (upstream: 5 minutes).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    connector_token_ttl: u64,
 }
 
 #[derive(Args)]
@@ -108,6 +130,10 @@ struct ControllerKnobs {
     /// What the controller writes for a TokenRequest without a token.
     #[arg(long, value_enum, default_value_t = ModeArg::Ok)]
     mode: ModeArg,
+    /// Ask this Connector Service internal API for tokens, as upstream's --connectorServiceURL
+    /// (e.g. http://127.0.0.1:8080); `serve` uses its own Connector Service unless given.
+    #[arg(long, value_name = "URL")]
+    connector_url: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -143,6 +169,7 @@ impl ControllerKnobs {
                 ModeArg::EmptyToken => ControllerMode::EmptyToken,
                 ModeArg::Off => ControllerMode::Off,
             },
+            connector_url: self.connector_url.clone(),
         }
     }
 }
@@ -182,16 +209,43 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             users,
         },
         controller: args.knobs.config(),
+        connector: (!args.connector.no_connector).then(|| ConnectorConfig {
+            port: args.connector.connector_port,
+            token_ttl: Duration::from_secs(args.connector.connector_token_ttl),
+            ..ConnectorConfig::default()
+        }),
     };
     let sandbox = Sandbox::start(config).await?;
-    if let Err(error) = sandbox.write_kubeconfig_in(&args.kubeconfig_out, &args.namespace) {
+    let ca_path = args.connector.connector_ca_out.clone().unwrap_or_else(|| {
+        args.kubeconfig_out
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("connector-ca.crt")
+    });
+    let written = sandbox
+        .write_kubeconfig_in(&args.kubeconfig_out, &args.namespace)
+        .and_then(|()| match sandbox.connector() {
+            Some(connector) => connector.write_ca(&ca_path),
+            None => Ok(()),
+        });
+    if let Err(error) = written {
         sandbox.shutdown().await;
         return Err(error);
     }
+    let connector = sandbox
+        .connector()
+        .map(|connector| {
+            format!(
+                " connector={} connector-ca={}",
+                connector.url(),
+                ca_path.display()
+            )
+        })
+        .unwrap_or_default();
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
-        "ready url={} kubeconfig={}",
+        "ready url={} kubeconfig={}{connector}",
         sandbox.url(),
         args.kubeconfig_out.display()
     )?;

@@ -23,6 +23,7 @@ fn controller_config(mode: ControllerMode) -> ControllerConfig {
         delay: Duration::ZERO,
         domain: "kyma.example.com".to_owned(),
         mode,
+        connector_url: None,
     }
 }
 
@@ -31,9 +32,13 @@ async fn start(controller: ControllerConfig) -> Sandbox {
 }
 
 async fn start_with(server: ServerConfig, controller: ControllerConfig) -> Sandbox {
-    Sandbox::start(SandboxConfig { server, controller })
-        .await
-        .expect("the sandbox starts")
+    Sandbox::start(SandboxConfig {
+        server,
+        controller,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("the sandbox starts")
 }
 
 fn token_requests(client: kube::Client) -> Api<DynamicObject> {
