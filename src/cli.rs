@@ -29,6 +29,20 @@ Examples:
   # Wait until the controller has answered, then print the URL
   kubectl tokenrequest get my-app --wait -o jsonpath='{.status.url}'";
 
+const EXAMPLES_CONNECT: &str = "\
+Examples:
+  # Connect the external system my-app: key, certificates and connection.yaml in ./my-app
+  kubectl tokenrequest connect my-app
+
+  # A Connector Service with a private CA, files into another directory
+  kubectl tokenrequest connect my-app --certificate-authority ca.crt --out-dir /etc/my-app
+
+  # The token was used already: request a fresh one and replace the old files
+  kubectl tokenrequest connect my-app --refresh --force
+
+  # Only show the connection configuration (this uses the token up)
+  kubectl tokenrequest create my-app -o config";
+
 const EXAMPLES_LIST: &str = "\
 Examples:
   # Requests in the current namespace
@@ -77,6 +91,10 @@ pub enum Command {
     /// Show one TokenRequest
     #[command(after_help = EXAMPLES_GET)]
     Get(GetArgs),
+    /// Get a client certificate for an Application: request a token, send a CSR, write the key,
+    /// certificates and connection.yaml, and check them against the Connector Service
+    #[command(after_help = EXAMPLES_CONNECT)]
+    Connect(ConnectArgs),
     /// List TokenRequests
     #[command(after_help = EXAMPLES_LIST, visible_alias = "ls")]
     List(ListArgs),
@@ -179,9 +197,13 @@ pub struct CreateArgs {
     #[command(flatten)]
     pub dry_run: DryRunArgs,
 
-    /// Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE (default: a summary)
+    /// Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json
+    /// (default: a summary). config fetches the connection configuration, which uses the token up
     #[arg(short = 'o', long, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
+
+    #[command(flatten)]
+    pub connector_tls: ConnectorTlsArgs,
 }
 
 #[derive(Debug, Args)]
@@ -197,9 +219,57 @@ pub struct GetArgs {
     #[command(flatten)]
     pub wait_args: WaitArgs,
 
-    /// Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE (default: a summary)
+    /// Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json
+    /// (default: a summary). config fetches the connection configuration, which uses the token up
     #[arg(short = 'o', long, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
+
+    #[command(flatten)]
+    pub connector_tls: ConnectorTlsArgs,
+}
+
+/// How to trust the Connector Service, for `connect` and `-o config`.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Connector Service")]
+pub struct ConnectorTlsArgs {
+    /// PEM file with the Connector Service's CA certificate, trusted besides the system's CAs
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "insecure_skip_tls_verify_connector"
+    )]
+    pub certificate_authority: Option<std::path::PathBuf>,
+
+    /// Do not check the Connector Service's certificate (insecure)
+    #[arg(long)]
+    pub insecure_skip_tls_verify_connector: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The Application name; the TokenRequest is named after it
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// Directory for the key, certificates and connection.yaml (default: ./APP; created with
+    /// mode 0700 if missing)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<std::path::PathBuf>,
+
+    /// Replace files an earlier connect left in the directory
+    #[arg(long)]
+    pub force: bool,
+
+    /// Delete an existing request of that name first and request a fresh token (without it an
+    /// existing request's token is used, which works only once)
+    #[arg(long)]
+    pub refresh: bool,
+
+    #[command(flatten)]
+    pub wait: WaitArgs,
+
+    #[command(flatten)]
+    pub tls: ConnectorTlsArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 use kube::core::Status;
 
+use crate::connector::ConnectorError;
 use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME};
 
 /// Exit codes; documented in README.md and stable for scripts.
@@ -96,6 +97,47 @@ pub enum Error {
     #[error("{context}: {message}")]
     Output { context: String, message: String },
 
+    /// 403 from the info or certificate endpoint.
+    #[error(
+        "{action}: {source}: the token was already used or has expired (each token is good for \
+         one call within 5 minutes). {refresh_hint}"
+    )]
+    ConnectorTokenUsed {
+        action: String,
+        source: ConnectorError,
+        refresh_hint: String,
+    },
+
+    /// 400 from the certificate endpoint.
+    #[error(
+        "{action}: {source}. The CSR's subject must match, field by field, the subject the info \
+         endpoint returned"
+    )]
+    CsrRefused {
+        action: String,
+        source: ConnectorError,
+    },
+
+    #[error(
+        "{action}: {source}. If the Connector Service uses a private CA, trust it with \
+         --certificate-authority FILE (its CA certificate, PEM), or skip the check with \
+         --insecure-skip-tls-verify-connector (insecure)"
+    )]
+    ConnectorTls {
+        action: String,
+        source: ConnectorError,
+    },
+
+    #[error("{action}: {source}")]
+    Connector {
+        action: String,
+        source: ConnectorError,
+    },
+
+    /// Writing the key, certificates or connection.yaml.
+    #[error("{action}: {message}")]
+    ConnectionFiles { action: String, message: String },
+
     #[error("writing the output: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -120,6 +162,22 @@ impl Error {
             Error::Disappeared { .. } => exit_code::DISAPPEARED,
             Error::Interrupted { .. } => exit_code::INTERRUPTED,
             _ => exit_code::ERROR,
+        }
+    }
+
+    /// Wraps a Connector Service error with what was being done; `refresh_hint` says how to
+    /// get a fresh token should this one be used up.
+    pub fn connector(action: impl Into<String>, source: ConnectorError, refresh_hint: &str) -> Self {
+        let action = action.into();
+        match source {
+            ConnectorError::TokenRejected { .. } => Error::ConnectorTokenUsed {
+                action,
+                source,
+                refresh_hint: refresh_hint.to_string(),
+            },
+            ConnectorError::CsrRefused { .. } => Error::CsrRefused { action, source },
+            ConnectorError::Tls { .. } => Error::ConnectorTls { action, source },
+            source => Error::Connector { action, source },
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod connector;
 pub mod error;
 pub mod output;
 pub mod tokenrequest;

@@ -31,7 +31,16 @@ pub use jsonpath::JsonPathTemplate;
 
 /// What `-o` accepts, as listed in error messages and help (sorted like kubectl's list).
 pub const FORMAT_NAMES: &[&str] = &[
-    "env", "json", "jsonpath", "name", "token", "url", "wide", "yaml",
+    "config",
+    "config-json",
+    "env",
+    "json",
+    "jsonpath",
+    "name",
+    "token",
+    "url",
+    "wide",
+    "yaml",
 ];
 
 /// The `-o` flag.
@@ -53,6 +62,12 @@ pub enum OutputFormat {
     Url,
     /// Shell assignments for `eval "$(kubectl tokenrequest get app -o env)"`.
     Env,
+    /// The connection configuration behind the URL (csrUrl, api URLs, certificate subject), as
+    /// YAML. Fetching it uses the token up, so the command fetches it and renders it with
+    /// [`render_connection_config`]; [`render_one`] refuses it.
+    Config,
+    /// [`OutputFormat::Config`] as JSON.
+    ConfigJson,
 }
 
 impl OutputFormat {
@@ -62,8 +77,15 @@ impl OutputFormat {
             OutputFormat::Token => Some("token"),
             OutputFormat::Url => Some("url"),
             OutputFormat::Env => Some("env"),
+            OutputFormat::Config => Some("config"),
+            OutputFormat::ConfigJson => Some("config-json"),
             _ => None,
         }
+    }
+
+    /// `-o config` and `-o config-json`: the command must call the Connector Service first.
+    pub fn is_connection_config(&self) -> bool {
+        matches!(self, OutputFormat::Config | OutputFormat::ConfigJson)
     }
 }
 
@@ -80,6 +102,8 @@ impl FromStr for OutputFormat {
             "token" => OutputFormat::Token,
             "url" => OutputFormat::Url,
             "env" => OutputFormat::Env,
+            "config" => OutputFormat::Config,
+            "config-json" => OutputFormat::ConfigJson,
             "jsonpath" => return Err(OutputError::MissingTemplate),
             other => match other.strip_prefix("jsonpath=").map(strip_quotes) {
                 Some("") => return Err(OutputError::MissingTemplate),
@@ -144,6 +168,9 @@ pub enum OutputError {
         "-o {format} prints one request's credentials and cannot print a list; use get NAME -o {format}"
     )]
     NotForLists { format: &'static str },
+    /// A caller rendered `-o config` without fetching the configuration first.
+    #[error("-o {format} needs the configuration fetched from the Connector Service first")]
+    ConfigNotFetched { format: &'static str },
     #[error("cannot write the TokenRequest as {format}: {reason}")]
     Serialize {
         format: &'static str,
@@ -168,6 +195,31 @@ pub fn render_one(
         OutputFormat::Token => Ok(format!("{}\n", credentials(tr, "token", now)?.0)),
         OutputFormat::Url => Ok(format!("{}\n", credentials(tr, "URL", now)?.1)),
         OutputFormat::Env => env_lines(tr, now),
+        OutputFormat::Config => Err(OutputError::ConfigNotFetched { format: "config" }),
+        OutputFormat::ConfigJson => Err(OutputError::ConfigNotFetched {
+            format: "config-json",
+        }),
+    }
+}
+
+/// The URL of a Ready, unexpired request (it carries the token); otherwise an error that says
+/// why. For `-o config` and `connect`, which call it.
+pub fn connection_url(tr: &TokenRequest, now: Timestamp) -> Result<&str, OutputError> {
+    credentials(tr, "URL", now).map(|(_, url)| url)
+}
+
+/// A connection configuration fetched for `-o config` (YAML) or `-o config-json`.
+pub fn render_connection_config(
+    config: &impl Serialize,
+    format: &OutputFormat,
+) -> Result<String, OutputError> {
+    let value = serde_json::to_value(config).map_err(|err| OutputError::Serialize {
+        format: "JSON",
+        reason: err.to_string(),
+    })?;
+    match format {
+        OutputFormat::ConfigJson => Ok(to_json(&value)? + "\n"),
+        _ => to_yaml(&value),
     }
 }
 
@@ -254,7 +306,11 @@ pub fn list_printer<'a>(
             template: template.clone(),
             items: Vec::new(),
         }),
-        OutputFormat::Token | OutputFormat::Url | OutputFormat::Env => {
+        OutputFormat::Token
+        | OutputFormat::Url
+        | OutputFormat::Env
+        | OutputFormat::Config
+        | OutputFormat::ConfigJson => {
             unreachable!("refused above")
         }
     })

@@ -5,7 +5,7 @@ use std::time::Duration;
 use kube::Api;
 use kube::api::{DeleteParams, PostParams, Preconditions};
 
-use super::{Session, namespaced_api, print};
+use super::{Session, namespaced_api, print, print_request};
 use crate::cli::{CreateArgs, DryRun};
 use crate::client::Connection;
 use crate::error::{Error, status_of};
@@ -26,6 +26,16 @@ pub async fn run(
     validate_name(&args.app).map_err(Error::InvalidInput)?;
     let context = cluster_context(args.tenant.as_deref(), args.group.as_deref())?;
     let format = args.output.clone().unwrap_or(OutputFormat::Human);
+    if format.is_connection_config()
+        && (args.dry_run.mode != DryRun::None || args.no_wait || args.wait.timeout.is_zero())
+    {
+        return Err(Error::Usage(
+            "-o config fetches the configuration with the new request's token, so it needs a \
+             request that was created and has its token: drop --dry-run, --no-wait and \
+             --timeout 0"
+                .to_string(),
+        ));
+    }
     let namespace = connection.namespace.as_str();
     let request = TokenRequest::new(&args.app, context);
 
@@ -73,7 +83,7 @@ pub async fn run(
     let ready = wait_for_token(&api, created, args.wait.timeout, &progress).await;
     progress.finish();
     session.forget_created();
-    print(&render(&ready?, &format)?)
+    print_request(&ready?, &format, &args.connector_tls).await
 }
 
 /// Context is sent only when both tenant and group are given (clap enforces the pair).
@@ -101,7 +111,7 @@ fn cluster_context(
 
 /// `--refresh`: delete the existing request, but only the one we looked at (uid
 /// precondition), so a request someone else just recreated survives.
-async fn delete_existing(
+pub(super) async fn delete_existing(
     api: &Api<TokenRequest>,
     namespace: &str,
     name: &str,

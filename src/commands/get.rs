@@ -1,7 +1,6 @@
 //! `kubectl tokenrequest get NAME`: show one request, optionally after waiting for its status.
 
-use super::create::render;
-use super::{namespaced_api, print};
+use super::{namespaced_api, print_request};
 use crate::cli::GetArgs;
 use crate::client::Connection;
 use crate::error::Error;
@@ -34,8 +33,10 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
     } else {
         request
     };
-    print(&render(
+    print_request(
         &request,
         &args.output.unwrap_or(OutputFormat::Human),
-    )?)
+        &args.connector_tls,
+    )
+    .await
 }

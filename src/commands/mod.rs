@@ -6,11 +6,13 @@ use std::sync::Mutex;
 
 use kube::Api;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ConnectorTlsArgs};
 use crate::client::{Connection, connect};
 use crate::error::Error;
+use crate::output::{self, OutputFormat};
 use crate::tokenrequest::TokenRequest;
 
+pub mod connect;
 pub mod create;
 pub mod delete;
 pub mod get;
@@ -54,9 +56,42 @@ pub async fn run(cli: Cli, session: &Session) -> Result<(), Error> {
             create::run(&connection, args, session).await
         }
         Command::Get(args) => get::run(&connect(&cli.connection).await?, args).await,
+        Command::Connect(args) => {
+            let connection = connect(&cli.connection).await?;
+            connect::run(&connection, args, cli.connection.request_timeout, session).await
+        }
         Command::List(args) => list::run(&connect(&cli.connection).await?, args, session).await,
         Command::Delete(args) => delete::run(&connect(&cli.connection).await?, args).await,
     }
+}
+
+/// Prints one request (`create`, `get NAME`). `-o config` first fetches the connection
+/// configuration behind the request's URL, which uses its token up, and says so on stderr.
+async fn print_request(
+    request: &TokenRequest,
+    format: &OutputFormat,
+    tls: &ConnectorTlsArgs,
+) -> Result<(), Error> {
+    if !format.is_connection_config() {
+        return print(&create::render(request, format)?);
+    }
+    let configuration = connect::fetch_configuration(request, tls).await?;
+    let text = output::render_connection_config(&configuration, format).map_err(|e| {
+        Error::Output {
+            context: format!("printing the connection configuration of {}", request.name()),
+            message: e.to_string(),
+        }
+    })?;
+    print(&text)?;
+    eprintln!(
+        "Note: fetching the configuration used up the token of TokenRequest {}/{}. The csrUrl \
+         carries a new token, good for one certificate request within 5 minutes; \
+         `kubectl tokenrequest connect {}` does all of it for you",
+        request.namespace(),
+        request.name(),
+        request.name()
+    );
+    Ok(())
 }
 
 fn namespaced_api(connection: &Connection) -> Api<TokenRequest> {

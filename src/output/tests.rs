@@ -140,6 +140,8 @@ fn formats_parse_like_kubectl() {
         ("token", OutputFormat::Token),
         ("url", OutputFormat::Url),
         ("env", OutputFormat::Env),
+        ("config", OutputFormat::Config),
+        ("config-json", OutputFormat::ConfigJson),
     ] {
         assert_eq!(format(text), expected, "{text}");
     }
@@ -164,7 +166,7 @@ fn unknown_and_incomplete_formats_are_explained() {
     assert_eq!(
         err.to_string(),
         "unable to match a printer suitable for the output format \"xml\", allowed formats are: \
-         env,json,jsonpath,name,token,url,wide,yaml"
+         config,config-json,env,json,jsonpath,name,token,url,wide,yaml"
     );
     for text in ["jsonpath", "jsonpath=", "jsonpath=''"] {
         let err = text.parse::<OutputFormat>().unwrap_err();
@@ -803,6 +805,8 @@ fn credentials_formats_are_refused_for_lists() {
         (OutputFormat::Token, "token"),
         (OutputFormat::Url, "url"),
         (OutputFormat::Env, "env"),
+        (OutputFormat::Config, "config"),
+        (OutputFormat::ConfigJson, "config-json"),
     ] {
         let err = list_printer(&format, opts(false, false), Box::new(io::sink()))
             .err()

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod connect;
 mod create;
 mod read;
 mod resilience;
