@@ -238,8 +238,7 @@ async fn a_csr_with_the_wrong_subject_is_refused_with_400() {
     let error = client
         .request_certificate(&info.csr_url, &request)
         .await
-        .err()
-        .expect("the service refuses the CSR");
+        .expect_err("the service refuses the CSR");
     match &error {
         ConnectorError::CsrRefused {
             message, subject, ..
