@@ -64,6 +64,10 @@ pub enum ControllerMode {
     /// which upstream decodes into empty fields. Re-reconciling writes the same empty status
     /// again (keeping the first `expireAfter`), which the API server treats as a no-op.
     EmptyToken,
+    /// Upstream's recovery from a failed Connector Service call: the first answer for an object
+    /// is `state: OK` with an empty token and URL, the next reconcile (which that very update
+    /// triggers) writes a real token.
+    FlakyToken,
     /// No controller at all, as on Kyma 2.3 or later or in Compass mode: objects never get a
     /// status.
     Off,
@@ -86,6 +90,11 @@ pub struct ControllerConfig {
     /// it, [`ControllerMode::Ok`] asks that service for each token and URL, as upstream does;
     /// without it, tokens are made here and `status.url` points at `domain`.
     pub connector_url: Option<String>,
+    /// Crash (drop every watch, queue and in-memory state, as a killed pod) this long after
+    /// each start, and come back after `down_for`; `None`: never crash.
+    pub crash_after: Option<Duration>,
+    /// How long a crashed controller stays away.
+    pub down_for: Duration,
 }
 
 impl Default for ControllerConfig {
@@ -97,6 +106,8 @@ impl Default for ControllerConfig {
             domain: "kyma.example.com".to_owned(),
             mode: ControllerMode::Ok,
             connector_url: None,
+            crash_after: None,
+            down_for: Duration::from_secs(1),
         }
     }
 }
@@ -133,6 +144,18 @@ pub async fn run(client: kube::Client, config: ControllerConfig) -> anyhow::Resu
     if config.mode == ControllerMode::Off {
         futures::future::pending::<()>().await;
     }
+    let Some(crash_after) = config.crash_after else {
+        return run_once(client, config).await;
+    };
+    loop {
+        // Dropping the running controller loses its watches, queue and memory, as a crash does.
+        let _ = tokio::time::timeout(crash_after, run_once(client.clone(), config.clone())).await;
+        tracing::info!(down_for = ?config.down_for, "controller crashed (injected); restarting");
+        tokio::time::sleep(config.down_for).await;
+    }
+}
+
+async fn run_once(client: kube::Client, config: ControllerConfig) -> anyhow::Result<()> {
     let resource = token_request_resource();
     let api = Api::<DynamicObject>::all_with(client.clone(), &resource);
     let context = Arc::new(Context {
@@ -140,6 +163,7 @@ pub async fn run(client: kube::Client, config: ControllerConfig) -> anyhow::Resu
         resource: resource.clone(),
         config,
         random: SystemRandom::new(),
+        answered_empty: Default::default(),
         http: hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .build_http(),
     });
@@ -164,6 +188,8 @@ struct Context {
     resource: ApiResource,
     config: ControllerConfig,
     random: SystemRandom,
+    /// [`ControllerMode::FlakyToken`]: uids of objects already answered without a token.
+    answered_empty: std::sync::Mutex<std::collections::HashSet<String>>,
     http: hyper_util::client::legacy::Client<
         hyper_util::client::legacy::connect::HttpConnector,
         http_body_util::Empty<bytes::Bytes>,
@@ -239,8 +265,9 @@ async fn write_status(
     mut object: DynamicObject,
 ) -> Result<(), ControllerError> {
     let name = object.metadata.name.clone().unwrap_or_default();
+    let mode = effective_mode(context, &object);
     let issued = match &context.config.connector_url {
-        Some(base_url) if context.config.mode == ControllerMode::Ok => {
+        Some(base_url) if mode == ControllerMode::Ok => {
             request_token(context, base_url, &object).await?
         }
         _ => Issued::local(&context.config.domain, generate_token(&context.random)?),
@@ -252,6 +279,7 @@ async fn write_status(
         }
         let status = new_status(
             &name,
+            mode,
             &context.config,
             &issued,
             now,
@@ -270,7 +298,7 @@ async fn write_status(
                 tracing::info!(
                     namespace = object.metadata.namespace.as_deref().unwrap_or_default(),
                     name,
-                    mode = ?context.config.mode,
+                    ?mode,
                     "wrote tokenrequest status"
                 );
                 return Ok(());
@@ -301,11 +329,36 @@ fn set_status(object: &mut DynamicObject, status: Value) {
     }
 }
 
-/// The status the controller writes in its mode. `previous` is the status already there; modes
+/// [`ControllerMode::FlakyToken`] answers an object's first reconcile as
+/// [`ControllerMode::EmptyToken`] and every later one as [`ControllerMode::Ok`]; other modes are
+/// what they say.
+fn effective_mode(context: &Context, object: &DynamicObject) -> ControllerMode {
+    if context.config.mode != ControllerMode::FlakyToken {
+        return context.config.mode;
+    }
+    let key = object
+        .metadata
+        .uid
+        .clone()
+        .or_else(|| object.metadata.name.clone())
+        .unwrap_or_default();
+    let mut answered = context
+        .answered_empty
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if answered.insert(key) {
+        ControllerMode::EmptyToken
+    } else {
+        ControllerMode::Ok
+    }
+}
+
+/// The status the controller writes in `mode`. `previous` is the status already there; modes
 /// that write an empty token keep its `expireAfter`, so that rewriting them changes nothing and
 /// the object still expires.
 fn new_status(
     name: &str,
+    mode: ControllerMode,
     config: &ControllerConfig,
     issued: &Issued,
     now: jiff::Timestamp,
@@ -320,7 +373,7 @@ fn new_status(
             .map(str::to_owned)
             .unwrap_or_else(fresh_expiry)
     };
-    let (state, token, url, expire_after) = match config.mode {
+    let (state, token, url, expire_after) = match mode {
         // The Connector Service answered with an error body, which decodes into empty fields.
         ControllerMode::Ok if issued.token.is_empty() => {
             ("OK", String::new(), String::new(), kept_expiry())
@@ -331,7 +384,9 @@ fn new_status(
             issued.url.clone(),
             fresh_expiry(),
         ),
-        ControllerMode::EmptyToken => ("OK", String::new(), String::new(), kept_expiry()),
+        ControllerMode::EmptyToken | ControllerMode::FlakyToken => {
+            ("OK", String::new(), String::new(), kept_expiry())
+        }
         // Off never reconciles; treat it like Error should it ever get here.
         ControllerMode::Error | ControllerMode::Off => {
             ("Error", String::new(), String::new(), kept_expiry())
@@ -533,7 +588,7 @@ mod tests {
         let config = ControllerConfig::default();
         let now = at("2026-11-27T18:36:26Z");
         let issued = Issued::local(&config.domain, "abc==".to_owned());
-        let status = new_status("test-app", &config, &issued, now, None);
+        let status = new_status("test-app", config.mode, &config, &issued, now, None);
         assert_eq!(
             status,
             json!({
@@ -557,13 +612,21 @@ mod tests {
                 ..ControllerConfig::default()
             };
             let secret = Issued::local(&config.domain, "secret".to_owned());
-            let first = new_status("a", &config, &secret, at("2026-11-27T18:00:00Z"), None);
+            let first = new_status(
+                "a",
+                mode,
+                &config,
+                &secret,
+                at("2026-11-27T18:00:00Z"),
+                None,
+            );
             assert_eq!(first["state"], state);
             assert_eq!(first["token"], "");
             assert_eq!(first["url"], "");
             assert_eq!(first["expireAfter"], "2026-11-27T18:05:00Z");
             let again = new_status(
                 "a",
+                mode,
                 &config,
                 &Issued::local(&config.domain, "other".to_owned()),
                 at("2026-11-27T18:01:00Z"),

@@ -10,7 +10,8 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tokenrequest_sandbox::{
     ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion,
-    ServerConfig, User, controller, server::Verbs,
+    ServerConfig, User, controller,
+    server::{FaultConfig, Verbs},
 };
 
 #[derive(Parser)]
@@ -72,6 +73,11 @@ struct ServeArgs {
     /// Namespace of the kubeconfig's contexts.
     #[arg(long, value_name = "NAME", default_value = tokenrequest_sandbox::DEFAULT_NAMESPACE)]
     namespace: String,
+    /// Faults to inject from the start, as JSON, e.g. '{"errorRatio":0.1,"seed":7}' (fields:
+    /// see FaultConfig in tests/sandbox/README.md). Change them while running with
+    /// `curl -H "Authorization: Bearer sandbox-admin-token" -d JSON URL/sandbox/faults`.
+    #[arg(long, value_name = "JSON", value_parser = parse_faults)]
+    faults: Option<Box<FaultConfig>>,
     #[command(flatten)]
     knobs: ControllerKnobs,
     #[command(flatten)]
@@ -134,6 +140,13 @@ struct ControllerKnobs {
     /// (e.g. http://127.0.0.1:8080); `serve` uses its own Connector Service unless given.
     #[arg(long, value_name = "URL")]
     connector_url: Option<String>,
+    /// Crash this many seconds after each start (losing watches and queue) and come back
+    /// after --down-for.
+    #[arg(long, value_name = "SECONDS")]
+    crash_after: Option<u64>,
+    /// How long a crashed controller stays away.
+    #[arg(long, value_name = "MILLISECONDS", default_value_t = 1000)]
+    down_for: u64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -152,6 +165,8 @@ enum ModeArg {
     Error,
     /// state OK with empty token and url, as when the Connector Service answers an error body.
     EmptyToken,
+    /// state OK with empty token and url first, a real token at the next reconcile.
+    FlakyToken,
     /// No controller: TokenRequests never get a status.
     Off,
 }
@@ -167,9 +182,12 @@ impl ControllerKnobs {
                 ModeArg::Ok => ControllerMode::Ok,
                 ModeArg::Error => ControllerMode::Error,
                 ModeArg::EmptyToken => ControllerMode::EmptyToken,
+                ModeArg::FlakyToken => ControllerMode::FlakyToken,
                 ModeArg::Off => ControllerMode::Off,
             },
             connector_url: self.connector_url.clone(),
+            crash_after: self.crash_after.map(Duration::from_secs),
+            down_for: Duration::from_millis(self.down_for),
         }
     }
 }
@@ -207,6 +225,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             },
             serve_group: !args.no_group,
             users,
+            faults: args.faults.map(|faults| *faults).unwrap_or_default(),
         },
         controller: args.knobs.config(),
         connector: (!args.connector.no_connector).then(|| ConnectorConfig {
@@ -279,6 +298,11 @@ async fn run_controller(args: ControllerArgs) -> anyhow::Result<()> {
         result = controller::run(client, args.knobs.config()) => result,
         signal = shutdown_signal() => signal,
     }
+}
+
+/// Boxed: the switches would make `ServeArgs` far larger than `ControllerArgs`.
+fn parse_faults(text: &str) -> Result<Box<FaultConfig>, String> {
+    FaultConfig::from_json(text.as_bytes()).map(Box::new)
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -24,6 +24,7 @@ fn controller_config(mode: ControllerMode) -> ControllerConfig {
         domain: "kyma.example.com".to_owned(),
         mode,
         connector_url: None,
+        ..ControllerConfig::default()
     }
 }
 

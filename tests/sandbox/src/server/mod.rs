@@ -9,7 +9,6 @@ mod responses;
 mod watch;
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -24,7 +23,7 @@ use tokio::task::JoinHandle;
 
 pub use crate::schema::SchemaVersion;
 use crate::store::Store;
-pub use faults::DeleteRequest;
+pub use faults::{DeleteRequest, FaultConfig, FaultCounts, RequestRecord};
 use responses::{ApiError, Body};
 
 pub const GROUP: &str = "applicationconnector.kyma-project.io";
@@ -149,6 +148,8 @@ pub struct ServerConfig {
     /// false: as if the CRD were not installed, every request under the group is a 404.
     pub serve_group: bool,
     pub users: Vec<User>,
+    /// Faults switched on from the start; [`ServerHandle::set_faults`] changes them later.
+    pub faults: FaultConfig,
 }
 
 impl Default for ServerConfig {
@@ -158,6 +159,7 @@ impl Default for ServerConfig {
             schema: SchemaVersion::Kyma2,
             serve_group: true,
             users: User::defaults(),
+            faults: FaultConfig::default(),
         }
     }
 }
@@ -175,7 +177,7 @@ struct State {
     watch_requests: std::sync::Mutex<HashMap<String, u64>>,
     /// How many watches were answered with 410 Expired.
     expired_watches: std::sync::atomic::AtomicU64,
-    /// Injected delete failures and the log of deletes.
+    /// Fault switches, injected delete failures, and the logs of requests and deletes.
     faults: faults::Faults,
 }
 
@@ -274,6 +276,32 @@ impl ServerHandle {
         self.state.faults.deletes()
     }
 
+    /// Replaces the fault switches (`FaultConfig::default()` switches everything off); the
+    /// seeded generator starts over.
+    pub fn set_faults(&self, config: FaultConfig) {
+        self.state.faults.set(config);
+    }
+
+    pub fn faults(&self) -> FaultConfig {
+        self.state.faults.config()
+    }
+
+    /// How many faults were injected so far, by kind.
+    pub fn fault_counts(&self) -> FaultCounts {
+        self.state.faults.counts()
+    }
+
+    /// Drops every open connection (and with them every watch), as an API server restart
+    /// does; the objects stay.
+    pub fn restart(&self) {
+        self.state.faults.restart();
+    }
+
+    /// Every request under the TokenRequest group, in order, with its answer.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.state.faults.requests()
+    }
+
     /// Stops accepting, ends open connections and watches.
     pub async fn shutdown(self) {
         self.shutdown.send_replace(true);
@@ -282,6 +310,9 @@ impl ServerHandle {
 }
 
 pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
+    if let Err(message) = config.faults.validate() {
+        anyhow::bail!("invalid fault configuration: {message}");
+    }
     let listener = TcpListener::bind(("127.0.0.1", config.port))
         .await
         .with_context(|| format!("binding 127.0.0.1:{}", config.port))?;
@@ -297,6 +328,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         expired_watches: Default::default(),
         faults: Default::default(),
     });
+    state.faults.set(state.config.faults.clone());
     let accept_loop = tokio::spawn(accept(listener, state.clone(), shutdown_signal));
     Ok(ServerHandle {
         address,
@@ -323,15 +355,18 @@ async fn accept(
         };
         let state = state.clone();
         let mut connection_shutdown = shutdown.clone();
+        let mut restarted = state.faults.restarted();
         connections.spawn(async move {
+            // An Err from the service makes hyper close the connection without an answer.
             let service = service_fn(move |request| {
                 let state = state.clone();
-                async move { Ok::<_, Infallible>(handle(&state, request).await) }
+                async move { handle(&state, request).await }
             });
             let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}
                 _ = stopped(&mut connection_shutdown) => {}
+                _ = restarted.changed() => {}
             }
         });
         // Reap finished connections so the set does not grow without bound.
@@ -370,14 +405,23 @@ impl Query {
     }
 }
 
-async fn handle(state: &Arc<State>, request: Request<Incoming>) -> Response<Body> {
+async fn handle(
+    state: &Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<Body>, faults::CloseConnection> {
+    if request.uri().path().starts_with("/sandbox/") {
+        return Ok(faults::admin(state, request).await);
+    }
     let Some(user) = authenticate(state, &request) else {
-        return ApiError::unauthorized().into_response();
+        return Ok(ApiError::unauthorized().into_response());
     };
+    if state.faults.unauthorized(&user.name) {
+        return Ok(ApiError::unauthorized().into_response());
+    }
     let path = request.uri().path().to_string();
     let query = Query::parse(request.uri().query());
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match segments.as_slice() {
+    Ok(match segments.as_slice() {
         ["version"] => discovery::version(),
         ["api"] => discovery::core_versions(request.headers()),
         ["api", "v1"] => discovery::core_resources(),
@@ -388,10 +432,10 @@ async fn handle(state: &Arc<State>, request: Request<Incoming>) -> Response<Body
         }
         ["apis", GROUP, rest @ ..] if state.config.serve_group => {
             let rest = rest.to_vec();
-            route_group(state, user, &rest, query, request).await
+            return route_group(state, user, &rest, query, request).await;
         }
         _ => responses::page_not_found(),
-    }
+    })
 }
 
 async fn route_group(
@@ -399,11 +443,11 @@ async fn route_group(
     user: &User,
     rest: &[&str],
     query: Query,
-    request: Request<Incoming>,
-) -> Response<Body> {
+    mut request: Request<Incoming>,
+) -> Result<Response<Body>, faults::CloseConnection> {
     let target = match rest {
-        [] => return discovery::group(),
-        [VERSION] => return discovery::group_version_resources(),
+        [] => return Ok(discovery::group()),
+        [VERSION] => return Ok(discovery::group_version_resources()),
         [VERSION, PLURAL] => resource::Target {
             namespace: None,
             name: None,
@@ -416,7 +460,7 @@ async fn route_group(
             namespace: Some(namespace.to_string()),
             name: Some(name.to_string()),
         },
-        _ => return responses::page_not_found(),
+        _ => return Ok(responses::page_not_found()),
     };
     let method = request.method().clone();
     let verb = match (&method, target.name.is_some()) {
@@ -429,28 +473,74 @@ async fn route_group(
         (&Method::PATCH, true) => Verb::Patch,
         (&Method::DELETE, true) => Verb::Delete,
         (&Method::DELETE, false) => Verb::DeleteCollection,
-        _ => return ApiError::method_not_allowed().into_response(),
+        _ => return Ok(ApiError::method_not_allowed().into_response()),
     };
-    if !user.verbs.allows(verb) {
-        return ApiError::forbidden(user, verb, &target).into_response();
+    let forbidden =
+        !user.verbs.allows(verb) || (verb == Verb::Watch && state.faults.forbids_watch(&user.name));
+    if forbidden {
+        return Ok(ApiError::forbidden(user, verb, &target).into_response());
     }
-    if verb == Verb::Delete {
-        if let Some(injected) = state.faults.intercept_delete(&target, &state.store) {
-            return injected;
+    let record = |code: Option<u16>, handled: bool, injected: bool| faults::RequestRecord {
+        at: std::time::Instant::now(),
+        verb,
+        user: user.name.clone(),
+        namespace: target.namespace.clone(),
+        name: target.name.clone(),
+        code,
+        handled,
+        injected,
+    };
+    let injection = state.faults.inject(&user.name, verb).await;
+    match injection {
+        faults::Injection::Answer(response) => {
+            let code = response.status().as_u16();
+            state.faults.log_request(record(Some(code), false, true));
+            return Ok(response);
         }
-        let namespace = target.namespace.clone().unwrap_or_default();
-        let name = target.name.clone().unwrap_or_default();
-        let response = resource::handle(state, verb, target, query, request)
-            .await
-            .unwrap_or_else(ApiError::into_response);
-        state
-            .faults
-            .record(&namespace, &name, response.status().as_u16(), false);
-        return response;
+        faults::Injection::Close => {
+            state.faults.log_request(record(None, false, true));
+            return Err(faults::CloseConnection);
+        }
+        _ => {}
     }
-    resource::handle(state, verb, target, query, request)
-        .await
-        .unwrap_or_else(ApiError::into_response)
+    if verb == Verb::Watch {
+        request
+            .extensions_mut()
+            .insert(state.faults.watch_faults(&user.name));
+    }
+    let handled = record(None, true, false);
+    let response = if verb == Verb::Delete {
+        match state.faults.intercept_delete(&target, &state.store) {
+            Some(injected) => injected,
+            None => {
+                let namespace = target.namespace.clone().unwrap_or_default();
+                let name = target.name.clone().unwrap_or_default();
+                let response = resource::handle(state, verb, target, query, request)
+                    .await
+                    .unwrap_or_else(ApiError::into_response);
+                state
+                    .faults
+                    .record(&namespace, &name, response.status().as_u16(), false);
+                response
+            }
+        }
+    } else {
+        resource::handle(state, verb, target, query, request)
+            .await
+            .unwrap_or_else(ApiError::into_response)
+    };
+    let (answer, injected) = match injection {
+        faults::Injection::AnswerAfter(injected) => (Some(injected), true),
+        faults::Injection::CloseAfter => (None, true),
+        _ => (Some(response), false),
+    };
+    let code = answer.as_ref().map(|answer| answer.status().as_u16());
+    state.faults.log_request(faults::RequestRecord {
+        code,
+        injected,
+        ..handled
+    });
+    answer.ok_or(faults::CloseConnection)
 }
 
 /// Finds the user of the request's bearer token. A request without `Authorization` is

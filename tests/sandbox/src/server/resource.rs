@@ -47,7 +47,13 @@ pub async fn handle(
     match verb {
         Verb::Get => get(state, namespace, name, &query, &parts.headers),
         Verb::List => list(state, &target, &query, &parts.headers),
-        Verb::Watch => watch::serve(state.clone(), &target, &query, &parts.headers),
+        Verb::Watch => watch::serve(
+            state.clone(),
+            &target,
+            &query,
+            &parts.headers,
+            parts.extensions.get().copied().unwrap_or_default(),
+        ),
         Verb::Create => create(state, namespace, &query, &body),
         Verb::Update => {
             let candidate = decode_object(&body)?;

@@ -16,6 +16,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
+use super::faults::WatchFaults;
 use super::resource::{IncludeObject, Selection, Target, table, table_format};
 use super::responses::{self, ApiError, Body};
 use super::{GROUP_VERSION, KIND, Query, State};
@@ -53,6 +54,7 @@ pub fn serve(
     target: &Target,
     query: &Query,
     headers: &HeaderMap,
+    faults: WatchFaults,
 ) -> Result<Response<Body>, ApiError> {
     let selection = Selection::from_query(target, query)?;
     let timeout = match query.get("timeoutSeconds") {
@@ -87,10 +89,23 @@ pub fn serve(
         .unwrap_or_else(|e| e.into_inner())
         .entry(query.get("fieldSelector").unwrap_or_default().to_string())
         .or_default() += 1;
-    let (sender, receiver) = mpsc::channel::<Bytes>(64);
-    // Subscribed here, not in the task, so a drop asked for right after this request counts.
-    let dropped = state.drop_watches.subscribe();
-    tokio::spawn(stream_events(state, options, start, sender, dropped));
+    let (mut sender, receiver) = mpsc::channel::<Bytes>(64);
+    if faults.expire_resumes && matches!(start, Start::After(_)) {
+        // Injected: the resume is told its resourceVersion is too old, as after compaction.
+        state
+            .expired_watches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        state.faults.note_expired_resume();
+        let status = ApiError::expired("too old resource version (injected fault)".into()).status();
+        let _ = sender.try_send(event_line("ERROR", status.to_string().as_bytes()));
+    } else {
+        // Subscribed here, not in the task, so a drop asked for right after this request
+        // counts.
+        let dropped = state.drop_watches.subscribe();
+        tokio::spawn(stream_events(
+            state, options, start, sender, dropped, faults,
+        ));
+    }
     let body = StreamBody::new(receiver.map(|chunk| Ok::<_, Infallible>(Frame::data(chunk))));
     Ok(responses::with_body(
         StatusCode::OK,
@@ -154,7 +169,16 @@ async fn stream_events(
     start: Start,
     mut sender: mpsc::Sender<Bytes>,
     mut dropped: tokio::sync::watch::Receiver<u64>,
+    faults: WatchFaults,
 ) {
+    // Injected: the stream ends after this many events or at this moment.
+    let mut events_left = faults.drop_after_events;
+    let drop_at = faults.drop_after.map(|after| Instant::now() + after);
+    let injected_drop = || state.faults.note_dropped_watch();
+    if events_left == Some(0) {
+        injected_drop();
+        return;
+    }
     // Subscribe before reading, so no change between the read and the wait is missed.
     let mut changes = state.store.subscribe();
     let mut shutdown = state.shutdown.clone();
@@ -175,6 +199,11 @@ async fn stream_events(
                     .await
                     .is_err()
                 {
+                    return;
+                }
+                events_left = events_left.map(|left| left.saturating_sub(1));
+                if events_left == Some(0) {
+                    injected_drop();
                     return;
                 }
             }
@@ -209,12 +238,19 @@ async fn stream_events(
         };
         for event in &events {
             last_seen = event.object.resource_version;
-            if let Some(event_type) = visible(&options, event)
-                && sender
-                    .send(object_line(&options, event_type, &event.object))
-                    .await
-                    .is_err()
+            let Some(event_type) = visible(&options, event) else {
+                continue;
+            };
+            if sender
+                .send(object_line(&options, event_type, &event.object))
+                .await
+                .is_err()
             {
+                return;
+            }
+            events_left = events_left.map(|left| left.saturating_sub(1));
+            if events_left == Some(0) {
+                injected_drop();
                 return;
             }
         }
@@ -238,6 +274,18 @@ async fn stream_events(
             }
             _ = super::stopped(&mut shutdown) => return,
             _ = dropped.changed() => return,
+            _ = sleep_until_some(drop_at) => {
+                injected_drop();
+                return;
+            }
         }
+    }
+}
+
+/// Sleeps until `at`, or forever without one.
+async fn sleep_until_some(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => futures::future::pending().await,
     }
 }
