@@ -62,6 +62,17 @@ Examples:
   # Delete every request in the namespace
   kubectl tokenrequest delete --all -n integration";
 
+const EXAMPLES_CLEANUP: &str = "\
+Examples:
+  # Delete expired requests in the current namespace
+  kubectl tokenrequest cleanup
+
+  # See what would go in every namespace, counting also requests nobody answered for an hour
+  kubectl tokenrequest cleanup -A --stale 1h --errored --dry-run
+
+  # Only requests expired for more than 10 minutes, names on stdout
+  kubectl tokenrequest cleanup -l team=payments --grace 10m -o name";
+
 /// Create Kyma TokenRequests, wait for the controller and print the token, the URL or the
 /// whole request.
 #[derive(Debug, Parser)]
@@ -101,6 +112,9 @@ pub enum Command {
     /// Delete TokenRequests
     #[command(after_help = EXAMPLES_DELETE)]
     Delete(DeleteArgs),
+    /// Delete expired TokenRequests (and, if asked, stale or errored ones)
+    #[command(after_help = EXAMPLES_CLEANUP)]
+    Cleanup(CleanupArgs),
 }
 
 /// kubectl's connection flags. Global, so they may stand before or after the subcommand.
@@ -321,6 +335,41 @@ pub struct DeleteArgs {
     pub dry_run: DryRunArgs,
 
     /// Output format: name (only TYPE/NAME per deleted request)
+    #[arg(short = 'o', long, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// Clean up in all namespaces
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Label selector to filter on (e.g. app=foo,tier!=x)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Delete only requests whose status.expireAfter passed at least this long ago (e.g. 10m)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
+    pub grace: Duration,
+
+    /// Also delete requests that have had no status for longer than this (nobody answered)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub stale: Option<Duration>,
+
+    /// Also delete requests in state Error (or ERR)
+    #[arg(long)]
+    pub errored: bool,
+
+    #[command(flatten)]
+    pub dry_run: DryRunArgs,
+
+    /// How many deletes to send at once
+    #[arg(long, value_name = "N", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Output format: name (TYPE/NAME per deleted request) or json (a List of them)
     #[arg(short = 'o', long, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
 }

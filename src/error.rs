@@ -88,6 +88,12 @@ pub enum Error {
     )]
     Disappeared { namespace: String, name: String },
 
+    #[error(
+        "{failed} of {matched} TokenRequests to clean up could not be deleted (the errors above \
+         say why); run the cleanup again to retry them"
+    )]
+    CleanupFailed { failed: u64, matched: u64 },
+
     #[error("interrupted{}", left_behind_hint(.left_behind))]
     Interrupted {
         /// `(namespace, name)` of a request this run created and left in place.

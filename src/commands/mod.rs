@@ -13,6 +13,7 @@ use crate::output::{self, OutputFormat};
 use crate::tokenrequest::TokenRequest;
 
 pub mod connect;
+pub mod cleanup;
 pub mod create;
 pub mod delete;
 pub mod get;
@@ -62,6 +63,7 @@ pub async fn run(cli: Cli, session: &Session) -> Result<(), Error> {
         }
         Command::List(args) => list::run(&connect(&cli.connection).await?, args, session).await,
         Command::Delete(args) => delete::run(&connect(&cli.connection).await?, args).await,
+        Command::Cleanup(args) => cleanup::run(&connect(&cli.connection).await?, args).await,
     }
 }
 

@@ -4,6 +4,7 @@
 mod harness;
 
 mod connect;
+mod cleanup;
 mod create;
 mod read;
 mod resilience;
