@@ -147,6 +147,11 @@ pub struct ConnectionArgs {
     /// Do not check the API server's certificate (insecure)
     #[arg(long, global = true)]
     pub insecure_skip_tls_verify: bool,
+
+    /// Log level on stderr, as kubectl's: 0 none, 1-3 info, 4-6 every API request, 7+ trace.
+    /// Tokens are never logged
+    #[arg(short = 'v', long = "v", global = true, value_name = "LEVEL", default_value_t = 0)]
+    pub verbosity: u8,
 }
 
 /// How long to wait for the controller.

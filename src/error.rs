@@ -82,6 +82,18 @@ pub enum Error {
     },
 
     #[error(
+        "timed out creating TokenRequest {namespace}/{name}: the API server gave no clear \
+         answer before --timeout{last_failure}. The request may or may not exist: check with \
+         `kubectl tokenrequest get {name} -n {namespace}`, then run the command again (with \
+         --refresh if it exists)"
+    )]
+    CreateTimedOut {
+        namespace: String,
+        name: String,
+        last_failure: String,
+    },
+
+    #[error(
         "TokenRequest {namespace}/{name} was deleted while waiting for its status (the \
          {CONTROLLER_NAME} deletes expired requests; someone may also have deleted it). \
          Run the command again to request a new token"
@@ -164,7 +176,7 @@ impl Error {
         match self {
             Error::Usage(_) => exit_code::USAGE,
             Error::ControllerError { .. } => exit_code::CONTROLLER_ERROR,
-            Error::Timeout { .. } => exit_code::TIMEOUT,
+            Error::Timeout { .. } | Error::CreateTimedOut { .. } => exit_code::TIMEOUT,
             Error::Disappeared { .. } => exit_code::DISAPPEARED,
             Error::Interrupted { .. } => exit_code::INTERRUPTED,
             _ => exit_code::ERROR,

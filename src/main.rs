@@ -1,4 +1,5 @@
 //! Parse, run, map errors to exit codes. Everything else lives in the library.
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
@@ -6,9 +7,15 @@ use clap::Parser;
 use kubectl_tokenrequest::cli::Cli;
 use kubectl_tokenrequest::commands::{self, Session};
 use kubectl_tokenrequest::error::Error;
+use kubectl_tokenrequest::logging;
 
 fn main() -> ExitCode {
+    logging::install_panic_hook();
     let cli = Cli::parse();
+    logging::init(logging::level(
+        cli.connection.verbosity,
+        std::env::var("RUST_LOG").ok().as_deref(),
+    ));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -140,12 +140,12 @@ enum Step {
 
 /// Exponential backoff for retries of transient failures, capped at [`MAX_BACKOFF`].
 #[derive(Default)]
-struct Backoff {
+pub struct Backoff {
     next: Option<Duration>,
 }
 
 impl Backoff {
-    async fn wait(&mut self) {
+    pub async fn wait(&mut self) {
         let delay = self.next.unwrap_or(Duration::from_millis(100));
         tokio::time::sleep(delay).await;
         self.next = Some((delay * 2).min(MAX_BACKOFF));

@@ -8,3 +8,5 @@ mod cleanup;
 mod create;
 mod read;
 mod resilience;
+
+mod faults;

@@ -21,6 +21,7 @@
 //! # Ok(())
 //! # }
 //! ```
+#![forbid(unsafe_code)]
 
 pub mod connector;
 pub mod controller;

@@ -1,6 +1,7 @@
 //! `tokenrequest-sandbox`: a loopback fake Kubernetes API server for Kyma TokenRequests with a
 //! TokenRequest controller (`serve`), or that controller alone against any cluster
 //! (`controller`).
+#![forbid(unsafe_code)]
 
 use std::io::Write as _;
 use std::path::PathBuf;

@@ -198,7 +198,8 @@ async fn errors_after_handling_leave_the_object_created() {
         .filter(|r| r.verb == Verb::Create)
         .collect();
     assert_eq!(creates.len(), 1);
-    assert!(creates[0].handled && creates[0].injected);
+    assert_eq!(creates[0].outcome, Some(201), "stored");
+    assert!(creates[0].injected);
     assert_eq!(creates[0].code, Some(503));
     // Only creates were chosen: a get goes through.
     assert_eq!(get_status(&sandbox, "b").await, Ok(200));
@@ -244,9 +245,9 @@ async fn closed_connections_before_and_after_handling() {
         .server()
         .requests()
         .iter()
-        .map(|r| (r.code, r.handled))
+        .map(|r| (r.code, r.outcome))
         .collect();
-    assert_eq!(logged, [(None, false), (None, true)]);
+    assert_eq!(logged, [(None, None), (None, Some(201))]);
 }
 
 #[tokio::test]

@@ -216,10 +216,12 @@ pub struct RequestRecord {
     pub user: String,
     pub namespace: Option<String>,
     pub name: Option<String>,
-    /// The HTTP status, or `None` when the connection was closed instead.
+    /// The HTTP status the client got, or `None` when the connection was closed instead.
     pub code: Option<u16>,
-    /// Whether the request was carried out (false for faults injected before handling).
-    pub handled: bool,
+    /// The status handling the request produced, before an injected answer replaced it;
+    /// `None` when it was not handled (a fault injected before handling). `Some(201)` for a
+    /// create means the object was stored.
+    pub outcome: Option<u16>,
     /// Whether the answer was an injected fault.
     pub injected: bool,
 }
@@ -369,7 +371,9 @@ impl Faults {
             if !config.applies_to(user) || !config.applies_to_verb(verb) {
                 return Injection::Proceed;
             }
-            let draw = splitmix64(config.seed ^ self.draws.fetch_add(1, Ordering::Relaxed));
+            let draw = splitmix64(
+                splitmix64(config.seed).wrapping_add(self.draws.fetch_add(1, Ordering::Relaxed)),
+            );
             // The top 53 bits as a float in [0, 1).
             let point = (draw >> 11) as f64 / (1u64 << 53) as f64;
             let throttle_end = config.throttle_ratio;

@@ -480,25 +480,25 @@ async fn route_group(
     if forbidden {
         return Ok(ApiError::forbidden(user, verb, &target).into_response());
     }
-    let record = |code: Option<u16>, handled: bool, injected: bool| faults::RequestRecord {
+    let record = |code: Option<u16>, outcome: Option<u16>, injected: bool| faults::RequestRecord {
         at: std::time::Instant::now(),
         verb,
         user: user.name.clone(),
         namespace: target.namespace.clone(),
         name: target.name.clone(),
         code,
-        handled,
+        outcome,
         injected,
     };
     let injection = state.faults.inject(&user.name, verb).await;
     match injection {
         faults::Injection::Answer(response) => {
             let code = response.status().as_u16();
-            state.faults.log_request(record(Some(code), false, true));
+            state.faults.log_request(record(Some(code), None, true));
             return Ok(response);
         }
         faults::Injection::Close => {
-            state.faults.log_request(record(None, false, true));
+            state.faults.log_request(record(None, None, true));
             return Err(faults::CloseConnection);
         }
         _ => {}
@@ -508,7 +508,7 @@ async fn route_group(
             .extensions_mut()
             .insert(state.faults.watch_faults(&user.name));
     }
-    let handled = record(None, true, false);
+    let handled = record(None, None, false);
     let response = if verb == Verb::Delete {
         match state.faults.intercept_delete(&target, &state.store) {
             Some(injected) => injected,
@@ -529,14 +529,15 @@ async fn route_group(
             .await
             .unwrap_or_else(ApiError::into_response)
     };
+    let outcome = response.status().as_u16();
     let (answer, injected) = match injection {
         faults::Injection::AnswerAfter(injected) => (Some(injected), true),
         faults::Injection::CloseAfter => (None, true),
         _ => (Some(response), false),
     };
-    let code = answer.as_ref().map(|answer| answer.status().as_u16());
     state.faults.log_request(faults::RequestRecord {
-        code,
+        code: answer.as_ref().map(|answer| answer.status().as_u16()),
+        outcome: Some(outcome),
         injected,
         ..handled
     });
