@@ -7,9 +7,13 @@ use crate::cli::{DeleteArgs, DryRun};
 use crate::client::Connection;
 use crate::error::{Error, status_of};
 use crate::output::OutputFormat;
-use crate::tokenrequest::{RESOURCE_NAME, TokenRequest};
+use crate::tokenrequest::{RESOURCE_NAME, TokenRequest, validate_name};
 
 pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error> {
+    // A name no request can have is refused before it reaches a URL.
+    for name in &args.names {
+        validate_name(name).map_err(Error::InvalidInput)?;
+    }
     let api = namespaced_api(connection);
     let namespace = &connection.namespace;
     let names = if args.all {

@@ -5,10 +5,12 @@ use crate::cli::GetArgs;
 use crate::client::Connection;
 use crate::error::Error;
 use crate::output::OutputFormat;
-use crate::tokenrequest::CONTROLLER_NAME;
+use crate::tokenrequest::{CONTROLLER_NAME, validate_name};
 use crate::wait::{Progress, wait_for_token};
 
 pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
+    // A name no request can have is refused before it reaches a URL.
+    validate_name(&args.name).map_err(Error::InvalidInput)?;
     let api = namespaced_api(connection);
     let namespace = &connection.namespace;
     let action = || format!("getting TokenRequest {namespace}/{}", args.name);

@@ -10,3 +10,6 @@ mod read;
 mod resilience;
 
 mod faults;
+mod hostile;
+mod secrets;
+mod soak;
