@@ -73,6 +73,50 @@ Examples:
   # Only requests expired for more than 10 minutes, names on stdout
   kubectl tokenrequest cleanup -l team=payments --grace 10m -o name";
 
+const EXAMPLES_COMPLETION: &str = "\
+Examples:
+  # Let kubectl complete `kubectl tokenrequest ...` (kubectl 1.26 or later)
+  kubectl tokenrequest completion install-kubectl-shim
+
+  # Complete the kubectl-tokenrequest command in bash
+  source <(kubectl tokenrequest completion bash)";
+
+const EXAMPLES_COMPLETION_BASH: &str = "\
+Examples:
+  # Load in the current shell
+  source <(kubectl tokenrequest completion bash)
+
+  # Load in every new shell
+  kubectl tokenrequest completion bash > ~/.local/share/bash-completion/completions/kubectl-tokenrequest";
+
+const EXAMPLES_COMPLETION_ZSH: &str = "\
+Examples:
+  # Install into the first directory of fpath (then start a new shell)
+  kubectl tokenrequest completion zsh > \"${fpath[1]}/_kubectl-tokenrequest\"";
+
+const EXAMPLES_COMPLETION_FISH: &str = "\
+Examples:
+  # Install for the current user
+  kubectl tokenrequest completion fish > ~/.config/fish/completions/kubectl-tokenrequest.fish";
+
+const EXAMPLES_COMPLETION_POWERSHELL: &str = "\
+Examples:
+  # Load in the current session (add the line to $PROFILE to keep it)
+  kubectl tokenrequest completion powershell | Out-String | Invoke-Expression";
+
+const EXAMPLES_COMPLETION_ELVISH: &str = "\
+Examples:
+  # Install as a module, then add `use kubectl-tokenrequest` to ~/.config/elvish/rc.elv
+  kubectl tokenrequest completion elvish > ~/.config/elvish/lib/kubectl-tokenrequest.elv";
+
+const EXAMPLES_INSTALL_SHIM: &str = "\
+Examples:
+  # Next to the plugin (for a krew install: into ~/.krew/bin)
+  kubectl tokenrequest completion install-kubectl-shim
+
+  # Into a directory of your choice that is on PATH
+  kubectl tokenrequest completion install-kubectl-shim --dir ~/.local/bin";
+
 /// Create Kyma TokenRequests, wait for the controller and print the token, the URL or the
 /// whole request.
 #[derive(Debug, Parser)]
@@ -92,6 +136,33 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process's arguments, see [`Cli::parse_words`].
+    pub fn parse_args() -> Self {
+        Self::parse_words(std::env::args_os())
+    }
+
+    /// Parses like [`Parser::parse_from`], except that the words after a leading `__complete`
+    /// are taken verbatim: they are a half-typed command line, and clap would read the global
+    /// flags among them (`--context ""`, `-n` without its value, `--`, `--help`) as its own.
+    pub fn parse_words<I, T>(words: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let words: Vec<std::ffi::OsString> = words.into_iter().map(Into::into).collect();
+        if words.get(1).is_some_and(|word| word == "__complete") {
+            return Cli {
+                connection: ConnectionArgs::default(),
+                command: Command::Complete(CompleteArgs {
+                    words: words[2..].to_vec(),
+                }),
+            };
+        }
+        Self::parse_from(words)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,6 +186,16 @@ pub enum Command {
     /// Delete expired TokenRequests (and, if asked, stale or errored ones)
     #[command(after_help = EXAMPLES_CLEANUP)]
     Cleanup(CleanupArgs),
+    /// Print a shell completion script, or install kubectl's completion helper
+    #[command(after_help = EXAMPLES_COMPLETION)]
+    Completion(CompletionArgs),
+    /// `__complete WORD…`: completion candidates for kubectl, run by the
+    /// kubectl_complete-tokenrequest shim. Not a clap subcommand: [`Cli::parse_words`]
+    /// recognises it before clap, which keeps it out of help, man pages and the generated
+    /// scripts (clap_complete lists even hidden subcommands) and lets its words through
+    /// unparsed.
+    #[command(skip)]
+    Complete(CompleteArgs),
 }
 
 /// kubectl's connection flags. Global, so they may stand before or after the subcommand.
@@ -150,7 +231,13 @@ pub struct ConnectionArgs {
 
     /// Log level on stderr, as kubectl's: 0 none, 1-3 info, 4-6 every API request, 7+ trace.
     /// Tokens are never logged
-    #[arg(short = 'v', long = "v", global = true, value_name = "LEVEL", default_value_t = 0)]
+    #[arg(
+        short = 'v',
+        long = "v",
+        global = true,
+        value_name = "LEVEL",
+        default_value_t = 0
+    )]
     pub verbosity: u8,
 }
 
@@ -379,6 +466,51 @@ pub struct CleanupArgs {
     pub output: Option<OutputFormat>,
 }
 
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    #[command(subcommand)]
+    pub command: CompletionCommand,
+}
+
+/// The scripts complete the `kubectl-tokenrequest` command itself; `kubectl tokenrequest …`
+/// is completed by kubectl through the shim that `install-kubectl-shim` writes.
+#[derive(Debug, Clone, Subcommand)]
+pub enum CompletionCommand {
+    /// Print the bash completion script for kubectl-tokenrequest
+    #[command(after_help = EXAMPLES_COMPLETION_BASH)]
+    Bash,
+    /// Print the zsh completion script for kubectl-tokenrequest
+    #[command(after_help = EXAMPLES_COMPLETION_ZSH)]
+    Zsh,
+    /// Print the fish completion script for kubectl-tokenrequest
+    #[command(after_help = EXAMPLES_COMPLETION_FISH)]
+    Fish,
+    /// Print the PowerShell completion script for kubectl-tokenrequest
+    #[command(name = "powershell", after_help = EXAMPLES_COMPLETION_POWERSHELL)]
+    PowerShell,
+    /// Print the elvish completion script for kubectl-tokenrequest
+    #[command(after_help = EXAMPLES_COMPLETION_ELVISH)]
+    Elvish,
+    /// Write kubectl_complete-tokenrequest, which kubectl (1.26 or later) runs to complete
+    /// `kubectl tokenrequest …`, next to the plugin on PATH
+    #[command(after_help = EXAMPLES_INSTALL_SHIM)]
+    InstallKubectlShim(InstallShimArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InstallShimArgs {
+    /// Directory to write the shim to (default: where the plugin was found: krew's bin
+    /// directory for a krew install, else the plugin binary's directory); must be on PATH
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
+
+/// The words typed after `kubectl tokenrequest`, the one being completed last.
+#[derive(Debug, Clone, Default)]
+pub struct CompleteArgs {
+    pub words: Vec<std::ffi::OsString>,
+}
+
 /// Parses kubectl-style durations: `0`, `90s`, `1m30s`, `2h`, `1.5s`.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -457,6 +589,55 @@ mod tests {
         assert_eq!(
             parse(&["k", "create", "a", "--dry-run=server"]),
             DryRun::Server
+        );
+    }
+
+    #[test]
+    fn complete_takes_its_words_verbatim() {
+        let words = |args: &[&str]| match Cli::parse_words(args).command {
+            Command::Complete(c) => c.words,
+            other => panic!("{other:?}"),
+        };
+        let typed = ["--context", "", "-n", "--", "--help", "-h", "--version", ""];
+        let all: Vec<&str> = ["k", "__complete"].into_iter().chain(typed).collect();
+        assert_eq!(words(&all), typed.map(std::ffi::OsString::from));
+        assert!(words(&["k", "__complete"]).is_empty());
+    }
+
+    #[test]
+    fn every_command_has_examples_in_kubectls_style() {
+        fn check(command: &clap::Command, path: &str) {
+            if command.is_hide_set() || command.get_name() == "help" {
+                return;
+            }
+            let path = format!("{path} {}", command.get_name()).trim().to_string();
+            if !command.has_subcommands() || path.ends_with("completion") {
+                let help = command
+                    .get_after_help()
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                assert!(
+                    help.starts_with("Examples:\n") && help.contains("  kubectl tokenrequest "),
+                    "{path} needs kubectl-style examples in after_help, got {help:?}"
+                );
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &path);
+            }
+        }
+        let root = Cli::command();
+        for sub in root.get_subcommands() {
+            check(sub, "");
+        }
+        let mut usage = Cli::command();
+        usage.build();
+        let get = usage.find_subcommand_mut("get").unwrap();
+        assert!(
+            get.render_usage()
+                .to_string()
+                .contains("kubectl tokenrequest get"),
+            "{}",
+            get.render_usage()
         );
     }
 

@@ -185,7 +185,11 @@ impl Error {
 
     /// Wraps a Connector Service error with what was being done; `refresh_hint` says how to
     /// get a fresh token should this one be used up.
-    pub fn connector(action: impl Into<String>, source: ConnectorError, refresh_hint: &str) -> Self {
+    pub fn connector(
+        action: impl Into<String>,
+        source: ConnectorError,
+        refresh_hint: &str,
+    ) -> Self {
         let action = action.into();
         match source {
             ConnectorError::TokenRejected { .. } => Error::ConnectorTokenUsed {

@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use kubectl_tokenrequest::cli::Cli;
 use kubectl_tokenrequest::commands::{self, Session};
 use kubectl_tokenrequest::error::Error;
@@ -11,7 +10,7 @@ use kubectl_tokenrequest::logging;
 
 fn main() -> ExitCode {
     logging::install_panic_hook();
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     logging::init(logging::level(
         cli.connection.verbosity,
         std::env::var("RUST_LOG").ok().as_deref(),

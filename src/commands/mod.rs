@@ -12,8 +12,9 @@ use crate::error::Error;
 use crate::output::{self, OutputFormat};
 use crate::tokenrequest::TokenRequest;
 
-pub mod connect;
 pub mod cleanup;
+pub mod completion;
+pub mod connect;
 pub mod create;
 pub mod delete;
 pub mod get;
@@ -64,6 +65,8 @@ pub async fn run(cli: Cli, session: &Session) -> Result<(), Error> {
         Command::List(args) => list::run(&connect(&cli.connection).await?, args, session).await,
         Command::Delete(args) => delete::run(&connect(&cli.connection).await?, args).await,
         Command::Cleanup(args) => cleanup::run(&connect(&cli.connection).await?, args).await,
+        Command::Completion(args) => completion::run(args),
+        Command::Complete(args) => completion::run_complete(args).await,
     }
 }
 
@@ -78,12 +81,14 @@ async fn print_request(
         return print(&create::render(request, format)?);
     }
     let configuration = connect::fetch_configuration(request, tls).await?;
-    let text = output::render_connection_config(&configuration, format).map_err(|e| {
-        Error::Output {
-            context: format!("printing the connection configuration of {}", request.name()),
+    let text =
+        output::render_connection_config(&configuration, format).map_err(|e| Error::Output {
+            context: format!(
+                "printing the connection configuration of {}",
+                request.name()
+            ),
             message: e.to_string(),
-        }
-    })?;
+        })?;
     print(&text)?;
     eprintln!(
         "Note: fetching the configuration used up the token of TokenRequest {}/{}. The csrUrl \

@@ -3,8 +3,9 @@
 
 mod harness;
 
-mod connect;
 mod cleanup;
+mod completion;
+mod connect;
 mod create;
 mod read;
 mod resilience;

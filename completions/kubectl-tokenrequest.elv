@@ -1,0 +1,404 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'kubectl-tokenrequest'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'kubectl-tokenrequest'= {
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a TokenRequest for an Application, wait for its token and print it'
+            cand get 'Show one TokenRequest'
+            cand connect 'Get a client certificate for an Application: request a token, send a CSR, write the key, certificates and connection.yaml, and check them against the Connector Service'
+            cand list 'List TokenRequests'
+            cand ls 'List TokenRequests'
+            cand delete 'Delete TokenRequests'
+            cand cleanup 'Delete expired TokenRequests (and, if asked, stale or errored ones)'
+            cand completion 'Print a shell completion script, or install kubectl''s completion helper'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubectl-tokenrequest;create'= {
+            cand --tenant 'Tenant for the Connector Service''s central mode (needs --group)'
+            cand --group 'Group for the Connector Service''s central mode (needs --tenant)'
+            cand --timeout 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait'
+            cand --dry-run 'Only show (client) or let the server validate (server) what would change; nothing is stored'
+            cand -o 'Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json (default: a summary). config fetches the connection configuration, which uses the token up'
+            cand --output 'Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json (default: a summary). config fetches the connection configuration, which uses the token up'
+            cand --certificate-authority 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --no-wait 'Return as soon as the request is created, without waiting for the token'
+            cand --refresh 'Delete an existing request of that name first and request a fresh token'
+            cand --insecure-skip-tls-verify-connector 'Do not check the Connector Service''s certificate (insecure)'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;get'= {
+            cand --timeout 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait'
+            cand -o 'Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json (default: a summary). config fetches the connection configuration, which uses the token up'
+            cand --output 'Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json (default: a summary). config fetches the connection configuration, which uses the token up'
+            cand --certificate-authority 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --wait 'Wait for the controller to fill in the status, as create does'
+            cand --insecure-skip-tls-verify-connector 'Do not check the Connector Service''s certificate (insecure)'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;connect'= {
+            cand --out-dir 'Directory for the key, certificates and connection.yaml (default: ./APP; created with mode 0700 if missing)'
+            cand --timeout 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait'
+            cand --certificate-authority 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --force 'Replace files an earlier connect left in the directory'
+            cand --refresh 'Delete an existing request of that name first and request a fresh token (without it an existing request''s token is used, which works only once)'
+            cand --insecure-skip-tls-verify-connector 'Do not check the Connector Service''s certificate (insecure)'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;list'= {
+            cand -l 'Label selector to filter on (e.g. app=foo,tier!=x)'
+            cand --selector 'Label selector to filter on (e.g. app=foo,tier!=x)'
+            cand -o 'Output format: wide, json, yaml, name, jsonpath=TEMPLATE (default: a table)'
+            cand --output 'Output format: wide, json, yaml, name, jsonpath=TEMPLATE (default: a table)'
+            cand --chunk-size 'How many requests to fetch per API call'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand -A 'List requests in all namespaces'
+            cand --all-namespaces 'List requests in all namespaces'
+            cand -w 'After listing, watch for changes'
+            cand --watch 'After listing, watch for changes'
+            cand --expired 'Only requests whose expiry has passed'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;ls'= {
+            cand -l 'Label selector to filter on (e.g. app=foo,tier!=x)'
+            cand --selector 'Label selector to filter on (e.g. app=foo,tier!=x)'
+            cand -o 'Output format: wide, json, yaml, name, jsonpath=TEMPLATE (default: a table)'
+            cand --output 'Output format: wide, json, yaml, name, jsonpath=TEMPLATE (default: a table)'
+            cand --chunk-size 'How many requests to fetch per API call'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand -A 'List requests in all namespaces'
+            cand --all-namespaces 'List requests in all namespaces'
+            cand -w 'After listing, watch for changes'
+            cand --watch 'After listing, watch for changes'
+            cand --expired 'Only requests whose expiry has passed'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;delete'= {
+            cand --dry-run 'Only show (client) or let the server validate (server) what would change; nothing is stored'
+            cand -o 'Output format: name (only TYPE/NAME per deleted request)'
+            cand --output 'Output format: name (only TYPE/NAME per deleted request)'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --all 'Delete every TokenRequest in the namespace'
+            cand --ignore-not-found 'Treat a missing request as deleted'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;cleanup'= {
+            cand -l 'Label selector to filter on (e.g. app=foo,tier!=x)'
+            cand --selector 'Label selector to filter on (e.g. app=foo,tier!=x)'
+            cand --grace 'Delete only requests whose status.expireAfter passed at least this long ago (e.g. 10m)'
+            cand --stale 'Also delete requests that have had no status for longer than this (nobody answered)'
+            cand --dry-run 'Only show (client) or let the server validate (server) what would change; nothing is stored'
+            cand --concurrency 'How many deletes to send at once'
+            cand -o 'Output format: name (TYPE/NAME per deleted request) or json (a List of them)'
+            cand --output 'Output format: name (TYPE/NAME per deleted request) or json (a List of them)'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand -A 'Clean up in all namespaces'
+            cand --all-namespaces 'Clean up in all namespaces'
+            cand --errored 'Also delete requests in state Error (or ERR)'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;completion'= {
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand bash 'Print the bash completion script for kubectl-tokenrequest'
+            cand zsh 'Print the zsh completion script for kubectl-tokenrequest'
+            cand fish 'Print the fish completion script for kubectl-tokenrequest'
+            cand powershell 'Print the PowerShell completion script for kubectl-tokenrequest'
+            cand elvish 'Print the elvish completion script for kubectl-tokenrequest'
+            cand install-kubectl-shim 'Write kubectl_complete-tokenrequest, which kubectl (1.26 or later) runs to complete `kubectl tokenrequest …`, next to the plugin on PATH'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubectl-tokenrequest;completion;bash'= {
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;completion;zsh'= {
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;completion;fish'= {
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;completion;powershell'= {
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;completion;elvish'= {
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;completion;install-kubectl-shim'= {
+            cand --dir 'Directory to write the shim to (default: where the plugin was found: krew''s bin directory for a krew install, else the plugin binary''s directory); must be on PATH'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;completion;help'= {
+            cand bash 'Print the bash completion script for kubectl-tokenrequest'
+            cand zsh 'Print the zsh completion script for kubectl-tokenrequest'
+            cand fish 'Print the fish completion script for kubectl-tokenrequest'
+            cand powershell 'Print the PowerShell completion script for kubectl-tokenrequest'
+            cand elvish 'Print the elvish completion script for kubectl-tokenrequest'
+            cand install-kubectl-shim 'Write kubectl_complete-tokenrequest, which kubectl (1.26 or later) runs to complete `kubectl tokenrequest …`, next to the plugin on PATH'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubectl-tokenrequest;completion;help;bash'= {
+        }
+        &'kubectl-tokenrequest;completion;help;zsh'= {
+        }
+        &'kubectl-tokenrequest;completion;help;fish'= {
+        }
+        &'kubectl-tokenrequest;completion;help;powershell'= {
+        }
+        &'kubectl-tokenrequest;completion;help;elvish'= {
+        }
+        &'kubectl-tokenrequest;completion;help;install-kubectl-shim'= {
+        }
+        &'kubectl-tokenrequest;completion;help;help'= {
+        }
+        &'kubectl-tokenrequest;help'= {
+            cand create 'Create a TokenRequest for an Application, wait for its token and print it'
+            cand get 'Show one TokenRequest'
+            cand connect 'Get a client certificate for an Application: request a token, send a CSR, write the key, certificates and connection.yaml, and check them against the Connector Service'
+            cand list 'List TokenRequests'
+            cand delete 'Delete TokenRequests'
+            cand cleanup 'Delete expired TokenRequests (and, if asked, stale or errored ones)'
+            cand completion 'Print a shell completion script, or install kubectl''s completion helper'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubectl-tokenrequest;help;create'= {
+        }
+        &'kubectl-tokenrequest;help;get'= {
+        }
+        &'kubectl-tokenrequest;help;connect'= {
+        }
+        &'kubectl-tokenrequest;help;list'= {
+        }
+        &'kubectl-tokenrequest;help;delete'= {
+        }
+        &'kubectl-tokenrequest;help;cleanup'= {
+        }
+        &'kubectl-tokenrequest;help;completion'= {
+            cand bash 'Print the bash completion script for kubectl-tokenrequest'
+            cand zsh 'Print the zsh completion script for kubectl-tokenrequest'
+            cand fish 'Print the fish completion script for kubectl-tokenrequest'
+            cand powershell 'Print the PowerShell completion script for kubectl-tokenrequest'
+            cand elvish 'Print the elvish completion script for kubectl-tokenrequest'
+            cand install-kubectl-shim 'Write kubectl_complete-tokenrequest, which kubectl (1.26 or later) runs to complete `kubectl tokenrequest …`, next to the plugin on PATH'
+        }
+        &'kubectl-tokenrequest;help;completion;bash'= {
+        }
+        &'kubectl-tokenrequest;help;completion;zsh'= {
+        }
+        &'kubectl-tokenrequest;help;completion;fish'= {
+        }
+        &'kubectl-tokenrequest;help;completion;powershell'= {
+        }
+        &'kubectl-tokenrequest;help;completion;elvish'= {
+        }
+        &'kubectl-tokenrequest;help;completion;install-kubectl-shim'= {
+        }
+        &'kubectl-tokenrequest;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

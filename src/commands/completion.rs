@@ -1,0 +1,60 @@
+//! `completion`: shell scripts for the `kubectl-tokenrequest` binary (clap_complete), the
+//! installer of kubectl's completion shim, and the hidden `__complete` the shim runs.
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+use clap_complete::aot::Generator as _;
+
+use crate::cli::{Cli, CompleteArgs, CompletionArgs, CompletionCommand};
+use crate::error::Error;
+
+pub mod candidates;
+pub mod shim;
+
+/// The name the scripts complete: the plugin binary itself. `kubectl tokenrequest …` is
+/// completed by kubectl through the shim instead.
+pub const BIN_NAME: &str = "kubectl-tokenrequest";
+
+/// Every shell a script is generated (and committed under `completions/`) for.
+pub const SHELLS: [Shell; 5] = [
+    Shell::Bash,
+    Shell::Zsh,
+    Shell::Fish,
+    Shell::PowerShell,
+    Shell::Elvish,
+];
+
+/// The completion script for `shell`, as `completion SHELL` prints it.
+pub fn script(shell: Shell) -> String {
+    let mut command = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, BIN_NAME, &mut out);
+    String::from_utf8(out).expect("clap_complete writes UTF-8")
+}
+
+/// The conventional file name of the script for `shell` (`_kubectl-tokenrequest` for zsh).
+pub fn script_file_name(shell: Shell) -> String {
+    shell.file_name(BIN_NAME)
+}
+
+pub fn run(args: CompletionArgs) -> Result<(), Error> {
+    let shell = match args.command {
+        CompletionCommand::InstallKubectlShim(args) => return shim::install(args),
+        CompletionCommand::Bash => Shell::Bash,
+        CompletionCommand::Zsh => Shell::Zsh,
+        CompletionCommand::Fish => Shell::Fish,
+        CompletionCommand::PowerShell => Shell::PowerShell,
+        CompletionCommand::Elvish => Shell::Elvish,
+    };
+    super::print(&script(shell))
+}
+
+/// `__complete WORD…`: candidates and Cobra's directive on stdout, always exit 0.
+pub async fn run_complete(args: CompleteArgs) -> Result<(), Error> {
+    let words: Vec<String> = args
+        .words
+        .iter()
+        .map(|word| word.to_string_lossy().into_owned())
+        .collect();
+    super::print(&candidates::complete(&words).await.render())
+}
