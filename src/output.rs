@@ -658,7 +658,19 @@ impl Column {
             Column::Group => context.and_then(|c| c.group.clone()).unwrap_or_default(),
             Column::UrlHost => url_host(tr),
         };
-        or_none(&text).into_owned()
+        shorten_for_table(or_none(&text).into_owned())
+    }
+}
+
+/// Longest cell a table shows. Names are at most 253 characters, but status strings come from
+/// whoever wrote the object; comfy-table wraps anything wider than 65,535 columns onto extra
+/// lines, which would break one-row-per-request for scripts. `-o json|yaml` show values whole.
+const MAX_CELL_CHARS: usize = 1024;
+
+fn shorten_for_table(text: String) -> String {
+    match text.char_indices().nth(MAX_CELL_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 

@@ -31,9 +31,13 @@ pub async fn run(connection: &Connection, args: ListArgs, session: &Session) -> 
         now: jiff::Timestamp::now(),
         color: session.color(),
     };
-    let output_error = |e: output::OutputError| Error::Output {
-        context: "printing TokenRequests".to_string(),
-        message: e.to_string(),
+    // A format that cannot print a list is a usage error, found before any request.
+    let output_error = |e: output::OutputError| match e {
+        output::OutputError::NotForLists { .. } => Error::Usage(e.to_string()),
+        e => Error::Output {
+            context: "printing TokenRequests".to_string(),
+            message: e.to_string(),
+        },
     };
     let mut printer = output::list_printer(&format, options, Box::new(std::io::stdout().lock()))
         .map_err(output_error)?;

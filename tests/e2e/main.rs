@@ -12,5 +12,6 @@ mod resilience;
 
 mod faults;
 mod hostile;
+mod malformed;
 mod secrets;
 mod soak;

@@ -204,3 +204,14 @@ async fn delete_reports_each_request() {
     let child = cluster.command(&["delete"]).spawn().unwrap();
     finish(child).await.failure(2, "NAME");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credential_formats_are_a_usage_error_for_lists() {
+    let cluster = cluster().await;
+    for format in ["token", "url", "env"] {
+        cluster
+            .run(&["list", "-o", format])
+            .await
+            .failure(2, "get NAME -o");
+    }
+}
