@@ -20,8 +20,9 @@ use std::time::Duration;
 
 use kube::api::PostParams;
 use serde::Serialize;
+use tokio::time::Instant;
 
-use super::create::{FIELD_MANAGER, delete_existing};
+use super::create::{FIELD_MANAGER, create_once, delete_existing, identified_request};
 use super::{Session, namespaced_api, print};
 use crate::cli::{ConnectArgs, ConnectorTlsArgs};
 use crate::client::Connection;
@@ -29,7 +30,7 @@ use crate::connector::{
     ApiUrls, ConnectionInfo, ConnectorClient, DEFAULT_CALL_TIMEOUT, TlsOptions,
     generate_key_and_csr, redact,
 };
-use crate::error::{Error, status_of};
+use crate::error::Error;
 use crate::output;
 use crate::tokenrequest::{CONTROLLER_NAME, TokenRequest, validate_name};
 use crate::wait::{Progress, wait_for_token};
@@ -198,21 +199,20 @@ async fn ready_request(
         dry_run: false,
         field_manager: Some(FIELD_MANAGER.to_string()),
     };
-    let request = match api.create(&params, &TokenRequest::new(app, None)).await {
+    let deadline = Some(Instant::now() + args.wait.timeout);
+    let fresh = identified_request(app, None);
+    let request = match create_once(&api, &params, &fresh, namespace, deadline).await {
         Ok(created) => {
             session.note_created(namespace, app);
             created
         }
-        Err(error) if status_of(&error).is_some_and(|s| s.code == 409) => api
+        // Someone else's request of that name: use it (its token may be used up already; the
+        // info call then says so and suggests --refresh).
+        Err(Error::AlreadyExists { .. }) => api
             .get(app)
             .await
             .map_err(|e| Error::api(format!("getting TokenRequest {namespace}/{app}"), e))?,
-        Err(error) => {
-            return Err(Error::api(
-                format!("creating TokenRequest {namespace}/{app}"),
-                error,
-            ));
-        }
+        Err(error) => return Err(error),
     };
     let progress = Progress::new(format!(
         "waiting for {CONTROLLER_NAME} to answer {namespace}/{app}"

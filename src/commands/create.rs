@@ -59,12 +59,7 @@ pub async fn run(
     }
     let started = Instant::now();
     let namespace = connection.namespace.as_str();
-    let mut request = TokenRequest::new(&args.app, context);
-    request
-        .metadata
-        .annotations
-        .get_or_insert_default()
-        .insert(CREATE_ID_ANNOTATION.to_string(), create_id());
+    let request = identified_request(&args.app, context);
 
     if args.dry_run.mode == DryRun::Client {
         let mut shown = request;
@@ -173,6 +168,17 @@ pub(super) async fn delete_existing(
         }
         Err(error) => Err(Error::api(action(), error)),
     }
+}
+
+/// The object to create, with this run's [`CREATE_ID_ANNOTATION`] for [`create_once`].
+pub(super) fn identified_request(name: &str, context: Option<ClusterContext>) -> TokenRequest {
+    let mut request = TokenRequest::new(name, context);
+    request
+        .metadata
+        .annotations
+        .get_or_insert_default()
+        .insert(CREATE_ID_ANNOTATION.to_string(), create_id());
+    request
 }
 
 /// Creates `request` (which carries its [`CREATE_ID_ANNOTATION`]) exactly once: answers that
