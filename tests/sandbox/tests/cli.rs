@@ -25,27 +25,19 @@ impl Drop for KillOnDrop {
     }
 }
 
-#[tokio::test]
-async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
-    let directory = tempfile::tempdir().unwrap();
-    let kubeconfig_path = directory.path().join("kubeconfig");
+/// Starts `tokenrequest-sandbox ARGS --kubeconfig-out KUBECONFIG` and returns it with the
+/// `ready` line it printed.
+async fn serve(args: &[&str], kubeconfig: &std::path::Path) -> (KillOnDrop, String) {
     let mut child = KillOnDrop(
         Command::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"))
-            .args([
-                "serve",
-                "--sync-period",
-                "1",
-                "--namespace",
-                "team-a",
-                "--kubeconfig-out",
-            ])
-            .arg(&kubeconfig_path)
+            .args(args)
+            .arg("--kubeconfig-out")
+            .arg(kubeconfig)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
             .expect("the binary starts"),
     );
-
     let stdout = child.0.stdout.take().unwrap();
     let ready_line = tokio::time::timeout(
         PATIENCE,
@@ -60,6 +52,18 @@ async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
     .expect("`ready` within the timeout")
     .unwrap()
     .expect("a line with `ready` before stdout closed");
+    (child, ready_line)
+}
+
+#[tokio::test]
+async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig_path = directory.path().join("kubeconfig");
+    let (mut child, ready_line) = serve(
+        &["serve", "--sync-period", "1", "--namespace", "team-a"],
+        &kubeconfig_path,
+    )
+    .await;
     assert!(ready_line.contains("http://127.0.0.1:"), "{ready_line}");
     assert!(
         ready_line.contains(&kubeconfig_path.display().to_string()),
@@ -112,29 +116,8 @@ async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
 async fn serve_anonymous_lets_token_less_requests_in() {
     let directory = tempfile::tempdir().unwrap();
     let kubeconfig_path = directory.path().join("kubeconfig");
-    let mut child = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"))
-            .args(["serve", "--anonymous", "--mode", "off", "--kubeconfig-out"])
-            .arg(&kubeconfig_path)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the binary starts"),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    let ready_line = tokio::time::timeout(
-        PATIENCE,
-        tokio::task::spawn_blocking(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .find(|line| line.contains("ready"))
-        }),
-    )
-    .await
-    .expect("`ready` within the timeout")
-    .unwrap()
-    .expect("a line with `ready` before stdout closed");
+    let (_child, ready_line) =
+        serve(&["serve", "--anonymous", "--mode", "off"], &kubeconfig_path).await;
     let url = ready_line
         .split_whitespace()
         .find_map(|word| word.strip_prefix("url="))
