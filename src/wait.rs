@@ -275,6 +275,28 @@ fn format_seconds(duration: Duration) -> String {
     format!("{:.0}s", duration.as_secs_f64())
 }
 
+/// How often a read is tried before its transient failure is reported.
+const READ_ATTEMPTS: u32 = 5;
+
+/// A GET that rides out transient failures (kube itself retries only 429, 503 and 504) for a
+/// few attempts; `None` when there is no such object. Reads are always safe to repeat.
+pub async fn get_retrying(
+    api: &Api<TokenRequest>,
+    name: &str,
+) -> Result<Option<TokenRequest>, kube::Error> {
+    let mut backoff = Backoff::default();
+    let mut attempt = 1;
+    loop {
+        match api.get_opt(name).await {
+            Err(error) if is_transient(&error) && attempt < READ_ATTEMPTS => {
+                attempt += 1;
+                backoff.wait().await;
+            }
+            result => return result,
+        }
+    }
+}
+
 /// Failures worth retrying: the connection, overload and server errors.
 pub fn is_transient(error: &kube::Error) -> bool {
     match status_of(error) {

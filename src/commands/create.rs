@@ -27,7 +27,7 @@ use crate::output::{self, OutputFormat};
 use crate::tokenrequest::{
     CONTROLLER_NAME, ClusterContext, TokenRequest, quote_for_message, validate_name,
 };
-use crate::wait::{Backoff, Progress, is_transient, wait_for_token};
+use crate::wait::{Backoff, Progress, get_retrying, is_transient, wait_for_token};
 
 /// The field manager recorded on objects this plugin writes.
 pub const FIELD_MANAGER: &str = "kubectl-tokenrequest";
@@ -268,25 +268,6 @@ fn is_own(existing: &TokenRequest, request: &TokenRequest) -> bool {
             .and_then(|annotations| annotations.get(CREATE_ID_ANNOTATION).cloned())
     };
     id(request).is_some() && id(existing) == id(request)
-}
-
-/// A GET that rides out transient failures for a few attempts; `None` when there is no such
-/// object.
-async fn get_retrying(
-    api: &Api<TokenRequest>,
-    name: &str,
-) -> Result<Option<TokenRequest>, kube::Error> {
-    let mut backoff = Backoff::default();
-    let mut attempt = 1;
-    loop {
-        match api.get_opt(name).await {
-            Err(error) if is_transient(&error) && attempt < CREATE_ATTEMPTS => {
-                attempt += 1;
-                backoff.wait().await;
-            }
-            result => return result,
-        }
-    }
 }
 
 /// A value for [`CREATE_ID_ANNOTATION`]: unique per run (std's per-process random hash keys,

@@ -6,7 +6,7 @@ use crate::client::Connection;
 use crate::error::Error;
 use crate::output::OutputFormat;
 use crate::tokenrequest::{CONTROLLER_NAME, validate_name};
-use crate::wait::{Progress, wait_for_token};
+use crate::wait::{Progress, get_retrying, wait_for_token};
 
 pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
     // A name no request can have is refused before it reaches a URL.
@@ -14,8 +14,7 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
     let api = namespaced_api(connection);
     let namespace = &connection.namespace;
     let action = || format!("getting TokenRequest {namespace}/{}", args.name);
-    let request = api
-        .get_opt(&args.name)
+    let request = get_retrying(&api, &args.name)
         .await
         .map_err(|e| Error::api(action(), e))?
         .ok_or_else(|| {

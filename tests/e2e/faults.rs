@@ -420,3 +420,29 @@ async fn controller_faults_end_in_a_token() {
             .success();
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_rides_out_server_errors() {
+    let cluster = cluster_with_plugin_user(ControllerConfig::default()).await;
+    cluster.seed("default", "read-me").await;
+    cluster
+        .sandbox
+        .server()
+        .set_faults(plugin_faults(FaultConfig {
+            seed: 7,
+            verbs: vec!["get".to_string()],
+            error_ratio: 0.5,
+            error_codes: vec![500],
+            ..FaultConfig::default()
+        }));
+    for _ in 0..5 {
+        as_plugin(&cluster, &["get", "read-me", "-o", "name"])
+            .await
+            .success();
+    }
+    let failed_gets = plugin_requests(&cluster)
+        .iter()
+        .filter(|r| r.verb == Verb::Get && r.code == Some(500))
+        .count();
+    assert!(failed_gets > 0, "the faults should have hit some gets");
+}
