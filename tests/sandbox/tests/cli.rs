@@ -25,6 +25,28 @@ impl Drop for KillOnDrop {
     }
 }
 
+impl KillOnDrop {
+    /// Sends SIGTERM and checks that the binary exits cleanly within [`PATIENCE`].
+    async fn terminate(&mut self) {
+        let terminated = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(terminated.success());
+        let exit = tokio::time::timeout(PATIENCE, async {
+            loop {
+                if let Some(exit) = self.0.try_wait().unwrap() {
+                    return exit;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        })
+        .await
+        .expect("the binary exits after SIGTERM");
+        assert!(exit.success(), "exit after SIGTERM: {exit}");
+    }
+}
+
 /// Starts `tokenrequest-sandbox ARGS --kubeconfig-out KUBECONFIG` and returns it with the
 /// `ready` line it printed.
 async fn serve(args: &[&str], kubeconfig: &std::path::Path) -> (KillOnDrop, String) {
@@ -94,22 +116,7 @@ async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
     .expect("a status within the timeout");
     assert_eq!(state, "OK");
 
-    let terminated = Command::new("kill")
-        .args(["-TERM", &child.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(terminated.success());
-    let exit = tokio::time::timeout(PATIENCE, async {
-        loop {
-            if let Some(exit) = child.0.try_wait().unwrap() {
-                return exit;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .expect("the binary exits after SIGTERM");
-    assert!(exit.success(), "exit after SIGTERM: {exit}");
+    child.terminate().await;
 }
 
 #[tokio::test]
@@ -189,21 +196,6 @@ async fn controller_binary_fills_requests_through_a_kubeconfig_context() {
         "{url}"
     );
 
-    let terminated = Command::new("kill")
-        .args(["-TERM", &child.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(terminated.success());
-    let exit = tokio::time::timeout(PATIENCE, async {
-        loop {
-            if let Some(exit) = child.0.try_wait().unwrap() {
-                return exit;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .expect("the binary exits after SIGTERM");
-    assert!(exit.success(), "exit after SIGTERM: {exit}");
+    child.terminate().await;
     sandbox.shutdown().await;
 }
