@@ -20,20 +20,23 @@ const WATCH_TIMEOUT_SECONDS: u32 = 290;
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// Waits until `initial` has a usable token, the controller reports an error, the request
-/// disappears, or `timeout` passes.
+/// disappears, or `timeout` passes, with a spinner on stderr while it waits (on a terminal).
 pub async fn wait_for_token(
     api: &Api<TokenRequest>,
     initial: TokenRequest,
     timeout: Duration,
-    progress: &Progress,
 ) -> Result<TokenRequest, Error> {
     let started = Instant::now();
+    let (name, namespace) = (initial.name().to_string(), initial.namespace().to_string());
+    let progress = Progress::new(format!(
+        "waiting for {CONTROLLER_NAME} to answer {namespace}/{name}"
+    ));
     let mut follower = Follower {
         api,
-        name: initial.name().to_string(),
-        namespace: initial.namespace().to_string(),
+        name,
+        namespace,
         last: initial,
-        progress,
+        progress: &progress,
     };
     match tokio::time::timeout_at(started + timeout, follower.follow()).await {
         Ok(result) => result,
@@ -172,13 +175,6 @@ impl Progress {
         Progress { bar }
     }
 
-    /// A spinner that never draws, for tests and for commands that do not wait.
-    pub fn hidden() -> Self {
-        Progress {
-            bar: ProgressBar::hidden(),
-        }
-    }
-
     pub fn set_message(&self, message: String) {
         self.bar.set_message(message);
     }
@@ -186,10 +182,6 @@ impl Progress {
     /// A line on stderr, above the spinner when there is one.
     pub fn note(&self, line: &str) {
         self.bar.suspend(|| eprintln!("{line}"));
-    }
-
-    pub fn finish(&self) {
-        self.bar.finish_and_clear();
     }
 }
 

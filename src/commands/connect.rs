@@ -32,8 +32,8 @@ use crate::connector::{
 };
 use crate::error::Error;
 use crate::output;
-use crate::tokenrequest::{CONTROLLER_NAME, TokenRequest, validate_name};
-use crate::wait::{Progress, wait_for_token};
+use crate::tokenrequest::{TokenRequest, validate_name};
+use crate::wait::wait_for_token;
 
 /// File names in the output directory.
 pub const KEY_FILE: &str = "client.key";
@@ -214,11 +214,7 @@ async fn ready_request(
             .map_err(|e| Error::api(format!("getting TokenRequest {namespace}/{app}"), e))?,
         Err(error) => return Err(error),
     };
-    let progress = Progress::new(format!(
-        "waiting for {CONTROLLER_NAME} to answer {namespace}/{app}"
-    ));
-    let ready = wait_for_token(&api, request, args.wait.timeout, &progress).await;
-    progress.finish();
+    let ready = wait_for_token(&api, request, args.wait.timeout).await;
     session.forget_created();
     ready
 }

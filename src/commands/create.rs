@@ -24,10 +24,8 @@ use crate::cli::{CreateArgs, DryRun};
 use crate::client::Connection;
 use crate::error::{Error, status_of};
 use crate::output::{self, OutputFormat};
-use crate::tokenrequest::{
-    CONTROLLER_NAME, ClusterContext, TokenRequest, quote_for_message, validate_name,
-};
-use crate::wait::{Backoff, Progress, get_retrying, is_transient, wait_for_token};
+use crate::tokenrequest::{ClusterContext, TokenRequest, quote_for_message, validate_name};
+use crate::wait::{Backoff, get_retrying, is_transient, wait_for_token};
 
 /// The field manager recorded on objects this plugin writes.
 pub const FIELD_MANAGER: &str = "kubectl-tokenrequest";
@@ -88,13 +86,8 @@ pub async fn run(
     }
 
     session.note_created(namespace, &args.app);
-    let progress = Progress::new(format!(
-        "waiting for {CONTROLLER_NAME} to answer {namespace}/{}",
-        args.app
-    ));
     let left = args.wait.timeout.saturating_sub(started.elapsed());
-    let ready = wait_for_token(&api, created, left, &progress).await;
-    progress.finish();
+    let ready = wait_for_token(&api, created, left).await;
     session.forget_created();
     print_request(&ready?, &format, &args.connector_tls).await
 }

@@ -5,8 +5,8 @@ use crate::cli::GetArgs;
 use crate::client::Connection;
 use crate::error::Error;
 use crate::output::OutputFormat;
-use crate::tokenrequest::{CONTROLLER_NAME, validate_name};
-use crate::wait::{Progress, get_retrying, wait_for_token};
+use crate::tokenrequest::validate_name;
+use crate::wait::{get_retrying, wait_for_token};
 
 pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
     // A name no request can have is refused before it reaches a URL.
@@ -26,11 +26,7 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
             ))
         })?;
     let request = if args.wait {
-        let progress = Progress::new(format!(
-            "waiting for {CONTROLLER_NAME} to answer {namespace}/{}",
-            args.name
-        ));
-        wait_for_token(&api, request, args.wait_args.timeout, &progress).await?
+        wait_for_token(&api, request, args.wait_args.timeout).await?
     } else {
         request
     };
