@@ -19,11 +19,11 @@ use kube::Api;
 use kube::api::{DeleteParams, PostParams, Preconditions};
 use tokio::time::Instant;
 
-use super::{Session, namespaced_api, print, print_request};
+use super::{Session, namespaced_api, print, print_request, render_request};
 use crate::cli::{CreateArgs, DryRun};
 use crate::client::Connection;
 use crate::error::{Error, status_of};
-use crate::output::{self, OutputFormat};
+use crate::output::OutputFormat;
 use crate::tokenrequest::{ClusterContext, TokenRequest, quote_for_message, validate_name};
 use crate::wait::{Backoff, get_retrying, is_transient, wait_for_token};
 
@@ -62,7 +62,7 @@ pub async fn run(
     if args.dry_run.mode == DryRun::Client {
         let mut shown = request;
         shown.metadata.namespace = Some(namespace.to_string());
-        return print(&render(&shown, &format)?);
+        return print(&render_request(&shown, &format)?);
     }
 
     let api = namespaced_api(connection);
@@ -82,7 +82,7 @@ pub async fn run(
         );
     }
     if args.dry_run.mode == DryRun::Server || args.no_wait || args.wait.timeout == Duration::ZERO {
-        return print(&render(&created, &format)?);
+        return print(&render_request(&created, &format)?);
     }
 
     session.note_created(namespace, &args.app);
@@ -288,11 +288,4 @@ fn already_exists(existing: &TokenRequest, namespace: &str, name: &str) -> Error
         name: name.to_string(),
         expiry,
     }
-}
-
-pub(super) fn render(request: &TokenRequest, format: &OutputFormat) -> Result<String, Error> {
-    output::render_one(request, format, jiff::Timestamp::now()).map_err(|e| Error::Output {
-        context: format!("printing TokenRequest {}", request.name()),
-        message: e.to_string(),
-    })
 }

@@ -70,6 +70,14 @@ pub async fn run(cli: Cli, session: &Session) -> Result<(), Error> {
     }
 }
 
+/// One request in `format`, for stdout.
+fn render_request(request: &TokenRequest, format: &OutputFormat) -> Result<String, Error> {
+    output::render_one(request, format, jiff::Timestamp::now()).map_err(|e| Error::Output {
+        context: format!("printing TokenRequest {}", request.name()),
+        message: e.to_string(),
+    })
+}
+
 /// Prints one request (`create`, `get NAME`). `-o config` first fetches the connection
 /// configuration behind the request's URL, which uses its token up, and says so on stderr.
 async fn print_request(
@@ -78,7 +86,7 @@ async fn print_request(
     tls: &ConnectorTlsArgs,
 ) -> Result<(), Error> {
     if !format.is_connection_config() {
-        return print(&create::render(request, format)?);
+        return print(&render_request(request, format)?);
     }
     let configuration = connect::fetch_configuration(request, tls).await?;
     let text =
