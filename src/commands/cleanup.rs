@@ -15,13 +15,13 @@
 
 use std::time::Duration;
 
-use futures::{StreamExt, TryStreamExt, stream};
+use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::{SignedDuration, Timestamp};
 use kube::Api;
 use kube::api::{DeleteParams, ListParams, Preconditions};
 
-use super::print;
+use super::{list_pages, print};
 use crate::cli::{CleanupArgs, DryRun};
 use crate::client::Connection;
 use crate::error::{Error, status_of};
@@ -148,34 +148,6 @@ pub async fn run(connection: &Connection, args: CleanupArgs) -> Result<(), Error
             matched: tally.matched(),
         }),
     }
-}
-
-/// The requests, page by page: the next page is fetched only once this one is used up. A
-/// failed list ends the stream after yielding its error.
-fn list_pages(
-    api: Api<TokenRequest>,
-    params: ListParams,
-    scope: String,
-) -> impl futures::Stream<Item = Result<TokenRequest, Error>> {
-    stream::try_unfold(Some(params), move |next| {
-        let api = api.clone();
-        let scope = scope.clone();
-        async move {
-            let Some(params) = next else {
-                return Ok::<_, Error>(None);
-            };
-            let page = api
-                .list(&params)
-                .await
-                .map_err(|e| Error::api(format!("listing TokenRequests in {scope}"), e))?;
-            let next = match page.metadata.continue_.as_deref() {
-                Some(token) if !token.is_empty() => Some(params.continue_token(token)),
-                _ => None,
-            };
-            Ok(Some((stream::iter(page.items.into_iter().map(Ok)), next)))
-        }
-    })
-    .try_flatten()
 }
 
 /// What `--grace`, `--stale` and `--errored` ask for, judged against one `now`.

@@ -2,7 +2,9 @@
 
 use kube::api::{DeleteParams, ListParams};
 
-use super::{namespaced_api, print};
+use futures::TryStreamExt;
+
+use super::{list_pages, namespaced_api, print};
 use crate::cli::{DeleteArgs, DryRun};
 use crate::client::Connection;
 use crate::error::{Error, status_of};
@@ -74,17 +76,9 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
 }
 
 async fn all_names(api: &kube::Api<TokenRequest>, namespace: &str) -> Result<Vec<String>, Error> {
-    let mut names = Vec::new();
-    let mut params = ListParams::default().limit(500);
-    loop {
-        let page = api
-            .list(&params)
-            .await
-            .map_err(|e| Error::api(format!("listing TokenRequests in {namespace}"), e))?;
-        names.extend(page.items.iter().map(|tr| tr.name().to_string()));
-        match page.metadata.continue_ {
-            Some(token) if !token.is_empty() => params = params.continue_token(&token),
-            _ => return Ok(names),
-        }
-    }
+    let params = ListParams::default().limit(500);
+    list_pages(api.clone(), params, namespace.to_string())
+        .map_ok(|request| request.name().to_string())
+        .try_collect()
+        .await
 }

@@ -4,7 +4,9 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
+use futures::{TryStreamExt, stream};
 use kube::Api;
+use kube::api::ListParams;
 
 use crate::cli::{Cli, Command, ConnectorTlsArgs};
 use crate::client::{Connection, connect};
@@ -107,6 +109,34 @@ async fn print_request(
         request.name()
     );
     Ok(())
+}
+
+/// The requests, page by page: the next page is fetched only once this one is used up. A
+/// failed list ends the stream after yielding its error.
+pub(super) fn list_pages(
+    api: Api<TokenRequest>,
+    params: ListParams,
+    scope: String,
+) -> impl futures::Stream<Item = Result<TokenRequest, Error>> {
+    stream::try_unfold(Some(params), move |next| {
+        let api = api.clone();
+        let scope = scope.clone();
+        async move {
+            let Some(params) = next else {
+                return Ok::<_, Error>(None);
+            };
+            let page = api
+                .list(&params)
+                .await
+                .map_err(|e| Error::api(format!("listing TokenRequests in {scope}"), e))?;
+            let next = match page.metadata.continue_.as_deref() {
+                Some(token) if !token.is_empty() => Some(params.continue_token(token)),
+                _ => None,
+            };
+            Ok(Some((stream::iter(page.items.into_iter().map(Ok)), next)))
+        }
+    })
+    .try_flatten()
 }
 
 fn namespaced_api(connection: &Connection) -> Api<TokenRequest> {
