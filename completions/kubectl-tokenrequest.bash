@@ -184,7 +184,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__subcmd__tokenrequest__subcmd__cleanup)
-            opts="-A -l -o -n -v -h -V --all-namespaces --selector --grace --stale --errored --dry-run --concurrency --output --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-A -l -o -n -v -h -V --all-namespaces --selector --grace --stale --errored --dry-run --concurrency --output --chunk-size --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -215,10 +215,14 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "name json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -W "name json" -- "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -817,11 +821,11 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
                     return 0
                     ;;
                 --certificate-authority)
@@ -872,7 +876,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__subcmd__tokenrequest__subcmd__delete)
-            opts="-o -n -v -h -V --all --ignore-not-found --dry-run --output --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-o -n -v -h -V --all --ignore-not-found --dry-run --output --chunk-size --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -883,10 +887,14 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -W "name" -- "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -945,11 +953,11 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
                     return 0
                     ;;
                 --certificate-authority)
@@ -1225,11 +1233,11 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "wide json yaml name jsonpath" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "wide json yaml name jsonpath" -- "${cur}"))
                     return 0
                     ;;
                 --chunk-size)

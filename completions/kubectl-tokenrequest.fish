@@ -49,7 +49,15 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l dry-run -d 'Only show (client) or let the server validate (server) what would change; nothing is stored' -r -f -a "client\t'Only print what would be sent'
 server\t'Let the API server validate the request without storing it'
 none\t'Really do it (the default)'"
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s o -l output -d 'Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json (default: a summary). config fetches the connection configuration, which uses the token up' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s o -l output -d 'Output format (default: a summary); config and config-json fetch the connection configuration, which uses the token up' -r -f -a "url\t'the bare connection URL (it carries the token)'
+token\t'the bare token'
+env\t'export lines for eval: name, namespace, token, URL, expiry, state'
+json\t'the object as JSON'
+yaml\t'the object as YAML'
+name\t'TYPE/NAME, for other commands'
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'
+config\t'the connection configuration behind the URL, as YAML (uses the token up)'
+config-json\t'the connection configuration as JSON (uses the token up)'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l context -d 'The name of the kubeconfig context to use' -r
@@ -65,7 +73,15 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l timeout -d 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s o -l output -d 'Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json (default: a summary). config fetches the connection configuration, which uses the token up' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s o -l output -d 'Output format (default: a summary); config and config-json fetch the connection configuration, which uses the token up' -r -f -a "url\t'the bare connection URL (it carries the token)'
+token\t'the bare token'
+env\t'export lines for eval: name, namespace, token, URL, expiry, state'
+json\t'the object as JSON'
+yaml\t'the object as YAML'
+name\t'TYPE/NAME, for other commands'
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'
+config\t'the connection configuration behind the URL, as YAML (uses the token up)'
+config-json\t'the connection configuration as JSON (uses the token up)'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l context -d 'The name of the kubeconfig context to use' -r
@@ -77,7 +93,7 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l wait -d 'Wait for the controller to fill in the status, as create does'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s h -l help -d 'Print help'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l out-dir -d 'Directory for the key, certificates and connection.yaml (default: ./APP; created with mode 0700 if missing)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l timeout -d 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait' -r
@@ -96,8 +112,12 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s l -l selector -d 'Label selector to filter on (e.g. app=foo,tier!=x)' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s o -l output -d 'Output format: wide, json, yaml, name, jsonpath=TEMPLATE (default: a table)' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l chunk-size -d 'How many requests to fetch per API call' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s o -l output -d 'Output format (default: a table)' -r -f -a "wide\t'more columns: application, tenant, group, URL host'
+json\t'the object as JSON'
+yaml\t'the object as YAML'
+name\t'TYPE/NAME, for other commands'
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l cluster -d 'The name of the kubeconfig cluster to use' -r
@@ -109,11 +129,15 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s w -l watch -d 'After listing, watch for changes'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l expired -d 'Only requests whose expiry has passed'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s h -l help -d 'Print help'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s l -l selector -d 'Label selector to filter on (e.g. app=foo,tier!=x)' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s o -l output -d 'Output format: wide, json, yaml, name, jsonpath=TEMPLATE (default: a table)' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l chunk-size -d 'How many requests to fetch per API call' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s o -l output -d 'Output format (default: a table)' -r -f -a "wide\t'more columns: application, tenant, group, URL host'
+json\t'the object as JSON'
+yaml\t'the object as YAML'
+name\t'TYPE/NAME, for other commands'
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l cluster -d 'The name of the kubeconfig cluster to use' -r
@@ -125,12 +149,13 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s w -l watch -d 'After listing, watch for changes'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l expired -d 'Only requests whose expiry has passed'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l dry-run -d 'Only show (client) or let the server validate (server) what would change; nothing is stored' -r -f -a "client\t'Only print what would be sent'
 server\t'Let the API server validate the request without storing it'
 none\t'Really do it (the default)'"
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s o -l output -d 'Output format: name (only TYPE/NAME per deleted request)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s o -l output -d 'Output format (default: TYPE/NAME deleted)' -r -f -a "name\t'TYPE/NAME, for other commands'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l cluster -d 'The name of the kubeconfig cluster to use' -r
@@ -150,7 +175,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 server\t'Let the API server validate the request without storing it'
 none\t'Really do it (the default)'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l concurrency -d 'How many deletes to send at once' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s o -l output -d 'Output format: name (TYPE/NAME per deleted request) or json (a List of them)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s o -l output -d 'Output format (default: a line per deleted request saying why)' -r -f -a "name\t'TYPE/NAME, for other commands'
+json\t'the object as JSON'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l cluster -d 'The name of the kubeconfig cluster to use' -r

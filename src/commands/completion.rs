@@ -46,7 +46,7 @@ pub fn run(args: CompletionArgs) -> Result<(), Error> {
         CompletionCommand::PowerShell => Shell::PowerShell,
         CompletionCommand::Elvish => Shell::Elvish,
     };
-    super::print(&script(shell))
+    crate::terminal::print(&script(shell))
 }
 
 /// `__complete WORD…`: candidates and Cobra's directive on stdout, always exit 0.
@@ -56,5 +56,5 @@ pub async fn run_complete(args: CompleteArgs) -> Result<(), Error> {
         .iter()
         .map(|word| word.to_string_lossy().into_owned())
         .collect();
-    super::print(&candidates::complete(&words).await.render())
+    crate::terminal::print(&candidates::complete(&words).await.render())
 }
