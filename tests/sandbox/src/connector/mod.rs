@@ -14,7 +14,10 @@
 //!
 //! Tokens are secrets: nothing here logs one.
 
+mod api;
 mod authority;
+mod external;
+mod management;
 mod tokens;
 
 use std::convert::Infallible;
@@ -24,16 +27,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use base64::Engine as _;
 use bytes::Bytes;
-use http::{HeaderValue, Method, StatusCode, header};
-use http_body_util::{BodyExt as _, Full, Limited};
+use http::{Method, StatusCode};
+use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
@@ -41,6 +42,7 @@ use tokio_rustls::rustls::pki_types::CertificateDer;
 use tokio_rustls::rustls::server::WebPkiClientVerifier;
 use tokio_rustls::rustls::{self, RootCertStore, ServerConfig};
 
+use api::ApiError;
 use authority::Authority;
 pub use authority::{CsrRefused, SubjectFields, client_application, client_subject};
 use tokens::Tokens;
@@ -49,10 +51,6 @@ use tokens::Tokens;
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
 /// The chart's `--appCertificateValidityTime`.
 pub const DEFAULT_CERTIFICATE_VALIDITY: Duration = Duration::from_secs(92 * 24 * 3600);
-/// Upstream's content type on every answer.
-const JSON: &str = "application/json;charset=UTF-8";
-/// Larger bodies are refused; a CSR is a few kilobytes.
-const BODY_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, Clone)]
 pub struct ConnectorConfig {
@@ -120,9 +118,7 @@ impl ConnectorHandle {
 
     /// Issues a token as the internal API does: `(token, info URL)`.
     pub fn issue_token(&self, application: &str) -> anyhow::Result<(String, String)> {
-        let token = self.state.tokens.mint(application)?;
-        let url = self.state.info_url(&token);
-        Ok((token, url))
+        self.state.issue_token(application)
     }
 
     /// Changes the lifetime of tokens issued from now on.
@@ -300,20 +296,20 @@ async fn route(
     let method = request.method().clone();
     let answer = match (origin, path.as_str()) {
         (Origin::Internal, "/v1/applications/tokens") if method == Method::POST => {
-            issue_token(state, &request)
+            external::issue_token(state, &request)
         }
         (Origin::External { .. }, "/v1/applications/signingRequests/info")
             if method == Method::GET =>
         {
-            signing_request_info(state, &request)
+            external::signing_request_info(state, &request)
         }
         (Origin::External { .. }, "/v1/applications/certificates") if method == Method::POST => {
-            sign_certificate(state, request).await
+            external::sign_certificate(state, request).await
         }
         (Origin::External { client_certificate }, "/v1/applications/management/info")
             if method == Method::GET =>
         {
-            management_info(state, client_certificate.as_ref())
+            management::management_info(state, client_certificate.as_ref())
         }
         (_, "/v1/applications/tokens")
         | (_, "/v1/applications/signingRequests/info")
@@ -327,289 +323,4 @@ async fn route(
     let response = answer.unwrap_or_else(ApiError::into_response);
     tracing::debug!(%method, path, status = response.status().as_u16(), "connector");
     response
-}
-
-/// Upstream's error body: `{"code": <status>, "error": "<message>"}`.
-#[derive(Debug)]
-struct ApiError {
-    status: StatusCode,
-    message: String,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            message: message.into(),
-        }
-    }
-
-    fn forbidden(message: &str) -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, message)
-    }
-
-    fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, message)
-    }
-
-    fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
-    }
-
-    fn into_response(self) -> Response<Full<Bytes>> {
-        json(
-            self.status,
-            &ErrorBody {
-                code: self.status.as_u16(),
-                error: self.message,
-            },
-        )
-    }
-}
-
-#[derive(Serialize)]
-struct ErrorBody {
-    code: u16,
-    error: String,
-}
-
-fn json(status: StatusCode, body: &impl Serialize) -> Response<Full<Bytes>> {
-    let bytes = serde_json::to_vec(body).expect("response bodies serialise");
-    let mut response = Response::new(Full::new(Bytes::from(bytes)));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
-    response
-}
-
-type Answer = Result<Response<Full<Bytes>>, ApiError>;
-
-impl State {
-    fn info_url(&self, token: &str) -> String {
-        // Not URL-encoded, as upstream.
-        format!(
-            "{}/v1/applications/signingRequests/info?token={token}",
-            self.base_url
-        )
-    }
-
-    fn certificates_url(&self) -> String {
-        format!("{}/v1/applications/certificates", self.base_url)
-    }
-
-    fn application_urls(&self, application: &str) -> ApplicationUrls {
-        let base = &self.base_url;
-        ApplicationUrls {
-            events_info_url: format!("{base}/{application}/v1/events/subscribed"),
-            events_url: format!("{base}/{application}/v1/events"),
-            metadata_url: format!("{base}/{application}/v1/metadata/services"),
-        }
-    }
-
-    fn certificate_info(&self, application: &str) -> CertificateInfo {
-        CertificateInfo {
-            subject: self.config.subject.subject_for(application),
-            extensions: String::new(),
-            key_algorithm: "rsa2048".to_owned(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct TokenResponse {
-    url: String,
-    token: String,
-}
-
-/// §4.1. Non-central mode: Tenant and Group are ignored.
-fn issue_token(state: &State, request: &Request<Incoming>) -> Answer {
-    let application = request
-        .headers()
-        .get("Application")
-        .and_then(|value| value.to_str().ok())
-        .filter(|value| !value.trim().is_empty())
-        .ok_or_else(|| {
-            ApiError::bad_request("Required headers for ApplicationContext not specified.")
-        })?;
-    let token = state
-        .tokens
-        .mint(application)
-        .map_err(|_| ApiError::internal("Failed to generate token."))?;
-    tracing::info!(application, "connector: issued a token");
-    Ok(json(
-        StatusCode::CREATED,
-        &TokenResponse {
-            url: state.info_url(&token),
-            token,
-        },
-    ))
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ApplicationUrls {
-    events_info_url: String,
-    events_url: String,
-    metadata_url: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct InfoApi {
-    #[serde(flatten)]
-    application: ApplicationUrls,
-    info_url: String,
-    certificates_url: String,
-}
-
-#[derive(Serialize)]
-struct CertificateInfo {
-    subject: String,
-    extensions: String,
-    #[serde(rename = "key-algorithm")]
-    key_algorithm: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct InfoResponse {
-    csr_url: String,
-    api: InfoApi,
-    certificate: CertificateInfo,
-}
-
-/// The `token` query parameter of a token-guarded call, resolved to its application.
-fn token_of(state: &State, request: &Request<Incoming>) -> Result<(String, String), ApiError> {
-    let token = form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
-        .find(|(key, _)| key == "token")
-        .map(|(_, value)| value.into_owned())
-        .filter(|token| !token.is_empty())
-        .ok_or_else(|| ApiError::forbidden("Token not provided."))?;
-    let application = state
-        .tokens
-        .resolve(&token)
-        .ok_or_else(|| ApiError::forbidden("Invalid token."))?;
-    Ok((token, application))
-}
-
-/// §4.2: the presented token is used up; a new one goes into `csrUrl`.
-fn signing_request_info(state: &State, request: &Request<Incoming>) -> Answer {
-    let (token, application) = token_of(state, request)?;
-    let new_token = state
-        .tokens
-        .mint(&application)
-        .map_err(|_| ApiError::internal("Failed to resolve token."))?;
-    state.tokens.consume(&token);
-    tracing::info!(application, "connector: served signing request info");
-    Ok(json(
-        StatusCode::OK,
-        &InfoResponse {
-            csr_url: format!("{}?token={new_token}", state.certificates_url()),
-            api: InfoApi {
-                application: state.application_urls(&application),
-                info_url: format!("{}/v1/applications/management/info", state.base_url),
-                certificates_url: state.certificates_url(),
-            },
-            certificate: state.certificate_info(&application),
-        },
-    ))
-}
-
-#[derive(Deserialize)]
-struct CsrRequest {
-    csr: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CertificateResponse {
-    crt: String,
-    client_crt: String,
-    ca_crt: String,
-}
-
-/// §4.3: a 2xx uses the token up; a refused CSR (400) leaves it usable.
-async fn sign_certificate(state: &State, request: Request<Incoming>) -> Answer {
-    let (token, application) = token_of(state, &request)?;
-    let body = Limited::new(request.into_body(), BODY_LIMIT)
-        .collect()
-        .await
-        .map_err(|_| ApiError::bad_request("Error while reading the request body."))?
-        .to_bytes();
-    let body: CsrRequest = serde_json::from_slice(&body)
-        .map_err(|_| ApiError::bad_request("Error while parsing the request body."))?;
-    let base64 = base64::engine::general_purpose::STANDARD;
-    let csr = base64.decode(body.csr.as_bytes()).map_err(|_| {
-        ApiError::bad_request(
-            "There was an error while parsing the base64 content. An incorrect value was provided.",
-        )
-    })?;
-    let client_pem = state
-        .authority
-        .issue(
-            &csr,
-            &application,
-            &state.config.subject,
-            state.config.certificate_validity,
-        )
-        .map_err(|refused| ApiError::bad_request(refused.0))?;
-    state.tokens.consume(&token);
-    tracing::info!(application, "connector: issued a client certificate");
-    let ca_pem = state.authority.ca_pem();
-    Ok(json(
-        StatusCode::CREATED,
-        &CertificateResponse {
-            crt: base64.encode(format!("{client_pem}{ca_pem}")),
-            client_crt: base64.encode(&client_pem),
-            ca_crt: base64.encode(&ca_pem),
-        },
-    ))
-}
-
-#[derive(Serialize)]
-struct ClientIdentity {
-    application: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ManagementUrls {
-    #[serde(flatten)]
-    application: ApplicationUrls,
-    renew_cert_url: String,
-    revoke_cert_url: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ManagementInfo {
-    client_identity: ClientIdentity,
-    urls: ManagementUrls,
-    certificate: CertificateInfo,
-}
-
-/// §4.4: who the client certificate (verified against the CA during the handshake) speaks for.
-fn management_info(state: &State, certificate: Option<&CertificateDer<'static>>) -> Answer {
-    let certificate = certificate.ok_or_else(|| {
-        ApiError::forbidden("No client certificate provided; this endpoint needs mTLS.")
-    })?;
-    let application = client_application(certificate)
-        .ok_or_else(|| ApiError::forbidden("No valid subject found"))?;
-    let base = &state.base_url;
-    Ok(json(
-        StatusCode::OK,
-        &ManagementInfo {
-            urls: ManagementUrls {
-                application: state.application_urls(&application),
-                renew_cert_url: format!("{base}/v1/applications/certificates/renewals"),
-                revoke_cert_url: format!("{base}/v1/applications/certificates/revocations"),
-            },
-            certificate: CertificateInfo {
-                subject: client_subject(certificate).unwrap_or_default(),
-                ..state.certificate_info(&application)
-            },
-            client_identity: ClientIdentity { application },
-        },
-    ))
 }
