@@ -118,3 +118,13 @@ pub(super) fn issued(state: &State, client_pem: &str) -> Response<Full<Bytes>> {
         },
     )
 }
+
+/// An answer without a body, as upstream's `Respond`: status and content type only.
+pub(super) fn empty(status: StatusCode) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
+    response
+}

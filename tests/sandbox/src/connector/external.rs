@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::State;
 use super::api::{self, Answer, ApiError, json};
+use super::authority::{SignedKey, UPSTREAM_SERIAL, check_csr};
 
 impl State {
     fn info_url(&self, token: &str) -> String {
@@ -144,15 +145,17 @@ pub(super) fn signing_request_info(state: &State, request: &Request<Incoming>) -
 pub(super) async fn sign_certificate(state: &State, request: Request<Incoming>) -> Answer {
     let (token, application) = token_of(state, &request)?;
     let csr = api::read_csr(request.into_body()).await?;
+    let csr = check_csr(&csr, &application, &state.config.subject)
+        .map_err(|refused| ApiError::bad_request(refused.0))?;
     let client_pem = state
         .authority
-        .issue(
-            &csr,
-            &application,
-            &state.config.subject,
-            state.config.certificate_validity,
+        .sign(
+            csr,
+            state.certificate_validity(),
+            UPSTREAM_SERIAL,
+            SignedKey::FromCsr,
         )
-        .map_err(|refused| ApiError::bad_request(refused.0))?;
+        .map_err(|refused| ApiError::internal(refused.0))?;
     state.tokens.consume(&token);
     tracing::info!(application, "connector: issued a client certificate");
     Ok(api::issued(state, &client_pem))

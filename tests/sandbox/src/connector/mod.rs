@@ -1,29 +1,39 @@
-//! A Connector Service that follows `/work/shared/spec/kyma-tokenrequest.md` §4.1–4.4:
+//! A Connector Service that follows the compatibility spec §4.1–4.4:
 //!
 //! - the internal API (plain http, as upstream's ClusterIP port 8080):
 //!   `POST /v1/applications/tokens` with an `Application` header, called by the controller;
 //! - the external API on https with its own CA: `GET /v1/applications/signingRequests/info`
 //!   (single-use token, a new one in `csrUrl`) and `POST /v1/applications/certificates`
 //!   (the CSR's subject checked field by field, a client certificate signed by the CA);
-//! - management info over mTLS: `GET /v1/applications/management/info`.
+//! - over mTLS: `GET /v1/applications/management/info`, `POST …/certificates/renewals` and
+//!   `POST …/certificates/revocations`.
 //!
 //! Upstream serves the external API on `connector-service.<domain>` and the mTLS endpoints on
 //! `gateway.<domain>`; here both are one https listener on 127.0.0.1 that asks for a client
-//! certificate but does not require one, and the management endpoint answers 403 without it
-//! (upstream's gateway would fail the handshake instead).
+//! certificate but does not require one, and the mTLS endpoints answer 403 without it
+//! (upstream's gateway would fail the handshake instead). A client certificate the CA did not
+//! sign, or one past its notAfter, fails the handshake, as at upstream's gateway.
+//!
+//! Serials: the certificate call gives upstream's constant 2; each renewal gives the next of
+//! 3, 4, 5, … so a renewed certificate can be told from its predecessor by serial too
+//! (upstream gives 2 again; issuer and serial are unique here because every start makes a new CA).
 //!
 //! Tokens are secrets: nothing here logs one.
 
 mod api;
 mod authority;
+mod controls;
 mod external;
+mod faults;
 mod management;
+mod revocations;
 mod tokens;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -45,6 +55,11 @@ use tokio_rustls::rustls::{self, RootCertStore, ServerConfig};
 use api::ApiError;
 use authority::Authority;
 pub use authority::{CsrRefused, SubjectFields, client_application, client_subject};
+pub use controls::ConnectorRequest;
+pub use faults::RenewalFault;
+use faults::RenewalFaults;
+use revocations::RevocationList;
+pub use revocations::certificate_hash;
 use tokens::Tokens;
 
 /// Upstream's `appTokenExpirationMinutes`.
@@ -64,6 +79,22 @@ pub struct ConnectorConfig {
     pub port: u16,
     /// Port of the internal http listener on 127.0.0.1; 0 picks a free one.
     pub internal_port: u16,
+    /// Which mTLS endpoints refuse a revoked certificate.
+    pub revocation_checks: RevocationChecks,
+}
+
+/// Which mTLS endpoints refuse a certificate on the revocation list (with 403
+/// `Certificate has been revoked.`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RevocationChecks {
+    /// Management info, renewal and revocation: a revoked certificate is refused everywhere,
+    /// so a client can see that it was revoked.
+    #[default]
+    Everywhere,
+    /// Renewal only, exactly as upstream's code: management info keeps answering for a revoked
+    /// certificate and revoking it again answers 201 ("a revoked certificate continues to be
+    /// valid until it expires", Kyma's docs).
+    RenewalOnly,
 }
 
 impl Default for ConnectorConfig {
@@ -74,9 +105,13 @@ impl Default for ConnectorConfig {
             subject: SubjectFields::default(),
             port: 0,
             internal_port: 0,
+            revocation_checks: RevocationChecks::default(),
         }
     }
 }
+
+/// The serial of the first renewed certificate; the certificate call gives 2.
+const FIRST_RENEWAL_SERIAL: u64 = 3;
 
 struct State {
     config: ConnectorConfig,
@@ -84,6 +119,27 @@ struct State {
     base_url: String,
     authority: Authority,
     tokens: Tokens,
+    /// Starts as `config.certificate_validity`; a test control changes it.
+    certificate_validity: Mutex<Duration>,
+    next_serial: AtomicU64,
+    revocations: RevocationList,
+    renewal_faults: RenewalFaults,
+    requests: Mutex<Vec<ConnectorRequest>>,
+}
+
+impl State {
+    fn certificate_validity(&self) -> Duration {
+        *lock(&self.certificate_validity)
+    }
+
+    fn next_serial(&self) -> u64 {
+        self.next_serial.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Locks a mutex; one a panicking holder poisoned still holds plain, usable data.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A running Connector Service. Dropping it stops its listeners.
@@ -116,21 +172,6 @@ impl ConnectorHandle {
             .with_context(|| format!("writing the Connector Service CA to {}", path.display()))
     }
 
-    /// Issues a token as the internal API does: `(token, info URL)`.
-    pub fn issue_token(&self, application: &str) -> anyhow::Result<(String, String)> {
-        self.state.issue_token(application)
-    }
-
-    /// Changes the lifetime of tokens issued from now on.
-    pub fn set_token_ttl(&self, ttl: Duration) {
-        self.state.tokens.set_ttl(ttl);
-    }
-
-    /// Lets every token issued so far expire.
-    pub fn expire_tokens(&self) {
-        self.state.tokens.expire_all();
-    }
-
     /// Stops both listeners and ends open connections.
     pub async fn shutdown(mut self) {
         self.shutdown.send_replace(true);
@@ -159,6 +200,11 @@ pub async fn start(config: ConnectorConfig) -> anyhow::Result<ConnectorHandle> {
     let state = Arc::new(State {
         base_url: format!("https://{}", external.local_addr()?),
         tokens: Tokens::new(config.token_ttl),
+        certificate_validity: Mutex::new(config.certificate_validity),
+        next_serial: AtomicU64::new(FIRST_RENEWAL_SERIAL),
+        revocations: RevocationList::default(),
+        renewal_faults: RenewalFaults::default(),
+        requests: Mutex::new(Vec::new()),
         config,
         authority,
     });
@@ -294,6 +340,10 @@ async fn route(
 ) -> Response<Full<Bytes>> {
     let path = request.uri().path().to_owned();
     let method = request.method().clone();
+    let presented = match origin {
+        Origin::External { client_certificate } => client_certificate.as_ref(),
+        Origin::Internal => None,
+    };
     let answer = match (origin, path.as_str()) {
         (Origin::Internal, "/v1/applications/tokens") if method == Method::POST => {
             external::issue_token(state, &request)
@@ -306,21 +356,34 @@ async fn route(
         (Origin::External { .. }, "/v1/applications/certificates") if method == Method::POST => {
             external::sign_certificate(state, request).await
         }
-        (Origin::External { client_certificate }, "/v1/applications/management/info")
-            if method == Method::GET =>
-        {
-            management::management_info(state, client_certificate.as_ref())
+        (Origin::External { .. }, management::MANAGEMENT_INFO) if method == Method::GET => {
+            management::management_info(state, presented)
+        }
+        (Origin::External { .. }, management::RENEWALS) if method == Method::POST => {
+            management::renew(state, presented, request.into_body()).await
+        }
+        (Origin::External { .. }, management::REVOCATIONS) if method == Method::POST => {
+            management::revoke(state, presented)
         }
         (_, "/v1/applications/tokens")
         | (_, "/v1/applications/signingRequests/info")
         | (_, "/v1/applications/certificates")
-        | (_, "/v1/applications/management/info") => Err(ApiError::new(
+        | (_, management::MANAGEMENT_INFO)
+        | (_, management::RENEWALS)
+        | (_, management::REVOCATIONS) => Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "Method not allowed.",
         )),
         _ => Err(ApiError::new(StatusCode::NOT_FOUND, "Not found.")),
     };
     let response = answer.unwrap_or_else(ApiError::into_response);
-    tracing::debug!(%method, path, status = response.status().as_u16(), "connector");
+    let status = response.status().as_u16();
+    tracing::debug!(%method, path, status, "connector");
+    state.record(ConnectorRequest {
+        method: method.to_string(),
+        path,
+        status,
+        client_certificate: presented.map(|certificate| revocations::der_hash(certificate)),
+    });
     response
 }
