@@ -242,6 +242,22 @@ async fn a_revoked_certificate_is_refused_everywhere_while_others_keep_working()
     assert_revoked(&renew(&connector, Some(&old.identity), &csr_pem).await);
     assert_revoked(&revoke(&connector, Some(&old.identity)).await);
     assert_eq!(connector.revoked(), std::slice::from_ref(&hash));
+    // The revocation check comes before the body: an empty CSR probes without signing.
+    let probe = |identity| {
+        mtls(
+            &connector,
+            identity,
+            Method::POST,
+            RENEWALS,
+            r#"{"csr":""}"#,
+        )
+    };
+    assert_revoked(&probe(Some(&old.identity)).await);
+    assert_refused(
+        &probe(Some(&new.identity)).await,
+        400,
+        "Error while decoding pem block.",
+    );
 
     // The renewed certificate and an unrelated one are not affected.
     for certified in [&new, &unrelated] {
@@ -278,6 +294,15 @@ async fn upstream_revocation_checks_refuse_only_renewal() {
     );
     let (csr_pem, _) = csr(&full_subject(APP));
     assert_revoked(&renew(&connector, Some(&current.identity), &csr_pem).await);
+    let probe = r#"{"csr":""}"#;
+    let answer = mtls(
+        &connector,
+        Some(&current.identity),
+        Method::POST,
+        RENEWALS,
+        probe,
+    );
+    assert_revoked(&answer.await);
     assert_eq!(connector.revoked(), [sha256_hex(&current.client_pem)]);
     connector.shutdown().await;
 }
