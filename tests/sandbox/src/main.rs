@@ -102,6 +102,11 @@ struct ConnectorKnobs {
     /// How long a Connector Service token lives (upstream: 5 minutes).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     connector_token_ttl: u64,
+    /// How long the client certificates it signs and renews are valid (upstream's chart: 92
+    /// days); short ones let expiry be tested without waiting.
+    #[arg(long, value_name = "SECONDS", default_value_t = 92 * 24 * 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    connector_cert_validity: u64,
 }
 
 #[derive(Args)]
@@ -232,6 +237,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         connector: (!args.connector.no_connector).then(|| ConnectorConfig {
             port: args.connector.connector_port,
             token_ttl: Duration::from_secs(args.connector.connector_token_ttl),
+            certificate_validity: Duration::from_secs(args.connector.connector_cert_validity),
             ..ConnectorConfig::default()
         }),
     };
