@@ -61,7 +61,10 @@ async fn list_and_delete_ride_out_server_errors_and_closed_connections() {
         run.success();
         let names: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(names.len(), 6, "every page despite the faults: {run:#?}");
-        assert!(faults_seen(&cluster, Verb::List) > 0, "faults were injected");
+        assert!(
+            faults_seen(&cluster, Verb::List) > 0,
+            "faults were injected"
+        );
 
         let run = as_plugin(&cluster, &["delete", "r1"]).await;
         run.success();
@@ -75,9 +78,16 @@ async fn list_and_delete_ride_out_server_errors_and_closed_connections() {
                 "{name}: {run:#?}"
             );
         }
-        assert!(faults_seen(&cluster, Verb::Delete) > 0, "faults were injected");
+        assert!(
+            faults_seen(&cluster, Verb::Delete) > 0,
+            "faults were injected"
+        );
         cluster.sandbox.server().set_faults(FaultConfig::default());
-        let left = cluster.api("default").list(&Default::default()).await.unwrap();
+        let left = cluster
+            .api("default")
+            .list(&Default::default())
+            .await
+            .unwrap();
         assert!(left.items.is_empty(), "close={close}: {:?}", left.items);
     }
 }
@@ -86,11 +96,14 @@ async fn list_and_delete_ride_out_server_errors_and_closed_connections() {
 async fn persistent_failures_give_up_at_the_request_timeout_and_say_so() {
     let cluster = cluster_with_plugin_user(no_controller()).await;
     cluster.seed("default", "stays").await;
-    cluster.sandbox.server().set_faults(plugin_faults(FaultConfig {
-        error_ratio: 1.0,
-        error_codes: vec![502],
-        ..FaultConfig::default()
-    }));
+    cluster
+        .sandbox
+        .server()
+        .set_faults(plugin_faults(FaultConfig {
+            error_ratio: 1.0,
+            error_codes: vec![502],
+            ..FaultConfig::default()
+        }));
     let started = std::time::Instant::now();
     as_plugin(&cluster, &["list", "--request-timeout", "2s"])
         .await
@@ -99,7 +112,10 @@ async fn persistent_failures_give_up_at_the_request_timeout_and_say_so() {
         .failure(1, "retried for");
     let waited = started.elapsed();
     // Tries 100 ms, 200 ms, 400 ms... apart, and none whose wait would end past the budget.
-    assert!(waited >= Duration::from_millis(500), "it retried: {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(500),
+        "it retried: {waited:?}"
+    );
     assert!(waited < Duration::from_secs(15), "bounded: {waited:?}");
     assert!(faults_seen(&cluster, Verb::List) > 2, "more than one try");
 
@@ -108,10 +124,13 @@ async fn persistent_failures_give_up_at_the_request_timeout_and_say_so() {
         .failure(1, "deleting TokenRequest default/stays")
         .failure(1, "retried for");
     // A server that does not answer at all: no answer within the budget.
-    cluster.sandbox.server().set_faults(plugin_faults(FaultConfig {
-        delay_ms: 10_000,
-        ..FaultConfig::default()
-    }));
+    cluster
+        .sandbox
+        .server()
+        .set_faults(plugin_faults(FaultConfig {
+            delay_ms: 10_000,
+            ..FaultConfig::default()
+        }));
     as_plugin(&cluster, &["get", "stays", "--request-timeout", "1s"])
         .await
         .failure(1, "getting TokenRequest default/stays");
@@ -174,8 +193,14 @@ async fn formats_a_command_does_not_take_are_refused_before_any_request() {
     cluster.seed("default", "kept").await;
     let before = cluster.sandbox.server().requests().len();
     for (args, message) in [
-        (vec!["delete", "--all", "-o", "wide"], "delete supports only -o name"),
-        (vec!["cleanup", "-o", "wide"], "cleanup supports -o name and -o json only"),
+        (
+            vec!["delete", "--all", "-o", "wide"],
+            "delete supports only -o name",
+        ),
+        (
+            vec!["cleanup", "-o", "wide"],
+            "cleanup supports -o name and -o json only",
+        ),
         (vec!["list", "-o", "config"], "cannot print a list"),
         (vec!["get", "kept", "-o", "table"], "allowed formats are"),
     ] {
@@ -186,14 +211,29 @@ async fn formats_a_command_does_not_take_are_refused_before_any_request() {
         before,
         "no request reached the server"
     );
-    assert!(cluster.api("default").get_opt("kept").await.unwrap().is_some());
+    assert!(
+        cluster
+            .api("default")
+            .get_opt("kept")
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn help_shows_the_command_flags_first_and_the_connection_flags_under_their_heading() {
     let cluster = cluster_with_plugin_user(no_controller()).await;
     const HEADING: &str = "Connection flags (as kubectl's):";
-    for command in ["create", "get", "connect", "list", "delete", "cleanup", "completion bash"] {
+    for command in [
+        "create",
+        "get",
+        "connect",
+        "list",
+        "delete",
+        "cleanup",
+        "completion bash",
+    ] {
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");
         let run = cluster.run(&args).await;
@@ -204,8 +244,15 @@ async fn help_shows_the_command_flags_first_and_the_connection_flags_under_their
             .unwrap_or_else(|| panic!("{command}: no connection heading:\n{help}"));
         let own = help.find("Options:").expect("own options");
         assert!(own < heading, "{command}: own flags first:\n{help}");
-        for flag in ["--kubeconfig", "--context", "--namespace", "--request-timeout"] {
-            let at = help.find(flag).unwrap_or_else(|| panic!("{command}: {flag}"));
+        for flag in [
+            "--kubeconfig",
+            "--context",
+            "--namespace",
+            "--request-timeout",
+        ] {
+            let at = help
+                .find(flag)
+                .unwrap_or_else(|| panic!("{command}: {flag}"));
             assert!(at > heading, "{command}: {flag} under the heading:\n{help}");
         }
         assert!(help.contains("kubectl tokenrequest"), "{command}");
