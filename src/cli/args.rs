@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use super::duration::parse_duration;
+use super::duration::{parse_duration, parse_request_timeout};
 use super::examples::*;
 use super::formats::{self, RequestOutput};
 use crate::connector::TlsOptions;
@@ -35,8 +35,8 @@ pub struct ConnectionArgs {
     #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 
-    /// How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
+    /// How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout, default_value = "0")]
     pub request_timeout: Duration,
 
     /// Do not check the API server's certificate (insecure)

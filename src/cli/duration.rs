@@ -20,6 +20,27 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Duration::try_from(parsed).map_err(|e| format!("invalid duration {text:?}: {e}"))
 }
 
+/// kubectl's `--request-timeout`: a duration, or a bare number of seconds (`5`).
+pub fn parse_request_timeout(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<u64>() {
+        Ok(seconds) => Ok(Duration::from_secs(seconds)),
+        Err(_) => parse_duration(text),
+    }
+}
+
+/// A boolean flag's value as pflag reads it (Go's `strconv.ParseBool`). Written here because
+/// clap's `BoolishValueParser` also takes `yes`, `on` and more, which kubectl refuses.
+pub fn parse_bool(text: &str) -> Result<bool, String> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
+        _ => Err(format!(
+            "invalid boolean {text:?}: use true or false (also 1, t, T, TRUE, True, 0, f, F, \
+             FALSE, False)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +55,27 @@ mod tests {
         assert!(parse_duration("60").unwrap_err().contains("with a unit"));
         assert!(parse_duration("-5s").unwrap_err().contains("negative"));
         assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn request_timeouts_take_bare_seconds_like_kubectl() {
+        assert_eq!(parse_request_timeout("5"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_request_timeout("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_request_timeout("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_request_timeout("-1").is_err());
+        assert!(parse_request_timeout("soon").is_err());
+    }
+
+    #[test]
+    fn booleans_parse_like_pflag() {
+        for text in ["1", "t", "T", "TRUE", "true", "True"] {
+            assert_eq!(parse_bool(text), Ok(true), "{text}");
+        }
+        for text in ["0", "f", "F", "FALSE", "false", "False"] {
+            assert_eq!(parse_bool(text), Ok(false), "{text}");
+        }
+        for text in ["yes", "on", "", "tRuE"] {
+            assert!(parse_bool(text).is_err(), "{text}");
+        }
     }
 }

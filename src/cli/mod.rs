@@ -6,10 +6,10 @@ mod duration;
 mod examples;
 pub mod formats;
 
-use clap::{Parser, Subcommand};
+use clap::{Arg, ArgAction, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 pub use args::*;
-pub use duration::parse_duration;
+pub use duration::{parse_bool, parse_duration, parse_request_timeout};
 use examples::*;
 pub use formats::RequestOutput;
 
@@ -57,8 +57,50 @@ impl Cli {
                 }),
             };
         }
-        Self::parse_from(words)
+        match Self::try_parse_words(words) {
+            Ok(cli) => cli,
+            Err(error) => error.exit(),
+        }
     }
+
+    /// Parses the words as kubectl would: see [`command`].
+    pub fn try_parse_words(words: Vec<std::ffi::OsString>) -> Result<Self, clap::Error> {
+        let mut matches = command().try_get_matches_from(words)?;
+        Self::from_arg_matches_mut(&mut matches)
+    }
+}
+
+/// The command line as users see it, in help, man pages and completion: clap's derived
+/// definition with kubectl's (pflag's) syntax for booleans, `--flag`, `--flag=true` or
+/// `--flag=false`.
+pub fn command() -> clap::Command {
+    pflag_booleans(Cli::command())
+}
+
+fn pflag_booleans(command: clap::Command) -> clap::Command {
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    let mut command = command.mut_args(|arg| match arg.get_action() {
+        ArgAction::SetTrue => pflag_boolean(arg),
+        _ => arg,
+    });
+    for name in subcommands {
+        command = command.mut_subcommand(name, pflag_booleans);
+    }
+    command
+}
+
+fn pflag_boolean(arg: Arg) -> Arg {
+    arg.action(ArgAction::Set)
+        .num_args(0..=1)
+        .require_equals(true)
+        .default_missing_value("true")
+        .default_value("false")
+        .hide_default_value(true)
+        .value_name("BOOL")
+        .value_parser(parse_bool)
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,11 +141,50 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    #[test]
+    fn booleans_take_pflags_syntax_everywhere() {
+        let parse = |args: &[&str]| Cli::try_parse_words(args.iter().map(Into::into).collect());
+        let list = |args: &[&str]| match parse(args).unwrap().command {
+            Command::List(list) => (list.all_namespaces, list.watch),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(list(&["k", "list"]), (false, false));
+        assert_eq!(list(&["k", "list", "-A", "--watch"]), (true, true));
+        assert_eq!(
+            list(&["k", "list", "--all-namespaces=true", "-w=false"]),
+            (true, false)
+        );
+        assert_eq!(
+            list(&["k", "list", "--all-namespaces=T", "--watch=0"]),
+            (true, false)
+        );
+        let create = |args: &[&str]| match parse(args).unwrap().command {
+            Command::Create(create) => (create.no_wait, create.refresh),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            create(&["k", "create", "a", "--no-wait=true", "--refresh=false"]),
+            (true, false)
+        );
+        let global = parse(&["k", "--insecure-skip-tls-verify=true", "list"]).unwrap();
+        assert!(global.connection.insecure_skip_tls_verify);
+        let error = parse(&["k", "list", "--watch=maybe"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.to_string().contains("maybe"), "{error}");
+        // The next word is never taken as the boolean's value.
+        match parse(&["k", "get", "--wait", "false"]) {
+            Ok(cli) => match cli.command {
+                Command::Get(get) => assert!(get.wait && get.name == "false"),
+                other => panic!("{other:?}"),
+            },
+            Err(error) => panic!("{error}"),
+        }
     }
 
     #[test]
@@ -180,11 +261,11 @@ mod tests {
                 check(sub, &path);
             }
         }
-        let root = Cli::command();
+        let root = command();
         for sub in root.get_subcommands() {
             check(sub, "");
         }
-        let mut usage = Cli::command();
+        let mut usage = command();
         usage.build();
         let get = usage.find_subcommand_mut("get").unwrap();
         assert!(
@@ -198,7 +279,7 @@ mod tests {
 
     #[test]
     fn help_shows_the_kubectl_plugin_name() {
-        let help = Cli::command().render_help().to_string();
+        let help = command().render_help().to_string();
         assert!(help.contains("kubectl tokenrequest"), "{help}");
     }
 }

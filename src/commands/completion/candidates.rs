@@ -5,7 +5,7 @@
 //! for a new word), and expects Cobra's protocol back: one candidate per line (optionally
 //! `value<TAB>description`), then a `:<directive>` line.
 //!
-//! The typed words are read by walking `Cli::command()` (clap's stable introspection API),
+//! The typed words are read by walking `cli::command()` (clap's stable introspection API),
 //! not with `clap_complete::engine` (feature `unstable-dynamic`): the engine is exempt from
 //! semver, its value completers only see the current word (the namespace, context and
 //! kubeconfig typed before it would need a side channel), and it does not say which argument
@@ -21,13 +21,13 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use clap::{ArgAction, CommandFactory};
+use clap::ArgAction;
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::ListParams;
 use kube::config::Kubeconfig;
 use kube::{Api, ResourceExt};
 
-use crate::cli::{Cli, ConnectionArgs};
+use crate::cli::{self, ConnectionArgs};
 use crate::requests::{Connection, connect};
 use crate::tokenrequest::TokenRequest;
 
@@ -298,7 +298,7 @@ pub async fn complete(words: &[String]) -> Completion {
 }
 
 fn built_command() -> clap::Command {
-    let mut command = Cli::command();
+    let mut command = cli::command();
     command.build();
     command
 }
