@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use super::cluster::{self, Call};
 use super::kinds::Resource;
 use super::resource::{
-    FieldValidation, dry_run, field_validation, generate_name, new_uid, now_rfc3339, with_warnings,
+    FieldValidation, SERVER_OWNED_METADATA, dry_run, field_validation, name_to_create, new_uid,
+    now_rfc3339, with_warnings,
 };
 use super::responses::{self, ApiError, Body, quoted};
 use super::{GROUP, GROUP_VERSION, Verb, managed};
@@ -137,28 +138,13 @@ fn create(
     }
     let metadata = object["metadata"].as_object_mut().expect("just made");
     // Cluster-scoped: a namespace in the body is dropped, as the apiserver does.
-    for field in [
-        "namespace",
-        "uid",
-        "resourceVersion",
-        "managedFields",
-        "generation",
-    ] {
-        metadata.remove(field);
+    let owned = SERVER_OWNED_METADATA
+        .iter()
+        .chain(&["namespace", "resourceVersion"]);
+    for field in owned {
+        metadata.remove(*field);
     }
-    let prefix = metadata
-        .get("generateName")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let mut name = metadata
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    if name.is_empty() && !prefix.is_empty() {
-        name = generate_name(&prefix);
-    }
+    let (name, prefix) = name_to_create(metadata, |name| store.contains("", name));
     let causes = schema::validate_object_name(&name, &prefix);
     if !causes.is_empty() {
         return Err(ApiError::invalid_kind(GROUP, KIND, &name, &causes));

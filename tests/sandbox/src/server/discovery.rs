@@ -207,24 +207,14 @@ pub fn group() -> Response<Body> {
 }
 
 pub fn group_version_resources(state: &State) -> Response<Body> {
-    let mut resources = vec![json!({
-        "kind": KIND,
-        "name": PLURAL,
-        "namespaced": true,
-        "singularName": "tokenrequest",
-        "storageVersionHash": "bH+BuEekE+Q=",
-        "verbs": RESOURCE_VERBS,
-    })];
-    if state.config.serve_applications {
-        resources.push(json!({
-            "kind": "Application",
-            "name": "applications",
-            "namespaced": false,
-            "shortNames": ["app"],
-            "singularName": "application",
-            "storageVersionHash": "0Cb9A9OlQ3g=",
-            "verbs": RESOURCE_VERBS,
-        }));
+    let mut resources = legacy_resources(&served_resources(state));
+    for resource in &mut resources {
+        // As the recordings show them; built-in resources are listed without one.
+        let hash = match resource["name"].as_str() {
+            Some(PLURAL) => "bH+BuEekE+Q=",
+            _ => "0Cb9A9OlQ3g=",
+        };
+        resource["storageVersionHash"] = json!(hash);
     }
     responses::json_value(
         StatusCode::OK,
@@ -237,25 +227,11 @@ pub fn group_version_resources(state: &State) -> Response<Body> {
     )
 }
 
-/// `/apis/GROUP` of a built-in group.
-pub fn builtin_group(group: &str) -> Option<Response<Body>> {
-    let entry = builtin_entry(group)?;
-    let mut document = legacy_group(entry);
-    document["apiVersion"] = json!("v1");
-    document["kind"] = json!("APIGroup");
-    Some(responses::json_value(StatusCode::OK, &document))
-}
-
-/// `/apis/GROUP/VERSION` of a built-in group, from its aggregated entry (legacy discovery
-/// names subresources `deployments/status`).
-pub fn builtin_resources(group: &str, version: &str) -> Option<Response<Body>> {
-    let entry = builtin_entry(group)?;
-    let served = &entry["versions"][0];
-    if served["version"] != version {
-        return None;
-    }
+/// Aggregated resource entries in the legacy form, which names subresources
+/// `deployments/status`.
+fn legacy_resources(aggregated: &[Value]) -> Vec<Value> {
     let mut resources = Vec::new();
-    for resource in served["resources"].as_array().into_iter().flatten() {
+    for resource in aggregated {
         let namespaced = resource["scope"] == "Namespaced";
         let mut legacy = json!({
             "kind": resource["responseKind"]["kind"],
@@ -285,6 +261,26 @@ pub fn builtin_resources(group: &str, version: &str) -> Option<Response<Body>> {
             }));
         }
     }
+    resources
+}
+
+/// `/apis/GROUP` of a built-in group.
+pub fn builtin_group(group: &str) -> Option<Response<Body>> {
+    let entry = builtin_entry(group)?;
+    let mut document = legacy_group(entry);
+    document["apiVersion"] = json!("v1");
+    document["kind"] = json!("APIGroup");
+    Some(responses::json_value(StatusCode::OK, &document))
+}
+
+/// `/apis/GROUP/VERSION` of a built-in group, from its aggregated entry.
+pub fn builtin_resources(group: &str, version: &str) -> Option<Response<Body>> {
+    let entry = builtin_entry(group)?;
+    let served = &entry["versions"][0];
+    if served["version"] != version {
+        return None;
+    }
+    let resources = legacy_resources(served["resources"].as_array().unwrap_or(&Vec::new()));
     Some(responses::json_value(
         StatusCode::OK,
         &json!({

@@ -208,7 +208,7 @@ pub(super) fn uuid_text(mut bytes: [u8; 16]) -> String {
 }
 
 /// `generateName` plus five random characters from the apiserver's alphabet.
-pub(super) fn generate_name(prefix: &str) -> String {
+fn generate_name(prefix: &str) -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     const MAX_PREFIX: usize = 58;
     let prefix = &prefix[..prefix.len().min(MAX_PREFIX)];
@@ -217,6 +217,32 @@ pub(super) fn generate_name(prefix: &str) -> String {
         .map(|byte| ALPHABET[*byte as usize % ALPHABET.len()] as char)
         .collect();
     format!("{prefix}{suffix}")
+}
+
+/// The name a create gives the object, and its `generateName` prefix: `metadata.name`, else
+/// one generated from the prefix that `taken` does not know (if any).
+pub(super) fn name_to_create(
+    metadata: &Map<String, Value>,
+    taken: impl Fn(&str) -> bool,
+) -> (String, String) {
+    let text = |field: &str| {
+        metadata
+            .get(field)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let (mut name, prefix) = (text("name"), text("generateName"));
+    if name.is_empty() && !prefix.is_empty() {
+        name = generate_name(&prefix);
+        for _ in 0..8 {
+            if !taken(&name) {
+                break;
+            }
+            name = generate_name(&prefix);
+        }
+    }
+    (name, prefix)
 }
 
 /// The namespace of the body must be empty or the one in the URL.
@@ -237,7 +263,7 @@ pub(super) fn settle_namespace(
 }
 
 /// Metadata the server owns; what a client sends there is replaced.
-const SERVER_OWNED_METADATA: &[&str] = &[
+pub(super) const SERVER_OWNED_METADATA: &[&str] = &[
     "uid",
     "creationTimestamp",
     "generation",
@@ -272,25 +298,8 @@ fn create(
     for field in SERVER_OWNED_METADATA.iter().chain(&["resourceVersion"]) {
         metadata.remove(*field);
     }
-    let generate_prefix = metadata
-        .get("generateName")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let mut name = metadata
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    if name.is_empty() && !generate_prefix.is_empty() {
-        name = generate_name(&generate_prefix);
-        for _ in 0..8 {
-            if !state.store.contains(namespace, &name) {
-                break;
-            }
-            name = generate_name(&generate_prefix);
-        }
-    }
+    let (name, generate_prefix) =
+        name_to_create(metadata, |name| state.store.contains(namespace, name));
     let now = now_rfc3339();
     metadata.insert("name".into(), json!(name));
     metadata.insert("uid".into(), json!(new_uid()));
