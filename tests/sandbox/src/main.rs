@@ -62,8 +62,8 @@ struct ServeArgs {
     /// kyma1 (v1beta1, keeps it).
     #[arg(long, value_enum, default_value_t = SchemaArg::Kyma2)]
     schema: SchemaArg,
-    /// Do not serve the TokenRequest group, as on a cluster without the CRD: every request
-    /// under it answers 404.
+    /// Do not serve the TokenRequest group, as on a cluster without Kyma's CRDs: every request
+    /// under it answers 404 (Applications too), and no CRD object is there.
     #[arg(long)]
     no_group: bool,
     /// Let requests without a bearer token in, with every permission. kubectl sends no

@@ -1,6 +1,8 @@
 //! The HTTP/1.1 API server: bearer-token authentication, per-verb authorization, discovery,
 //! OpenAPI, and the TokenRequest resource (CRUD, lists, Table output, watches), answering the
-//! way the recordings in `tests/fixtures/kube-apiserver-v1.36/` show.
+//! way the recordings in `tests/fixtures/kube-apiserver-v1.36/` show; and what a diagnosis
+//! looks at around it (`cluster`: self reviews, CRD objects, Applications, the controller's
+//! Deployment, namespaces), as `tests/fixtures/kube-apiserver-v1.28-doctor/` shows.
 
 mod access;
 mod applications;
@@ -44,7 +46,7 @@ pub const KIND: &str = "TokenRequest";
 pub const LIST_KIND: &str = "TokenRequestList";
 pub const PLURAL: &str = "tokenrequests";
 
-/// What a request does to TokenRequests, as RBAC names it.
+/// What a request does to a resource, as RBAC names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
     Get,
@@ -87,7 +89,7 @@ impl Verb {
     }
 }
 
-/// The set of verbs a user may use on TokenRequests (in every namespace).
+/// A set of verbs a user may use on a resource (in every namespace).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verbs(u8);
 
@@ -163,7 +165,8 @@ pub struct ServerConfig {
     /// 0 picks any free port on 127.0.0.1.
     pub port: u16,
     pub schema: SchemaVersion,
-    /// false: as if the CRD were not installed, every request under the group is a 404.
+    /// false: as if Kyma's CRDs were not installed, every request under the group is a 404
+    /// (Applications too) and no CRD object is there.
     pub serve_group: bool,
     pub users: Vec<User>,
     /// Faults switched on from the start; [`ServerHandle::set_faults`] changes them later.
@@ -341,7 +344,8 @@ impl ServerHandle {
         &self.state.cluster.applications
     }
 
-    /// Every request under the TokenRequest group, in order, with its answer.
+    /// Every request to TokenRequests (not to Applications or the rest), in order, with its
+    /// answer.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.state.faults.requests()
     }
