@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tokenrequest_sandbox::{
     ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion,
     ServerConfig, User, controller,
-    server::{FaultConfig, Verbs},
+    server::{ControllerDeployment, FaultConfig, Verbs},
 };
 
 #[derive(Parser)]
@@ -51,7 +51,8 @@ enum Command {
 #[derive(Args)]
 struct ServeArgs {
     /// Where to write the kubeconfig (mode 0600). Its contexts: `sandbox` (current, user
-    /// admin), `sandbox-nobody` (may do nothing), `sandbox-nowatch` (may do all but watch).
+    /// admin), `sandbox-nobody` (may do nothing), `sandbox-nowatch` (may do all but watch),
+    /// and `sandbox-NAME` for each --user.
     #[arg(long, value_name = "FILE")]
     kubeconfig_out: PathBuf,
     /// Port on 127.0.0.1; 0 picks a free one.
@@ -61,8 +62,8 @@ struct ServeArgs {
     /// kyma1 (v1beta1, keeps it).
     #[arg(long, value_enum, default_value_t = SchemaArg::Kyma2)]
     schema: SchemaArg,
-    /// Do not serve the TokenRequest group, as on a cluster without the CRD: every request
-    /// under it answers 404.
+    /// Do not serve the TokenRequest group, as on a cluster without Kyma's CRDs: every request
+    /// under it answers 404 (Applications too), and no CRD object is there.
     #[arg(long)]
     no_group: bool,
     /// Let requests without a bearer token in, with every permission. kubectl sends no
@@ -79,10 +80,37 @@ struct ServeArgs {
     /// `curl -H "Authorization: Bearer sandbox-admin-token" -d JSON URL/sandbox/faults`.
     #[arg(long, value_name = "JSON", value_parser = parse_faults)]
     faults: Option<Box<FaultConfig>>,
+    /// Add a user NAME (token sandbox-NAME-token, context sandbox-NAME) with VERBS on every
+    /// resource, then per-resource overrides: e.g. 'ci=create,get,list,delete' or
+    /// 'blind=*;deployments='. Verbs: get, list, watch, create, update, patch, delete,
+    /// deletecollection, or *; resources: tokenrequests, applications,
+    /// customresourcedefinitions (crds), deployments, namespaces. Repeatable.
+    #[arg(long = "user", value_name = "NAME=VERBS[;RESOURCE=VERBS]", value_parser = User::parse_spec)]
+    users: Vec<User>,
+    /// Applications (cluster-scoped) that exist from the start, comma-separated.
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    applications: Vec<String>,
+    /// Do not serve the Application CRD (applications.applicationconnector.kyma-project.io).
+    #[arg(long, conflicts_with = "applications")]
+    no_applications: bool,
+    /// The controller's Deployment kyma-integration/connection-token-handler; default: ready
+    /// while the controller runs, absent with --mode off.
+    #[arg(long, value_enum, value_name = "STATE")]
+    controller_deployment: Option<DeploymentArg>,
     #[command(flatten)]
     knobs: ControllerKnobs,
     #[command(flatten)]
     connector: ConnectorKnobs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DeploymentArg {
+    /// No Deployment (and no namespace kyma-integration).
+    Absent,
+    /// The Deployment with no replica available.
+    Unready,
+    /// The Deployment available.
+    Ready,
 }
 
 #[derive(Args)]
@@ -219,6 +247,12 @@ async fn main() -> std::process::ExitCode {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut users = User::defaults();
+    for user in args.users {
+        if users.iter().any(|known| known.name == user.name) {
+            anyhow::bail!("--user {}: a user of that name exists already", user.name);
+        }
+        users.push(user);
+    }
     if args.anonymous {
         users.push(User::anonymous(Verbs::ALL));
     }
@@ -232,6 +266,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             serve_group: !args.no_group,
             users,
             faults: args.faults.map(|faults| *faults).unwrap_or_default(),
+            serve_applications: !args.no_applications,
+            applications: args.applications,
+            controller_deployment: args.controller_deployment.map(|state| match state {
+                DeploymentArg::Absent => ControllerDeployment::Absent,
+                DeploymentArg::Unready => ControllerDeployment::Unready,
+                DeploymentArg::Ready => ControllerDeployment::Ready,
+            }),
         },
         controller: args.knobs.config(),
         connector: (!args.connector.no_connector).then(|| ConnectorConfig {

@@ -1,5 +1,6 @@
 //! The built `tokenrequest-sandbox` binary. `serve`: it announces `ready`, its kubeconfig
-//! works, its controller fills requests, and SIGTERM ends it cleanly. `controller`: against an
+//! works (with a context per `--user`), its controller fills requests, `--applications` and
+//! `--controller-deployment` shape the cluster, and SIGTERM ends it cleanly. `controller`: against an
 //! in-process sandbox whose own controller is off, it reads the kubeconfig, fills requests, and
 //! SIGTERM ends it cleanly.
 
@@ -7,7 +8,8 @@ use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use kube::api::{Api, DynamicObject, PostParams};
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::{Api, ApiResource, DynamicObject, PostParams};
 use tokenrequest_sandbox::controller::token_request_resource;
 use tokenrequest_sandbox::{ControllerConfig, ControllerMode, Sandbox, SandboxConfig};
 
@@ -141,6 +143,120 @@ async fn serve_anonymous_lets_token_less_requests_in() {
     // The anonymous user has no credentials, so the kubeconfig does not mention it.
     let kubeconfig = std::fs::read_to_string(&kubeconfig_path).unwrap();
     assert!(!kubeconfig.contains("anonymous"), "{kubeconfig}");
+}
+
+/// A kube client for `context` of the kubeconfig at `path`.
+async fn client_for_context(path: &std::path::Path, context: &str) -> kube::Client {
+    let kubeconfig = kube::config::Kubeconfig::read_from(path).unwrap();
+    let options = kube::config::KubeConfigOptions {
+        context: Some(context.into()),
+        ..Default::default()
+    };
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .unwrap();
+    kube::Client::try_from(config).unwrap()
+}
+
+#[tokio::test]
+async fn serve_takes_users_applications_and_the_controller_deployment() {
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig_path = directory.path().join("kubeconfig");
+    let args = [
+        "serve",
+        "--no-connector",
+        "--user",
+        "ci=create,get;deployments=",
+        "--applications",
+        "billing,crm",
+        "--controller-deployment",
+        "unready",
+    ];
+    let (mut child, _) = serve(&args, &kubeconfig_path).await;
+    let ci = client_for_context(&kubeconfig_path, "sandbox-ci").await;
+    let admin = client_for_context(&kubeconfig_path, "sandbox").await;
+
+    let tokenrequests: Api<DynamicObject> =
+        Api::namespaced_with(ci.clone(), "default", &token_request_resource());
+    let object = DynamicObject::new("ci-app", &token_request_resource());
+    tokenrequests
+        .create(&PostParams::default(), &object)
+        .await
+        .unwrap();
+    assert!(tokenrequests.get("ci-app").await.is_ok());
+    let forbidden =
+        |result: kube::Result<_>| matches!(result, Err(kube::Error::Api(s)) if s.code == 403);
+    assert!(forbidden(
+        tokenrequests.list(&Default::default()).await.map(drop)
+    ));
+
+    let deployment = Api::<Deployment>::namespaced(admin.clone(), "kyma-integration")
+        .get("connection-token-handler")
+        .await
+        .unwrap();
+    assert_eq!(
+        deployment.status.unwrap().available_replicas,
+        None,
+        "unready"
+    );
+    let ci_deployments = Api::<Deployment>::namespaced(ci, "kyma-integration");
+    assert!(forbidden(
+        ci_deployments
+            .get("connection-token-handler")
+            .await
+            .map(drop)
+    ));
+
+    let applications = ApiResource {
+        group: "applicationconnector.kyma-project.io".into(),
+        version: "v1alpha1".into(),
+        api_version: "applicationconnector.kyma-project.io/v1alpha1".into(),
+        kind: "Application".into(),
+        plural: "applications".into(),
+    };
+    let listed = Api::<DynamicObject>::all_with(admin, &applications)
+        .list(&Default::default())
+        .await
+        .unwrap();
+    let names: Vec<_> = listed
+        .items
+        .into_iter()
+        .filter_map(|item| item.metadata.name)
+        .collect();
+    assert_eq!(names, ["billing", "crm"]);
+    child.terminate().await;
+
+    // No Application CRD, no controller: neither Applications nor the Deployment are there.
+    let bare_path = directory.path().join("bare");
+    let args = [
+        "serve",
+        "--no-connector",
+        "--no-applications",
+        "--mode",
+        "off",
+    ];
+    let (mut bare, _) = serve(&args, &bare_path).await;
+    let admin = client_for_context(&bare_path, "sandbox").await;
+    let missing =
+        |result: kube::Result<()>| matches!(result, Err(kube::Error::Api(s)) if s.code == 404);
+    let applications = Api::<DynamicObject>::all_with(admin.clone(), &applications);
+    assert!(missing(applications.get("billing").await.map(drop)));
+    let deployments = Api::<Deployment>::namespaced(admin, "kyma-integration");
+    assert!(missing(
+        deployments.get("connection-token-handler").await.map(drop)
+    ));
+    bare.terminate().await;
+
+    // A verb or resource serve does not know is a usage error, before anything listens.
+    let refused = Command::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"))
+        .args(["serve", "--kubeconfig-out"])
+        .arg(directory.path().join("other"))
+        .args(["--user", "ci=fly"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("unknown verb \"fly\""), "{stderr}");
 }
 
 #[tokio::test]

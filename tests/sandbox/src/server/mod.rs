@@ -1,11 +1,21 @@
 //! The HTTP/1.1 API server: bearer-token authentication, per-verb authorization, discovery,
 //! OpenAPI, and the TokenRequest resource (CRUD, lists, Table output, watches), answering the
-//! way the recordings in `tests/fixtures/kube-apiserver-v1.36/` show.
+//! way the recordings in `tests/fixtures/kube-apiserver-v1.36/` show; and what a diagnosis
+//! looks at around it (`cluster`: self reviews, CRD objects, Applications, the controller's
+//! Deployment, namespaces), as `tests/fixtures/kube-apiserver-v1.28-doctor/` shows.
 
+mod access;
+mod applications;
+mod cluster;
+mod crds;
+mod deployments;
 mod discovery;
 mod faults;
+mod kinds;
+mod managed;
 mod resource;
 mod responses;
+mod reviews;
 mod watch;
 
 use std::collections::HashMap;
@@ -23,7 +33,10 @@ use tokio::task::JoinHandle;
 
 pub use crate::schema::SchemaVersion;
 use crate::store::Store;
+pub use access::Access;
+pub use deployments::{CONTROLLER_NAME, CONTROLLER_NAMESPACE, ControllerDeployment};
 pub use faults::{DeleteRequest, FaultConfig, FaultCounts, RequestRecord};
+pub use kinds::Resource;
 use responses::{ApiError, Body};
 
 pub const GROUP: &str = "applicationconnector.kyma-project.io";
@@ -33,7 +46,7 @@ pub const KIND: &str = "TokenRequest";
 pub const LIST_KIND: &str = "TokenRequestList";
 pub const PLURAL: &str = "tokenrequests";
 
-/// What a request does to TokenRequests, as RBAC names it.
+/// What a request does to a resource, as RBAC names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
     Get,
@@ -76,7 +89,7 @@ impl Verb {
     }
 }
 
-/// The set of verbs a user may use on TokenRequests (in every namespace).
+/// A set of verbs a user may use on a resource (in every namespace).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verbs(u8);
 
@@ -108,15 +121,21 @@ pub struct User {
     pub name: String,
     /// The bearer token; an empty one makes this the user of requests without a token.
     pub token: String,
+    /// What the user may do to TokenRequests, in every namespace.
     pub verbs: Verbs,
+    /// What the user may do to the other resources the sandbox serves.
+    pub access: Access,
 }
 
 impl User {
+    /// A user with `verbs` on TokenRequests and on every other resource the sandbox serves;
+    /// [`User::with_verbs_on`] and [`User::with_access`] narrow or widen that.
     pub fn new(name: &str, token: &str, verbs: Verbs) -> User {
         User {
             name: name.to_string(),
             token: token.to_string(),
             verbs,
+            access: Access::uniform(verbs),
         }
     }
 
@@ -126,10 +145,11 @@ impl User {
         User::new("system:anonymous", "", verbs)
     }
 
-    /// The built-in users: `admin` may do everything, `nobody` nothing, `nowatch` all but watch.
+    /// The built-in users: `admin` (in `system:masters`) may do everything, `nobody` nothing,
+    /// `nowatch` all but watch, on every resource.
     pub fn defaults() -> Vec<User> {
         vec![
-            User::new("admin", "sandbox-admin-token", Verbs::ALL),
+            User::new("admin", "sandbox-admin-token", Verbs::ALL).with_access(Access::MASTERS),
             User::new("nobody", "sandbox-nobody-token", Verbs::NONE),
             User::new(
                 "nowatch",
@@ -145,11 +165,21 @@ pub struct ServerConfig {
     /// 0 picks any free port on 127.0.0.1.
     pub port: u16,
     pub schema: SchemaVersion,
-    /// false: as if the CRD were not installed, every request under the group is a 404.
+    /// false: as if Kyma's CRDs were not installed, every request under the group is a 404
+    /// (Applications too) and no CRD object is there.
     pub serve_group: bool,
     pub users: Vec<User>,
     /// Faults switched on from the start; [`ServerHandle::set_faults`] changes them later.
     pub faults: FaultConfig,
+    /// false: no Application CRD, as on a cluster that has TokenRequests only
+    /// (`application-get-no-crd`). Without the group (`serve_group: false`) there is none either.
+    pub serve_applications: bool,
+    /// Names of the (cluster-scoped) Applications that exist from the start.
+    pub applications: Vec<String>,
+    /// The controller's Deployment `kyma-integration/connection-token-handler`. `None` follows
+    /// the controller: a [`crate::Sandbox`] makes it ready unless its controller mode is off;
+    /// a bare server runs no controller, so it has none.
+    pub controller_deployment: Option<ControllerDeployment>,
 }
 
 impl Default for ServerConfig {
@@ -160,6 +190,9 @@ impl Default for ServerConfig {
             serve_group: true,
             users: User::defaults(),
             faults: FaultConfig::default(),
+            serve_applications: true,
+            applications: Vec::new(),
+            controller_deployment: None,
         }
     }
 }
@@ -179,6 +212,10 @@ struct State {
     expired_watches: std::sync::atomic::AtomicU64,
     /// Fault switches, injected delete failures, and the logs of requests and deletes.
     faults: faults::Faults,
+    /// CRD objects, Applications and Deployments.
+    cluster: cluster::Cluster,
+    /// When the server started, as objects made at start carry it.
+    started: String,
 }
 
 pub struct ServerHandle {
@@ -297,7 +334,18 @@ impl ServerHandle {
         self.state.faults.restart();
     }
 
-    /// Every request under the TokenRequest group, in order, with its answer.
+    /// Puts the controller's Deployment into `state` (ready, unready or absent).
+    pub fn set_controller_deployment(&self, state: ControllerDeployment) {
+        deployments::set_controller(&self.state.cluster.deployments, state);
+    }
+
+    /// The Applications' storage, for seeding or inspecting them without HTTP.
+    pub fn applications(&self) -> &Store {
+        &self.state.cluster.applications
+    }
+
+    /// Every request to TokenRequests (not to Applications or the rest), in order, with its
+    /// answer.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.state.faults.requests()
     }
@@ -319,6 +367,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
     let address = listener.local_addr()?;
     let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);
     let users = config.users.clone();
+    let cluster = cluster::Cluster::new(&config)?;
     let state = Arc::new(State {
         config,
         store: Store::default(),
@@ -327,6 +376,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         watch_requests: Default::default(),
         expired_watches: Default::default(),
         faults: Default::default(),
+        cluster,
+        started: resource::now_rfc3339(),
     });
     state.faults.set(state.config.faults.clone());
     let accept_loop = tokio::spawn(accept(listener, state.clone(), shutdown_signal));
@@ -421,6 +472,9 @@ async fn handle(
     let path = request.uri().path().to_string();
     let query = Query::parse(request.uri().query());
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if cluster::routes(&state.config, &segments) {
+        return Ok(cluster::route(state, user, &segments, &query, request).await);
+    }
     Ok(match segments.as_slice() {
         ["version"] => discovery::version(),
         ["api"] => discovery::core_versions(request.headers()),
@@ -447,7 +501,7 @@ async fn route_group(
 ) -> Result<Response<Body>, faults::CloseConnection> {
     let target = match rest {
         [] => return Ok(discovery::group()),
-        [VERSION] => return Ok(discovery::group_version_resources()),
+        [VERSION] => return Ok(discovery::group_version_resources(state)),
         [VERSION, PLURAL] => resource::Target {
             namespace: None,
             name: None,
@@ -475,8 +529,8 @@ async fn route_group(
         (&Method::DELETE, false) => Verb::DeleteCollection,
         _ => return Ok(ApiError::method_not_allowed().into_response()),
     };
-    let forbidden =
-        !user.verbs.allows(verb) || (verb == Verb::Watch && state.faults.forbids_watch(&user.name));
+    let forbidden = !user.may(Resource::TokenRequests, verb)
+        || (verb == Verb::Watch && state.faults.forbids_watch(&user.name));
     if forbidden {
         return Ok(ApiError::forbidden(user, verb, &target).into_response());
     }
