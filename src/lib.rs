@@ -18,6 +18,6 @@ pub(crate) mod present;
 pub(crate) mod progress;
 pub(crate) mod requests;
 pub mod session;
-pub(crate) mod terminal;
+pub mod terminal;
 pub(crate) mod text;
 pub mod tokenrequest;

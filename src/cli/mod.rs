@@ -22,9 +22,7 @@ pub use formats::RequestOutput;
     version,
     propagate_version = true,
     args_override_self = true,
-    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 the controller reported an \
-                  error, 4 timed out waiting, 5 the request disappeared while waiting, 130 \
-                  interrupted."
+    after_help = crate::error::exit_code::summary()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -38,6 +36,15 @@ impl Cli {
     /// Parses the process's arguments, see [`Cli::parse_words`].
     pub fn parse_args() -> Self {
         Self::parse_words(std::env::args_os())
+    }
+
+    /// [`Cli::parse_args`], leaving clap's errors (and `--help`, `--version`) to the caller.
+    pub fn try_parse_args() -> Result<Self, clap::Error> {
+        let words: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if words.get(1).is_some_and(|word| word == "__complete") {
+            return Ok(Self::parse_words(words));
+        }
+        Self::try_parse_words(words)
     }
 
     /// Parses like [`Parser::parse_from`], except that the words after a leading `__complete`

@@ -15,6 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
+use shell_quote::Sh;
 use tokio::time::Instant;
 
 use crate::cli::ConnectArgs;
@@ -43,7 +44,8 @@ pub async fn run(
     let call_timeout = call_timeout(connection.request_timeout);
     let tls = args.tls.tls();
     let refresh_hint = format!(
-        "Request a fresh one with: kubectl tokenrequest connect {app} -n {namespace} --refresh"
+        "Request a fresh one with: {}",
+        refresh_command(&args, namespace)
     );
     let connector_error =
         |action: String, error| Error::connector(action, error, refresh_hint.as_str());
@@ -153,6 +155,30 @@ pub async fn run(
         )));
     }
     print(&summary(app, &out_dir, &info, &seen))
+}
+
+/// This very command again with `--refresh`: the user's directory and Connector Service trust
+/// included, so following the advice works. Paths are quoted for a POSIX shell.
+fn refresh_command(args: &ConnectArgs, namespace: &str) -> String {
+    let quote =
+        |path: &Path| String::from_utf8_lossy(&Sh::quote_vec(path.as_os_str())).into_owned();
+    let mut command = format!(
+        "kubectl tokenrequest connect {} -n {namespace} --refresh",
+        args.app
+    );
+    if let Some(dir) = &args.out_dir {
+        command.push_str(&format!(" --out-dir {}", quote(dir)));
+    }
+    if let Some(ca) = &args.tls.certificate_authority {
+        command.push_str(&format!(" --certificate-authority {}", quote(ca)));
+    }
+    if args.tls.insecure_skip_tls_verify_connector {
+        command.push_str(" --insecure-skip-tls-verify-connector");
+    }
+    if args.force {
+        command.push_str(" --force");
+    }
+    command
 }
 
 /// The request with a usable token: a fresh one, a replaced one (`--refresh`) or the existing

@@ -319,3 +319,47 @@ async fn output_config_prints_the_configuration_and_uses_the_token_up() {
         .await
         .failure(2, "-o config");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_refresh_advice_is_a_command_that_works_as_given() {
+    let (cluster, ca) = with_connector(ConnectorConfig::default()).await;
+    cluster.run(&["create", APP, "-o", "url"]).await.success();
+    // Someone used the token (the default view's URL, or a curl): connect gets 403.
+    let url = cluster
+        .run(&["get", APP, "-o", "url"])
+        .await
+        .stdout
+        .trim()
+        .to_string();
+    let tls = TlsOptions {
+        certificate_authority: Some(ca.clone()),
+        insecure_skip_verify: false,
+    };
+    let client = ConnectorClient::new(&tls, DEFAULT_CALL_TIMEOUT).unwrap();
+    client.info(&url).await.expect("the token is spent here");
+    let out = cluster.dir.path().join("with space");
+    let run = connect(&cluster, &ca, &out, &[]).await;
+    run.failure(1, "already used or has expired");
+    let advice = run
+        .stderr
+        .split("Request a fresh one with: ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_else(|| panic!("advice: {run:#?}"))
+        .to_string();
+    assert!(advice.contains("--out-dir"), "{advice}");
+    assert!(advice.contains("--certificate-authority"), "{advice}");
+    // Followed exactly as written (with the same kubeconfig), it connects.
+    let mut command = tokio::process::Command::new("bash");
+    command
+        .arg("-c")
+        .arg(format!(
+            "PATH=\"$(dirname \"$PLUGIN\"):$PATH\"; kubectl() {{ \"$PLUGIN\" \"${{@:2}}\"; }}; {advice} --kubeconfig \"$K\""
+        ))
+        .env("PLUGIN", env!("CARGO_BIN_EXE_kubectl-tokenrequest"))
+        .env("K", &cluster.kubeconfig)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    crate::harness::finish(command.spawn().unwrap()).await.success();
+    assert_eq!(entries(&out), FILES);
+}

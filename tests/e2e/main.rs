@@ -14,5 +14,6 @@ mod resilience;
 mod faults;
 mod hostile;
 mod malformed;
+mod process;
 mod secrets;
 mod soak;
