@@ -7,9 +7,10 @@ use kube::Client;
 
 use super::RetryPolicy;
 use super::http_log::LogLayer;
-use super::kubeconfig::load_config;
+use super::kubeconfig::{Loaded, load_config};
 use crate::cli::ConnectionArgs;
 use crate::error::Error;
+use crate::proxy;
 use crate::text::error_chain;
 use crate::tokenrequest::validate_namespace;
 
@@ -63,7 +64,29 @@ impl Server {
 /// `~/.kube/config`) itself. In-cluster configuration is only tried when no flag names a
 /// kubeconfig entry, like kubectl.
 pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
-    let mut config = load_config(args).await?;
+    let Loaded {
+        mut config,
+        proxy_url,
+    } = load_config(args).await?;
+    // kube-client 5 chooses the proxy matching NO_PROXY against the proxy instead of the
+    // cluster (see crate::proxy): the choice is made again here, by kubectl's rules.
+    config.proxy_url = proxy::choose(
+        proxy_url.as_deref(),
+        &config.cluster_url,
+        &proxy::ProcessEnvironment,
+    )
+    .map_err(|message| Error::Kubeconfig {
+        path: None,
+        message: format!("choosing the proxy for {}: {message}", config.cluster_url),
+    })?;
+    match &config.proxy_url {
+        Some(proxy) => tracing::debug!(
+            "API server {} through proxy {}",
+            config.cluster_url,
+            proxy::shown(proxy)
+        ),
+        None => tracing::debug!("API server {} directly, no proxy", config.cluster_url),
+    }
     if args.insecure_skip_tls_verify {
         config.accept_invalid_certs = true;
     }

@@ -1,7 +1,8 @@
 //! Which kubeconfig a run reads, with kubectl's rules: `--kubeconfig` names one file;
 //! `KUBECONFIG` lists several, merged, and files in it that do not exist are skipped; without
-//! either, `~/.kube/config`, and in-cluster configuration only when no flag names a kubeconfig
-//! entry. Relative paths in a file are relative to that file's folder (kube's reader).
+//! either, `~/.kube/config`, and in-cluster configuration only when there is no kubeconfig and
+//! no flag names a kubeconfig entry. Relative paths in a file are relative to that file's
+//! folder (kube's reader).
 
 use std::path::{Path, PathBuf};
 
@@ -12,44 +13,100 @@ use crate::cli::ConnectionArgs;
 use crate::error::Error;
 use crate::text::error_chain;
 
-pub(super) async fn load_config(args: &ConnectionArgs) -> Result<Config, Error> {
+/// A loaded configuration and the `proxy-url` its kubeconfig sets for the chosen cluster.
+pub(super) struct Loaded {
+    pub config: Config,
+    pub proxy_url: Option<String>,
+}
+
+pub(super) async fn load_config(args: &ConnectionArgs) -> Result<Loaded, Error> {
     let options = KubeConfigOptions {
         context: args.context.clone(),
         cluster: args.cluster.clone(),
         user: args.user.clone(),
     };
-    if let Some(path) = &args.kubeconfig {
+    let (kubeconfig, fail) = if let Some(path) = &args.kubeconfig {
         let fail = failure(Some(path.display().to_string()));
         if !path.exists() {
             return Err(fail("the file does not exist; check --kubeconfig".into()));
         }
-        let kubeconfig = read(path).map_err(&fail)?;
-        return Config::from_custom_kubeconfig(kubeconfig, &options)
-            .await
-            .map_err(|e| fail(config_hint(&error_chain(&e))));
-    }
-    if let Some(listed) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
-        let shown = format!("(KUBECONFIG={})", listed.to_string_lossy());
-        let fail = failure(Some(shown));
-        let kubeconfig = merged(std::env::split_paths(&listed).collect()).map_err(&fail)?;
-        return Config::from_custom_kubeconfig(kubeconfig, &options)
-            .await
-            .map_err(|e| fail(config_hint(&error_chain(&e))));
-    }
-    let named = options.context.is_some() || options.cluster.is_some() || options.user.is_some();
-    let fail = failure(None);
-    if named {
-        Config::from_kubeconfig(&options)
-            .await
-            .map_err(|e| fail(config_hint(&error_chain(&e))))
+        (Some(read(path).map_err(&fail)?), fail)
+    } else if let Some(listed) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        let fail = failure(Some(format!("(KUBECONFIG={})", listed.to_string_lossy())));
+        let merged = merged(std::env::split_paths(&listed).collect()).map_err(&fail)?;
+        (Some(merged), fail)
     } else {
-        Config::infer().await.map_err(|e| {
+        let fail = failure(None);
+        let default = home_kubeconfig().filter(|path| path.exists());
+        match default {
+            Some(path) => (Some(read(&path).map_err(&fail)?), fail),
+            None => (None, fail),
+        }
+    };
+    let Some(kubeconfig) = kubeconfig else {
+        // No kubeconfig at all: in-cluster, unless a flag names a kubeconfig entry.
+        let named =
+            options.context.is_some() || options.cluster.is_some() || options.user.is_some();
+        if named {
+            return Err(fail(
+                "there is no kubeconfig to find the named context, cluster or user in; set \
+                 KUBECONFIG or pass --kubeconfig"
+                    .to_string(),
+            ));
+        }
+        let config = Config::incluster().map_err(|e| {
             fail(format!(
-                "{}; set KUBECONFIG or pass --kubeconfig",
+                "no kubeconfig found, and not running in a cluster ({}); set KUBECONFIG or pass \
+                 --kubeconfig",
                 error_chain(&e)
             ))
-        })
-    }
+        })?;
+        return Ok(Loaded {
+            config,
+            proxy_url: None,
+        });
+    };
+    let proxy_url = cluster_proxy_url(&kubeconfig, &options);
+    let config = Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|e| fail(config_hint(&error_chain(&e))))?;
+    Ok(Loaded { config, proxy_url })
+}
+
+/// `~/.kube/config`, where kubectl looks without `KUBECONFIG`.
+fn home_kubeconfig() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+    Some(PathBuf::from(home).join(".kube").join("config"))
+}
+
+/// The `proxy-url` of the cluster `options` select (`--cluster`, else the context's).
+fn cluster_proxy_url(kubeconfig: &Kubeconfig, options: &KubeConfigOptions) -> Option<String> {
+    let cluster = match &options.cluster {
+        Some(cluster) => cluster.clone(),
+        None => {
+            let context = options
+                .context
+                .clone()
+                .or_else(|| kubeconfig.current_context.clone())?;
+            kubeconfig
+                .contexts
+                .iter()
+                .find(|named| named.name == context)?
+                .context
+                .as_ref()?
+                .cluster
+                .clone()
+        }
+    };
+    kubeconfig
+        .clusters
+        .iter()
+        .find(|named| named.name == cluster)?
+        .cluster
+        .as_ref()?
+        .proxy_url
+        .clone()
+        .filter(|url| !url.is_empty())
 }
 
 fn failure(path: Option<String>) -> impl Fn(String) -> Error {

@@ -360,6 +360,8 @@ async fn the_refresh_advice_is_a_command_that_works_as_given() {
         .env("K", &cluster.kubeconfig)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    crate::harness::finish(command.spawn().unwrap()).await.success();
+    crate::harness::finish(command.spawn().unwrap())
+        .await
+        .success();
     assert_eq!(entries(&out), FILES);
 }
