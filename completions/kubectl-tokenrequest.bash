@@ -37,11 +37,20 @@ _kubectl__tokenrequest() {
             kubectl__tokenrequest,help)
                 cmd="kubectl__tokenrequest__subcmd__help"
                 ;;
+            kubectl__tokenrequest,inspect)
+                cmd="kubectl__tokenrequest__subcmd__inspect"
+                ;;
             kubectl__tokenrequest,list)
                 cmd="kubectl__tokenrequest__subcmd__list"
                 ;;
             kubectl__tokenrequest,ls)
                 cmd="kubectl__tokenrequest__subcmd__list"
+                ;;
+            kubectl__tokenrequest,renew)
+                cmd="kubectl__tokenrequest__subcmd__renew"
+                ;;
+            kubectl__tokenrequest,revoke)
+                cmd="kubectl__tokenrequest__subcmd__revoke"
                 ;;
             kubectl__tokenrequest__subcmd__completion,bash)
                 cmd="kubectl__tokenrequest__subcmd__completion__subcmd__bash"
@@ -106,8 +115,17 @@ _kubectl__tokenrequest() {
             kubectl__tokenrequest__subcmd__help,help)
                 cmd="kubectl__tokenrequest__subcmd__help__subcmd__help"
                 ;;
+            kubectl__tokenrequest__subcmd__help,inspect)
+                cmd="kubectl__tokenrequest__subcmd__help__subcmd__inspect"
+                ;;
             kubectl__tokenrequest__subcmd__help,list)
                 cmd="kubectl__tokenrequest__subcmd__help__subcmd__list"
+                ;;
+            kubectl__tokenrequest__subcmd__help,renew)
+                cmd="kubectl__tokenrequest__subcmd__help__subcmd__renew"
+                ;;
+            kubectl__tokenrequest__subcmd__help,revoke)
+                cmd="kubectl__tokenrequest__subcmd__help__subcmd__revoke"
                 ;;
             kubectl__tokenrequest__subcmd__help__subcmd__completion,bash)
                 cmd="kubectl__tokenrequest__subcmd__help__subcmd__completion__subcmd__bash"
@@ -134,7 +152,7 @@ _kubectl__tokenrequest() {
 
     case "${cmd}" in
         kubectl__tokenrequest)
-            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version create get connect list ls delete cleanup completion help"
+            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version create get connect list ls delete cleanup inspect renew revoke completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1008,7 +1026,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__subcmd__tokenrequest__subcmd__help)
-            opts="create get connect list delete cleanup completion help"
+            opts="create get connect list delete cleanup inspect renew revoke completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1203,6 +1221,20 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__tokenrequest__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1210,6 +1242,100 @@ _kubectl__tokenrequest() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__renew)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__tokenrequest__subcmd__inspect)
+            opts="-o -n -v -h -V --offline --min-validity --output --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --min-validity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json" -- "${cur}"))
+                    return 0
+                    ;;
+                --certificate-authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1241,6 +1367,118 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__tokenrequest__subcmd__renew)
+            opts="-n -v -h -V --reuse-key --before --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --certificate-authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__tokenrequest__subcmd__revoke)
+            opts="-n -v -h -V --yes --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --certificate-authority)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
