@@ -4,11 +4,12 @@
 //! each renewal step leaving the files as they were.
 
 mod faults;
+mod validity;
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::process::Stdio;
 
 use kubectl_tokenrequest::connector::{
     ConnectorClient, ConnectorError, DEFAULT_CALL_TIMEOUT, ManagementInfo, TlsOptions,
@@ -20,7 +21,7 @@ use tokenrequest_sandbox::ConnectorConfig;
 use tokenrequest_sandbox::connector::{RevocationChecks, certificate_hash};
 
 use crate::connect::{APP, FILES, connect, connector, entries, no_leak, with_connector};
-use crate::harness::{Run, TestCluster};
+use crate::harness::{Run, TestCluster, finish};
 
 /// A sandbox with a Connector Service and DIR connected by `connect`.
 async fn connected(config: ConnectorConfig) -> (TestCluster, PathBuf, PathBuf) {
@@ -320,92 +321,63 @@ async fn a_certificate_revoked_elsewhere_is_seen_and_cannot_be_renewed_in_both_m
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn renew_before_renews_only_when_due() {
-    let (cluster, _ca, dir) = connected(ConnectorConfig {
-        certificate_validity: Duration::from_secs(3600),
-        ..ConnectorConfig::default()
-    })
-    .await;
-    let dir_arg = text(&dir);
-    let files = snapshot(&dir);
-    let not_due = cluster.run(&["renew", dir_arg, "--before", "30m"]).await;
-    not_due.success();
-    assert!(not_due.stdout.contains("not due"), "{not_due:#?}");
-    assert_eq!(snapshot(&dir), files);
-
-    connector(&cluster).set_certificate_validity(Duration::from_secs(92 * 86_400));
-    let due = cluster.run(&["renew", dir_arg, "--before", "2h"]).await;
-    due.success();
-    assert!(due.stdout.contains("(92 days left)"), "{due:#?}");
-    let renewed = snapshot(&dir);
-    assert_ne!(renewed["client.crt"], files["client.crt"]);
-    let later = cluster.run(&["renew", dir_arg, "--before", "30d"]).await;
-    later.success();
-    assert!(later.stdout.contains("not due"), "{later:#?}");
-    assert_eq!(snapshot(&dir), renewed);
-    cluster
-        .run(&["renew", dir_arg, "--before", "1mo"])
+/// `revoke DIR` on a terminal (a pty from util-linux's `script`), answering `answer`.
+async fn revoke_on_a_terminal(cluster: &TestCluster, dir: &Path, answer: &str) -> Run {
+    let line = format!(
+        "'{}' revoke '{}'",
+        env!("CARGO_BIN_EXE_kubectl-tokenrequest"),
+        text(dir)
+    );
+    let mut child = tokio::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", cluster.dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("util-linux `script` runs the plugin on a terminal; install it (bsdutils)");
+    let mut stdin = child.stdin.take().unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stdin, answer.as_bytes())
         .await
-        .failure(2, "no fixed length");
+        .unwrap();
+    // Open until the plugin is done: an early end of input could end `script` first.
+    let run = finish(child).await;
+    drop(stdin);
+    run
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn min_validity_and_expiry_decide_the_exit_code() {
-    let (cluster, _ca, dir) = connected(ConnectorConfig {
-        certificate_validity: Duration::from_secs(3600),
-        ..ConnectorConfig::default()
-    })
-    .await;
-    let dir_arg = text(&dir);
-    for minimum in ["30m", "59m"] {
-        cluster
-            .run(&["inspect", dir_arg, "--min-validity", minimum])
-            .await
-            .success();
-    }
-    for minimum in ["2h", "30d"] {
-        let run = cluster
-            .run(&["inspect", dir_arg, "--min-validity", minimum])
-            .await;
-        run.failure(1, &format!("less than --min-validity {minimum} is left"));
-        assert!(
-            run.stdout.contains("accepts it"),
-            "the findings are printed: {run:#?}"
-        );
-    }
-    let offline = cluster
-        .run(&[
-            "inspect",
-            dir_arg,
-            "--offline",
-            "--min-validity",
-            "2h",
-            "-o",
-            "json",
-        ])
-        .await;
-    offline.failure(1, "less than --min-validity 2h");
-    let report = json(&offline);
-    assert_eq!(report["service"]["status"], "not-checked");
-    assert_eq!(report["usable"], false);
-
-    // A certificate that expires: inspect says so, renew and revoke cannot use it.
-    connector(&cluster).set_certificate_validity(Duration::from_secs(3));
-    cluster.run(&["renew", dir_arg]).await.success();
-    tokio::time::sleep(Duration::from_millis(3500)).await;
+async fn revoke_asks_on_a_terminal_and_only_yes_revokes() {
+    let (cluster, _ca, dir) = connected(ConnectorConfig::default()).await;
     let files = snapshot(&dir);
-    let inspect = cluster.run(&["inspect", dir_arg, "-o", "json"]).await;
-    inspect.failure(1, "the certificate expired at");
-    assert_eq!(json(&inspect)["certificate"]["expired"], true);
-    cluster
-        .run(&["renew", dir_arg])
-        .await
-        .failure(1, "renewal is no longer possible")
-        .failure(1, "connect my-app -n default");
-    cluster
-        .run(&["revoke", dir_arg, "--yes"])
-        .await
-        .failure(1, "cannot authenticate a revocation");
+    let declined = revoke_on_a_terminal(&cluster, &dir, "n\n").await;
+    assert_eq!(declined.code, 1, "{declined:#?}");
+    // On a pty the prompt and the error come out of `script`'s stdout.
+    assert!(
+        declined
+            .stdout
+            .contains("Revoke the certificate of my-app (serial 02"),
+        "{declined:#?}"
+    );
+    assert!(
+        declined
+            .stdout
+            .contains("not revoked: the answer was not yes"),
+        "{declined:#?}"
+    );
     assert_eq!(snapshot(&dir), files);
+    assert!(connector(&cluster).revoked().is_empty());
+
+    let confirmed = revoke_on_a_terminal(&cluster, &dir, "y\n").await;
+    assert_eq!(confirmed.code, 0, "{confirmed:#?}");
+    assert!(
+        confirmed.stdout.contains("now refuses it"),
+        "{confirmed:#?}"
+    );
+    assert_eq!(connector(&cluster).revoked().len(), 1);
+    assert!(entries(&dir).iter().all(|name| name.ends_with(".revoked")));
 }
