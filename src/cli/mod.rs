@@ -5,6 +5,7 @@ mod args;
 mod duration;
 mod examples;
 pub mod formats;
+mod lifecycle;
 
 use clap::{Arg, ArgAction, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
@@ -12,6 +13,7 @@ pub use args::*;
 pub use duration::{parse_bool, parse_duration, parse_request_timeout};
 use examples::*;
 pub use formats::RequestOutput;
+pub use lifecycle::{InspectArgs, RenewArgs, RevokeArgs};
 
 /// Create Kyma TokenRequests, wait for the controller and print the token, the URL or the
 /// whole request.
@@ -131,6 +133,16 @@ pub enum Command {
     /// Delete expired TokenRequests (and, if asked, stale or errored ones)
     #[command(after_help = EXAMPLES_CLEANUP)]
     Cleanup(CleanupArgs),
+    /// Show what a connection directory holds (subject, serial, validity, key) and whether
+    /// the Connector Service still accepts its certificate
+    #[command(after_help = EXAMPLES_INSPECT)]
+    Inspect(InspectArgs),
+    /// Renew a connection's client certificate over mTLS and replace its files
+    #[command(after_help = EXAMPLES_RENEW)]
+    Renew(RenewArgs),
+    /// Revoke a connection's client certificate and mark its files as revoked
+    #[command(after_help = EXAMPLES_REVOKE)]
+    Revoke(RevokeArgs),
     /// Print a shell completion script, or install kubectl's completion helper
     #[command(after_help = EXAMPLES_COMPLETION)]
     Completion(CompletionArgs),

@@ -137,7 +137,22 @@ impl ServerCertVerifier for AcceptAnyServer {
 
 /// A failed exchange: TLS (found anywhere in the error's sources) or the network.
 pub(super) fn transport_error(host: &str, error: &(dyn StdError + 'static)) -> ConnectorError {
+    use rustls::AlertDescription as Alert;
     match find_cause::<rustls::Error>(error) {
+        // The server's verdict on our client certificate, not a problem with trusting it.
+        Some(rustls::Error::AlertReceived(
+            alert @ (Alert::BadCertificate
+            | Alert::UnsupportedCertificate
+            | Alert::CertificateRevoked
+            | Alert::CertificateExpired
+            | Alert::CertificateUnknown
+            | Alert::UnknownCA
+            | Alert::AccessDenied
+            | Alert::CertificateRequired),
+        )) => ConnectorError::CertificateRefused {
+            host: host.to_string(),
+            alert: format!("{alert:?}"),
+        },
         Some(tls) => ConnectorError::Tls {
             host: host.to_string(),
             detail: tls.to_string(),

@@ -276,6 +276,32 @@ pub enum Error {
 
     #[error("writing the output: {0}")]
     Io(std::io::Error),
+
+    // The certificate lifecycle: inspect, renew and revoke (all exit 1, but refusing to revoke
+    // unconfirmed, which is `Usage`).
+    /// `inspect` found the connection not usable or with less than `--min-validity` left; its
+    /// findings are on stdout.
+    #[error("the connection in {dir} is not usable: {}", .problems.join("; "))]
+    ConnectionUnusable { dir: String, problems: Vec<String> },
+
+    /// The certificate can no longer authenticate a renewal (revoked or expired).
+    #[error("{reason}: renewal is no longer possible. Get a new certificate with: {reconnect}")]
+    RenewalImpossible { reason: String, reconnect: String },
+
+    /// A renewal or revocation step failed before any file was changed.
+    #[error("{source}. The files in {dir} were not changed")]
+    FilesUnchanged { source: Box<Error>, dir: String },
+
+    /// The revocation was answered, but the service still accepts the certificate.
+    #[error(
+        "the Connector Service at {host} answered the revocation but still accepts the \
+         certificate ({detail}); the files in {dir} were left as they are: run revoke again"
+    )]
+    NotRevoked {
+        host: String,
+        detail: String,
+        dir: String,
+    },
 }
 
 impl From<std::io::Error> for Error {

@@ -16,8 +16,8 @@ use tokenrequest_sandbox::ConnectorConfig;
 
 use crate::harness::{Run, Setup, TestCluster, assert_no_secret, token_of};
 
-const APP: &str = "my-app";
-const FILES: [&str; 5] = [
+pub(crate) const APP: &str = "my-app";
+pub(crate) const FILES: [&str; 5] = [
     "ca.crt",
     "chain.crt",
     "client.crt",
@@ -25,7 +25,7 @@ const FILES: [&str; 5] = [
     "connection.yaml",
 ];
 
-async fn with_connector(config: ConnectorConfig) -> (TestCluster, PathBuf) {
+pub(crate) async fn with_connector(config: ConnectorConfig) -> (TestCluster, PathBuf) {
     let cluster = Setup {
         connector: Some(config),
         ..Setup::default()
@@ -37,12 +37,17 @@ async fn with_connector(config: ConnectorConfig) -> (TestCluster, PathBuf) {
     (cluster, ca)
 }
 
-fn connector(cluster: &TestCluster) -> &tokenrequest_sandbox::ConnectorHandle {
+pub(crate) fn connector(cluster: &TestCluster) -> &tokenrequest_sandbox::ConnectorHandle {
     cluster.sandbox.connector().expect("the connector runs")
 }
 
 /// `connect APP --out-dir DIR --certificate-authority CA` plus `extra`.
-async fn connect(cluster: &TestCluster, ca: &Path, out_dir: &Path, extra: &[&str]) -> Run {
+pub(crate) async fn connect(
+    cluster: &TestCluster,
+    ca: &Path,
+    out_dir: &Path,
+    extra: &[&str],
+) -> Run {
     let mut args = vec![
         "connect",
         APP,
@@ -56,7 +61,7 @@ async fn connect(cluster: &TestCluster, ca: &Path, out_dir: &Path, extra: &[&str
 }
 
 /// File names in `dir` (empty if it does not exist), temp files included.
-fn entries(dir: &Path) -> Vec<String> {
+pub(crate) fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -74,7 +79,7 @@ fn assert_nothing_written(dir: &Path) {
 }
 
 /// The token the controller issued for APP, and a check that no run leaked it.
-async fn no_leak(cluster: &TestCluster, runs: &[&Run]) {
+pub(crate) async fn no_leak(cluster: &TestCluster, runs: &[&Run]) {
     let token = token_of(cluster, "default", APP).await;
     for run in runs {
         assert_no_secret(run, &token);
