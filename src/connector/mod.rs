@@ -1,7 +1,7 @@
 //! The Connector Service's external API, as a client (the compatibility spec §4.2–4.4): the
 //! info endpoint behind `status.url` and the certificate endpoint here; management info,
 //! renewal and revocation over mTLS in `management`. The wire types are in `wire`, TLS in
-//! `tls`, the key and CSR in `csr`.
+//! `tls`, the key and CSR in `csr`, proxies in `transport`.
 //!
 //! HTTP runs through hyper-util and hyper-rustls (already in the tree through kube). URLs carry
 //! tokens, so errors name only the host.
@@ -9,18 +9,16 @@
 mod csr;
 mod management;
 mod tls;
+mod transport;
 mod wire;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
 use http::{Method, Request, StatusCode, Uri};
 use http_body_util::{BodyExt as _, Full, Limited};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use rustls::pki_types::PrivateKeyDer;
 use serde::Deserialize;
 
@@ -38,9 +36,10 @@ const ANSWER_LIMIT: usize = 1 << 20;
 /// Default bound of one call when `--request-timeout` does not set one.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// An HTTPS client for the Connector Service, with or without a client certificate.
+/// An HTTPS client for the Connector Service, with or without a client certificate. Each
+/// call goes directly or through the proxy the environment names for its URL.
 pub struct ConnectorClient {
-    http: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    tls: Arc<rustls::ClientConfig>,
     call_timeout: Duration,
 }
 
@@ -64,13 +63,8 @@ impl ConnectorClient {
     }
 
     fn build(config: rustls::ClientConfig, call_timeout: Duration) -> Result<Self, ConnectorError> {
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(config)
-            .https_or_http()
-            .enable_http1()
-            .build();
         Ok(ConnectorClient {
-            http: Client::builder(TokioExecutor::new()).build(connector),
+            tls: Arc::new(config),
             call_timeout,
         })
     }
@@ -142,10 +136,9 @@ impl ConnectorClient {
         let request = request
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
             .map_err(|_| ConnectorError::InvalidUrl(redact(url)))?;
+        let proxy = transport::proxy_for(request.uri()).map_err(ConnectorError::Proxy)?;
         let exchange = async {
-            let response = self
-                .http
-                .request(request)
+            let response = transport::send(&self.tls, proxy.as_ref(), request)
                 .await
                 .map_err(|error| tls::transport_error(&host, &error))?;
             let status = response.status();

@@ -24,6 +24,16 @@ pub struct TlsOptions {
     pub insecure_skip_verify: bool,
 }
 
+/// TLS to an https proxy: the system's CAs, no client certificate.
+pub(super) fn system_roots_config() -> Option<ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let roots = root_store(None).ok()?;
+    let builder = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .ok()?;
+    Some(builder.with_root_certificates(roots).with_no_client_auth())
+}
+
 /// The rustls configuration for one client: whom to trust and, for mTLS, the client
 /// certificate chain (PEM) and its key.
 pub(super) fn client_config(

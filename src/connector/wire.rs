@@ -119,6 +119,9 @@ pub enum ConnectorError {
     CaFile { path: PathBuf, detail: String },
     #[error("{0}")]
     Crypto(String),
+    /// The proxy the environment names cannot be used (never with its credentials).
+    #[error("the proxy for the Connector Service: {0}")]
+    Proxy(String),
     /// 403 `Certificate has been revoked.` from an mTLS endpoint.
     #[error("the Connector Service at {host} answered 403 {message}: the certificate is revoked")]
     Revoked { host: String, message: String },

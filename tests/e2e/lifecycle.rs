@@ -145,9 +145,26 @@ async fn connect_inspect_renew_revoke() {
         "no *.previous and no temp file is left"
     );
     let renewed = snapshot(&dir);
-    for name in ["client.key", "client.crt", "chain.crt", "connection.yaml"] {
+    for name in ["client.key", "client.crt", "chain.crt"] {
         assert_ne!(old[name], renewed[name], "{name} is replaced");
     }
+    // connection.yaml records the new certificate's notAfter (to the second, so within the
+    // same second as connect its bytes may not change).
+    let recorded = json(
+        cluster
+            .run(&["inspect", dir_arg, "-o", "json", "--offline"])
+            .await
+            .success(),
+    );
+    let yaml = String::from_utf8(renewed["connection.yaml"].clone()).unwrap();
+    let not_after = recorded["certificate"]["notAfter"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        yaml.contains(&format!("notAfter: \"{not_after}\"")),
+        "{not_after}: {yaml}"
+    );
     assert!(
         renewed.values().all(|bytes| *bytes != old["client.key"]),
         "the old key is gone"
