@@ -15,6 +15,7 @@ mod resilience;
 mod faults;
 mod hostile;
 mod malformed;
+mod networks;
 mod process;
 mod secrets;
 mod soak;
