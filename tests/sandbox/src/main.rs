@@ -5,13 +5,14 @@
 
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tokenrequest_sandbox::{
-    ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion,
-    ServerConfig, User, controller,
+    ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SandboxFiles,
+    SchemaVersion, ServerConfig, User, controller,
     server::{FaultConfig, Verbs},
 };
 
@@ -24,8 +25,8 @@ use tokenrequest_sandbox::{
         (tokenrequests.applicationconnector.kyma-project.io/v1alpha1), with a controller that \
         behaves like Kyma's connection-token-handler: it fills status.token, url, expireAfter, \
         application and state, and deletes a TokenRequest at the first resync after it expired.\n\n\
-        `serve` runs both and writes a kubeconfig for kubectl; `controller` runs only the \
-        controller against any cluster that has the TokenRequest CRD."
+        `serve` runs both (on https, with a CA of its own) and writes a kubeconfig for kubectl; \
+        `controller` runs only the controller against any cluster that has the TokenRequest CRD."
 )]
 struct Cli {
     /// Also log debug events (never tokens) to stderr.
@@ -41,7 +42,7 @@ enum Command {
     /// SIGINT or SIGTERM.
     ///
     /// Once the server accepts requests and the kubeconfig is written, prints one line
-    /// `ready url=<URL> kubeconfig=<FILE>` on stdout, followed by
+    /// `ready url=<URL> kubeconfig=<FILE>` on stdout, followed by ` ca=<FILE>` over https and
     /// ` connector=<URL> connector-ca=<FILE>` when the Connector Service runs.
     Serve(ServeArgs),
     /// Run only the controller, against the cluster of a kubeconfig, until SIGINT or SIGTERM.
@@ -51,12 +52,33 @@ enum Command {
 #[derive(Args)]
 struct ServeArgs {
     /// Where to write the kubeconfig (mode 0600). Its contexts: `sandbox` (current, user
-    /// admin), `sandbox-nobody` (may do nothing), `sandbox-nowatch` (may do all but watch).
+    /// admin), `sandbox-nobody` (may do nothing), `sandbox-nowatch` (may do all but watch),
+    /// `sandbox-certuser` (may do everything, logs in with a client certificate; not with
+    /// --http).
     #[arg(long, value_name = "FILE")]
     kubeconfig_out: PathBuf,
+    /// Where to write the API server's CA certificate (PEM; it is in the kubeconfig too);
+    /// default: ca.crt beside the kubeconfig. Not written with --http.
+    #[arg(long, value_name = "FILE")]
+    ca_out: Option<PathBuf>,
+    /// Where to write the Connector Service's CA certificate (PEM); default: connector-ca.crt
+    /// beside the kubeconfig.
+    #[arg(long, value_name = "FILE", help_heading = "Connector Service")]
+    connector_ca_out: Option<PathBuf>,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
+/// How the sandbox behaves.
+#[derive(Args)]
+struct SandboxArgs {
     /// Port on 127.0.0.1; 0 picks a free one.
     #[arg(long, value_name = "N", default_value_t = 0)]
     port: u16,
+    /// Serve plain http instead of https: no CA, no client certificates, and kubectl then sends
+    /// no credentials at all (see --anonymous).
+    #[arg(long)]
+    http: bool,
     /// Which CRD to imitate: kyma2 (apiextensions v1, prunes the undeclared `context`) or
     /// kyma1 (v1beta1, keeps it).
     #[arg(long, value_enum, default_value_t = SchemaArg::Kyma2)]
@@ -65,10 +87,8 @@ struct ServeArgs {
     /// under it answers 404.
     #[arg(long)]
     no_group: bool,
-    /// Let requests without a bearer token in, with every permission. kubectl sends no
-    /// credentials to an http:// server, so it needs this; kube-rs clients (the plugin) send the
-    /// kubeconfig's token either way, so the `sandbox-nobody` and `sandbox-nowatch` contexts
-    /// still work for them.
+    /// Let requests without credentials in, with every permission. kubectl sends no
+    /// credentials to an http:// server, so with --http it needs this.
     #[arg(long)]
     anonymous: bool,
     /// Namespace of the kubeconfig's contexts.
@@ -76,7 +96,7 @@ struct ServeArgs {
     namespace: String,
     /// Faults to inject from the start, as JSON, e.g. '{"errorRatio":0.1,"seed":7}' (fields:
     /// see FaultConfig in tests/sandbox/README.md). Change them while running with
-    /// `curl -H "Authorization: Bearer sandbox-admin-token" -d JSON URL/sandbox/faults`.
+    /// `curl --cacert CA -H "Authorization: Bearer sandbox-admin-token" -d JSON URL/sandbox/faults`.
     #[arg(long, value_name = "JSON", value_parser = parse_faults)]
     faults: Option<Box<FaultConfig>>,
     #[command(flatten)]
@@ -92,16 +112,40 @@ struct ConnectorKnobs {
     /// serves.
     #[arg(long)]
     no_connector: bool,
-    /// Where to write the Connector Service's CA certificate (PEM); default: connector-ca.crt
-    /// beside the kubeconfig.
-    #[arg(long, value_name = "FILE")]
-    connector_ca_out: Option<PathBuf>,
     /// Port of the Connector Service's https listener on 127.0.0.1; 0 picks a free one.
     #[arg(long, value_name = "N", default_value_t = 0)]
     connector_port: u16,
     /// How long a Connector Service token lives (upstream: 5 minutes).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     connector_token_ttl: u64,
+}
+
+impl SandboxArgs {
+    fn config(&self) -> SandboxConfig {
+        let mut users = User::defaults();
+        if self.anonymous {
+            users.push(User::anonymous(Verbs::ALL));
+        }
+        SandboxConfig {
+            server: ServerConfig {
+                port: self.port,
+                schema: match self.schema {
+                    SchemaArg::Kyma2 => SchemaVersion::Kyma2,
+                    SchemaArg::Kyma1 => SchemaVersion::Kyma1,
+                },
+                serve_group: !self.no_group,
+                users,
+                faults: self.faults.as_deref().cloned().unwrap_or_default(),
+                https: !self.http,
+            },
+            controller: self.knobs.config(),
+            connector: (!self.connector.no_connector).then(|| ConnectorConfig {
+                port: self.connector.connector_port,
+                token_ttl: Duration::from_secs(self.connector.connector_token_ttl),
+                ..ConnectorConfig::default()
+            }),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -194,7 +238,7 @@ impl ControllerKnobs {
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     let cli = Cli::parse();
     let _ = tracing::subscriber::set_global_default(stderr_log::StderrLog {
         verbose: cli.verbose,
@@ -204,71 +248,54 @@ async fn main() -> std::process::ExitCode {
         Command::Controller(args) => run_controller(args).await,
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("tokenrequest-sandbox: {error:#}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let mut users = User::defaults();
-    if args.anonymous {
-        users.push(User::anonymous(Verbs::ALL));
-    }
-    let config = SandboxConfig {
-        server: ServerConfig {
-            port: args.port,
-            schema: match args.schema {
-                SchemaArg::Kyma2 => SchemaVersion::Kyma2,
-                SchemaArg::Kyma1 => SchemaVersion::Kyma1,
-            },
-            serve_group: !args.no_group,
-            users,
-            faults: args.faults.map(|faults| *faults).unwrap_or_default(),
-        },
-        controller: args.knobs.config(),
-        connector: (!args.connector.no_connector).then(|| ConnectorConfig {
-            port: args.connector.connector_port,
-            token_ttl: Duration::from_secs(args.connector.connector_token_ttl),
-            ..ConnectorConfig::default()
-        }),
-    };
-    let sandbox = Sandbox::start(config).await?;
-    let ca_path = args.connector.connector_ca_out.clone().unwrap_or_else(|| {
+    let beside_kubeconfig = |name: &str| {
         args.kubeconfig_out
             .parent()
             .unwrap_or(std::path::Path::new("."))
-            .join("connector-ca.crt")
-    });
-    let written = sandbox
-        .write_kubeconfig_in(&args.kubeconfig_out, &args.namespace)
-        .and_then(|()| match sandbox.connector() {
-            Some(connector) => connector.write_ca(&ca_path),
-            None => Ok(()),
-        });
-    if let Err(error) = written {
+            .join(name)
+    };
+    let files = SandboxFiles {
+        kubeconfig: args.kubeconfig_out.clone(),
+        ca: args
+            .ca_out
+            .clone()
+            .unwrap_or_else(|| beside_kubeconfig("ca.crt")),
+        connector_ca: args
+            .connector_ca_out
+            .clone()
+            .unwrap_or_else(|| beside_kubeconfig("connector-ca.crt")),
+    };
+    let sandbox = Sandbox::start(args.sandbox.config()).await?;
+    if let Err(error) = sandbox.write_files(&files, &args.sandbox.namespace) {
         sandbox.shutdown().await;
         return Err(error);
     }
-    let connector = sandbox
-        .connector()
-        .map(|connector| {
-            format!(
-                " connector={} connector-ca={}",
-                connector.url(),
-                ca_path.display()
-            )
-        })
-        .unwrap_or_default();
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "ready url={} kubeconfig={}{connector}",
+    let mut ready = format!(
+        "ready url={} kubeconfig={}",
         sandbox.url(),
-        args.kubeconfig_out.display()
-    )?;
+        files.kubeconfig.display()
+    );
+    if sandbox.ca_pem().is_some() {
+        ready.push_str(&format!(" ca={}", files.ca.display()));
+    }
+    if let Some(connector) = sandbox.connector() {
+        ready.push_str(&format!(
+            " connector={} connector-ca={}",
+            connector.url(),
+            files.connector_ca.display()
+        ));
+    }
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{ready}")?;
     stdout.flush()?;
     drop(stdout);
     let signal = shutdown_signal().await;

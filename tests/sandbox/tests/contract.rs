@@ -4,6 +4,9 @@
 //! timestamps, generated names, continue tokens, ages). Discovery documents of the real server
 //! list more groups than the sandbox serves; for them the served group's entry and the key
 //! structure are compared.
+//!
+//! The servers here speak plain http ([`plain_http`]): the exchanges are compared at the HTTP
+//! level, which TLS does not change; https and client certificates are tested in `tls.rs`.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -20,6 +23,14 @@ const ADMIN_TOKEN: &str = "sandbox-admin-token";
 const NOBODY_TOKEN: &str = "sandbox-nobody-token";
 const COLLECTION: &str =
     "/apis/applicationconnector.kyma-project.io/v1alpha1/namespaces/fixtures/tokenrequests";
+
+/// The default server configuration, over plain http.
+fn plain_http() -> ServerConfig {
+    ServerConfig {
+        https: false,
+        ..ServerConfig::default()
+    }
+}
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kube-apiserver-v1.36")
@@ -512,10 +523,10 @@ impl Replay {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_recorded_exchange_replays() {
     let index = read_json("index.json");
-    let server = server::start(ServerConfig::default()).await.unwrap();
+    let server = server::start(plain_http()).await.unwrap();
     let without_group = server::start(ServerConfig {
         serve_group: false,
-        ..ServerConfig::default()
+        ..plain_http()
     })
     .await
     .unwrap();
@@ -584,7 +595,7 @@ async fn call(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn updates_track_generation_and_skip_no_ops() {
     let http = Http::new();
-    let server = server::start(ServerConfig::default()).await.unwrap();
+    let server = server::start(plain_http()).await.unwrap();
     let created = call(
         &http,
         &server,
@@ -657,7 +668,7 @@ async fn updates_track_generation_and_skip_no_ops() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn selectors_apply_to_lists_watches_and_deletecollection() {
     let http = Http::new();
-    let server = server::start(ServerConfig::default()).await.unwrap();
+    let server = server::start(plain_http()).await.unwrap();
     let other =
         "/apis/applicationconnector.kyma-project.io/v1alpha1/namespaces/other/tokenrequests";
     let all = "/apis/applicationconnector.kyma-project.io/v1alpha1/tokenrequests";
@@ -768,7 +779,7 @@ async fn kyma1_keeps_undeclared_fields_and_users_are_authorized_per_verb() {
     let http = Http::new();
     let config = ServerConfig {
         schema: server::SchemaVersion::Kyma1,
-        ..ServerConfig::default()
+        ..plain_http()
     };
     let server = server::start(config).await.unwrap();
     let mut object = tokenrequest("ctx", json!({}));

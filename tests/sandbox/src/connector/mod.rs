@@ -14,7 +14,8 @@
 //!
 //! Tokens are secrets: nothing here logs one.
 
-mod authority;
+// The API server's HTTPS (`server::tls`) uses this CA code too.
+pub(crate) mod authority;
 mod tokens;
 
 use std::convert::Infallible;

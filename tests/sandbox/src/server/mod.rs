@@ -1,18 +1,22 @@
-//! The HTTP/1.1 API server: bearer-token authentication, per-verb authorization, discovery,
-//! OpenAPI, and the TokenRequest resource (CRUD, lists, Table output, watches), answering the
-//! way the recordings in `tests/fixtures/kube-apiserver-v1.36/` show.
+//! The HTTP/1.1 API server, on https by default (`tls`): bearer-token and client-certificate
+//! authentication, per-verb authorization, discovery, OpenAPI, and the TokenRequest resource
+//! (CRUD, lists, Table output, watches), answering the way the recordings in
+//! `tests/fixtures/kube-apiserver-v1.36/` show.
 
 mod discovery;
 mod faults;
 mod resource;
 mod responses;
+mod tls;
 mod watch;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use base64::Engine as _;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -25,6 +29,7 @@ pub use crate::schema::SchemaVersion;
 use crate::store::Store;
 pub use faults::{DeleteRequest, FaultConfig, FaultCounts, RequestRecord};
 use responses::{ApiError, Body};
+pub use tls::ClientIdentity;
 
 pub const GROUP: &str = "applicationconnector.kyma-project.io";
 pub const VERSION: &str = "v1alpha1";
@@ -103,10 +108,14 @@ impl FromIterator<Verb> for Verbs {
     }
 }
 
+/// The user of requests without credentials, as kube-apiserver names it.
+pub const ANONYMOUS: &str = "system:anonymous";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub name: String,
-    /// The bearer token; an empty one makes this the user of requests without a token.
+    /// The bearer token; empty: none (the user logs in with a client certificate, or is
+    /// [`User::anonymous`]).
     pub token: String,
     pub verbs: Verbs,
 }
@@ -120,13 +129,30 @@ impl User {
         }
     }
 
-    /// The user of requests without a token (kubectl sends none over plain http): not among
-    /// the defaults, so those requests are a 401 unless a configuration adds it.
+    /// The user of requests without credentials (kubectl sends none over plain http): not
+    /// among the defaults, so those requests are a 401 unless a configuration adds it.
     pub fn anonymous(verbs: Verbs) -> User {
-        User::new("system:anonymous", "", verbs)
+        User::new(ANONYMOUS, "", verbs)
     }
 
-    /// The built-in users: `admin` may do everything, `nobody` nothing, `nowatch` all but watch.
+    /// A user without a bearer token who logs in with a client certificate for `CN=<name>`
+    /// signed by the server's CA ([`ServerHandle::client_identity`]); over plain http it cannot
+    /// log in at all.
+    pub fn with_certificate(name: &str, verbs: Verbs) -> User {
+        User::new(name, "", verbs)
+    }
+
+    pub fn is_anonymous(&self) -> bool {
+        self.name == ANONYMOUS
+    }
+
+    /// Logs in with a client certificate: no token and not anonymous.
+    pub fn uses_certificate(&self) -> bool {
+        self.token.is_empty() && !self.is_anonymous()
+    }
+
+    /// The built-in users: `admin` may do everything, `nobody` nothing, `nowatch` all but watch
+    /// (bearer tokens), and `certuser` everything (client certificate).
     pub fn defaults() -> Vec<User> {
         vec![
             User::new("admin", "sandbox-admin-token", Verbs::ALL),
@@ -136,6 +162,7 @@ impl User {
                 "sandbox-nowatch-token",
                 Verbs::ALL.without(Verb::Watch),
             ),
+            User::with_certificate("certuser", Verbs::ALL),
         ]
     }
 }
@@ -150,6 +177,8 @@ pub struct ServerConfig {
     pub users: Vec<User>,
     /// Faults switched on from the start; [`ServerHandle::set_faults`] changes them later.
     pub faults: FaultConfig,
+    /// true: https with a CA made at start; false: plain http (no client certificates).
+    pub https: bool,
 }
 
 impl Default for ServerConfig {
@@ -160,6 +189,7 @@ impl Default for ServerConfig {
             serve_group: true,
             users: User::defaults(),
             faults: FaultConfig::default(),
+            https: true,
         }
     }
 }
@@ -179,24 +209,108 @@ struct State {
     expired_watches: std::sync::atomic::AtomicU64,
     /// Fault switches, injected delete failures, and the logs of requests and deletes.
     faults: faults::Faults,
+    /// The CA and certificates when serving https.
+    tls: Option<tls::Tls>,
 }
 
 pub struct ServerHandle {
     address: SocketAddr,
     state: Arc<State>,
     users: Vec<User>,
+    /// The certificates of the users who log in with one, issued at start (https only).
+    identities: HashMap<String, ClientIdentity>,
     shutdown: tokio::sync::watch::Sender<bool>,
     accept_loop: JoinHandle<()>,
 }
 
 impl ServerHandle {
-    /// `http://127.0.0.1:PORT`
+    /// `https://127.0.0.1:PORT` (`http://` with [`ServerConfig::https`] off).
     pub fn url(&self) -> String {
-        format!("http://{}", self.address)
+        let scheme = if self.state.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.address)
     }
 
     pub fn users(&self) -> &[User] {
         &self.users
+    }
+
+    /// The CA (PEM) that signed the server's certificate and signs client certificates; `None`
+    /// over plain http.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.state.tls.as_ref().map(tls::Tls::ca_pem)
+    }
+
+    /// Writes the CA certificate (PEM) to `path`, e.g. for a kubeconfig's
+    /// `certificate-authority`.
+    pub fn write_ca(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        let pem = self
+            .ca_pem()
+            .context("the server speaks plain http: it has no CA")?;
+        std::fs::write(path, pem)
+            .with_context(|| format!("writing the API server's CA to {}", path.display()))
+    }
+
+    /// The client certificate and key of a user who logs in with one (`certuser` among the
+    /// defaults, see [`User::with_certificate`]); `None` for other users and over plain http.
+    pub fn client_identity(&self, user: &str) -> Option<&ClientIdentity> {
+        self.identities.get(user)
+    }
+
+    /// A new client certificate for `CN=<common_name>` signed by the CA. It logs in as the user
+    /// of that name whatever the user's token, and as a user allowed nothing (403) if no user
+    /// has that name, as RBAC would treat it.
+    pub fn issue_client_identity(&self, common_name: &str) -> anyhow::Result<ClientIdentity> {
+        self.state
+            .tls
+            .as_ref()
+            .context("the server speaks plain http: it has no CA")?
+            .issue_client(common_name)
+    }
+
+    /// A kube-rs configuration for the server's URL that trusts its CA, without credentials.
+    pub fn kube_config(&self) -> kube::Config {
+        let url = self.url();
+        let mut config =
+            kube::Config::new(url.parse().expect("the sandbox URL is always a valid URI"));
+        if let Some(tls) = &self.state.tls {
+            config.root_cert = Some(vec![tls.ca_der().to_vec()]);
+        }
+        config
+    }
+
+    /// As [`ServerHandle::kube_config`], with the credentials of the named user: its bearer
+    /// token, or its client certificate, or (the anonymous user) none.
+    pub fn kube_config_for(&self, user: &str) -> anyhow::Result<kube::Config> {
+        let user = self
+            .users
+            .iter()
+            .find(|candidate| candidate.name == user)
+            .with_context(|| format!("the sandbox has no user {user:?}"))?;
+        let mut config = self.kube_config();
+        if !user.token.is_empty() {
+            config.auth_info.token = Some(user.token.clone().into());
+        } else if let Some(identity) = self.client_identity(&user.name) {
+            let base64 = base64::engine::general_purpose::STANDARD;
+            config.auth_info.client_certificate_data =
+                Some(base64.encode(&identity.certificate_pem));
+            config.auth_info.client_key_data = Some(base64.encode(&identity.key_pem).into());
+        } else if user.uses_certificate() {
+            anyhow::bail!(
+                "user {:?} logs in with a client certificate, which plain http cannot carry",
+                user.name
+            );
+        }
+        Ok(config)
+    }
+
+    /// A client authenticated as the named user, see [`ServerHandle::kube_config_for`].
+    pub fn client_for(&self, user: &str) -> anyhow::Result<kube::Client> {
+        kube::Client::try_from(self.kube_config_for(user)?)
+            .context("could not build a Kubernetes client")
     }
 
     /// The server's storage, for seeding many objects without HTTP.
@@ -319,6 +433,15 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
     let address = listener.local_addr()?;
     let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);
     let users = config.users.clone();
+    let tls = config.https.then(tls::Tls::generate).transpose()?;
+    let identities = match &tls {
+        Some(tls) => users
+            .iter()
+            .filter(|user| user.uses_certificate())
+            .map(|user| Ok((user.name.clone(), tls.issue_client(&user.name)?)))
+            .collect::<anyhow::Result<_>>()?,
+        None => HashMap::new(),
+    };
     let state = Arc::new(State {
         config,
         store: Store::default(),
@@ -327,6 +450,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         watch_requests: Default::default(),
         expired_watches: Default::default(),
         faults: Default::default(),
+        tls,
     });
     state.faults.set(state.config.faults.clone());
     let accept_loop = tokio::spawn(accept(listener, state.clone(), shutdown_signal));
@@ -334,6 +458,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         address,
         state,
         users,
+        identities,
         shutdown,
         accept_loop,
     })
@@ -357,12 +482,17 @@ async fn accept(
         let mut connection_shutdown = shutdown.clone();
         let mut restarted = state.faults.restarted();
         connections.spawn(async move {
-            // An Err from the service makes hyper close the connection without an answer.
-            let service = service_fn(move |request| {
-                let state = state.clone();
-                async move { handle(&state, request).await }
-            });
-            let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            let connection = async {
+                let Some(tls) = &state.tls else {
+                    return serve_connection(TokioIo::new(stream), state.clone(), None).await;
+                };
+                match tls.accept(stream).await {
+                    Ok((stream, user)) => {
+                        serve_connection(TokioIo::new(stream), state.clone(), user).await
+                    }
+                    Err(error) => tracing::debug!(%error, "TLS handshake failed"),
+                }
+            };
             tokio::select! {
                 _ = connection => {}
                 _ = stopped(&mut connection_shutdown) => {}
@@ -373,6 +503,22 @@ async fn accept(
         while connections.try_join_next().is_some() {}
     }
     connections.shutdown().await;
+}
+
+/// Serves HTTP/1.1 on one connection; `user` is the client certificate's, if it had a valid one.
+async fn serve_connection<I>(io: I, state: Arc<State>, user: Option<tls::CertificateUser>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    // An Err from the service makes hyper close the connection without an answer.
+    let service = service_fn(move |mut request: Request<Incoming>| {
+        let state = state.clone();
+        if let Some(user) = &user {
+            request.extensions_mut().insert(user.clone());
+        }
+        async move { handle(&state, request).await }
+    });
+    let _ = http1::Builder::new().serve_connection(io, service).await;
 }
 
 /// Resolves once shutdown was asked for (or the handle is gone).
@@ -418,6 +564,7 @@ async fn handle(
     if state.faults.unauthorized(&user.name) {
         return Ok(ApiError::unauthorized().into_response());
     }
+    let user = &*user;
     let path = request.uri().path().to_string();
     let query = Query::parse(request.uri().query());
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -544,19 +691,32 @@ async fn route_group(
     answer.ok_or(faults::CloseConnection)
 }
 
-/// Finds the user of the request's bearer token. A request without `Authorization` is
-/// anonymous: it gets the user whose token is empty, if the configuration has one (kubectl never
-/// sends credentials over plain http), and is a 401 otherwise, like an unknown token.
-fn authenticate<'a>(state: &'a State, request: &Request<Incoming>) -> Option<&'a User> {
-    let token = match request.headers().get(http::header::AUTHORIZATION) {
-        None => "",
-        Some(header) => {
-            let (scheme, token) = header.to_str().ok()?.split_once(' ')?;
-            if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-                return None;
-            }
-            token.trim()
-        }
+/// Finds the request's user. As kube-apiserver, a valid client certificate comes first: its CN
+/// names the user (one allowed nothing if the configuration has no such user). Else the bearer
+/// token's user. A request with neither is anonymous: it gets [`User::anonymous`] if the
+/// configuration has it (kubectl never sends credentials over plain http), and is a 401
+/// otherwise, like an unknown token.
+fn authenticate<'a>(state: &'a State, request: &Request<Incoming>) -> Option<Cow<'a, User>> {
+    let users = &state.config.users;
+    if let Some(tls::CertificateUser(name)) = request.extensions().get() {
+        return Some(users.iter().find(|user| &user.name == name).map_or_else(
+            || Cow::Owned(User::new(name, "", Verbs::NONE)),
+            Cow::Borrowed,
+        ));
+    }
+    let Some(header) = request.headers().get(http::header::AUTHORIZATION) else {
+        return users
+            .iter()
+            .find(|user| user.is_anonymous())
+            .map(Cow::Borrowed);
     };
-    state.config.users.iter().find(|user| user.token == token)
+    let (scheme, token) = header.to_str().ok()?.split_once(' ')?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return None;
+    }
+    users
+        .iter()
+        .find(|user| user.token == token)
+        .map(Cow::Borrowed)
 }
