@@ -25,6 +25,7 @@
 
 pub mod connector;
 pub mod controller;
+pub mod exec;
 pub mod kubeconfig;
 pub mod schema;
 pub mod server;

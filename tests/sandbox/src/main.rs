@@ -1,8 +1,9 @@
 //! `tokenrequest-sandbox`: a loopback fake Kubernetes API server for Kyma TokenRequests with a
-//! TokenRequest controller (`serve`), or that controller alone against any cluster
-//! (`controller`).
+//! TokenRequest controller (`serve`, or `exec` for the length of one command), or that
+//! controller alone against any cluster (`controller`).
 #![forbid(unsafe_code)]
 
+use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tokenrequest_sandbox::{
     ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SandboxFiles,
-    SchemaVersion, ServerConfig, User, controller,
+    SchemaVersion, ServerConfig, User, controller, exec,
     server::{FaultConfig, Verbs},
 };
 
@@ -26,7 +27,8 @@ use tokenrequest_sandbox::{
         behaves like Kyma's connection-token-handler: it fills status.token, url, expireAfter, \
         application and state, and deletes a TokenRequest at the first resync after it expired.\n\n\
         `serve` runs both (on https, with a CA of its own) and writes a kubeconfig for kubectl; \
-        `controller` runs only the controller against any cluster that has the TokenRequest CRD."
+        `exec` runs one command against a fresh sandbox; `controller` runs only the controller \
+        against any cluster that has the TokenRequest CRD."
 )]
 struct Cli {
     /// Also log debug events (never tokens) to stderr.
@@ -45,6 +47,21 @@ enum Command {
     /// `ready url=<URL> kubeconfig=<FILE>` on stdout, followed by ` ca=<FILE>` over https and
     /// ` connector=<URL> connector-ca=<FILE>` when the Connector Service runs.
     Serve(ServeArgs),
+    /// Run COMMAND against a fresh sandbox, then shut the sandbox down and exit with COMMAND's
+    /// status (128+N if signal N ended it).
+    ///
+    /// The sandbox's files live in a new temporary directory, removed afterwards. COMMAND gets
+    /// KUBECONFIG (the sandbox's kubeconfig), TOKENREQUEST_SANDBOX_URL, TOKENREQUEST_SANDBOX_CA
+    /// (the API server's CA file; not with --http), TOKENREQUEST_SANDBOX_CONNECTOR_URL and
+    /// TOKENREQUEST_SANDBOX_CONNECTOR_CA (the Connector Service's CA file, for the plugin's
+    /// --certificate-authority; not with --no-connector), TOKENREQUEST_SANDBOX_DIR (the
+    /// directory), and PATH with this binary's directory first if a kubectl-tokenrequest lies
+    /// there. SIGINT, SIGTERM and SIGHUP are passed on to COMMAND. Exits 126 or 127 if COMMAND
+    /// cannot be run, 1 if the sandbox cannot start.
+    #[command(
+        after_help = "Example:\n  tokenrequest-sandbox exec -- sh -c 'kubectl-tokenrequest create my-app -o env'"
+    )]
+    Exec(ExecArgs),
     /// Run only the controller, against the cluster of a kubeconfig, until SIGINT or SIGTERM.
     Controller(ControllerArgs),
 }
@@ -69,7 +86,16 @@ struct ServeArgs {
     sandbox: SandboxArgs,
 }
 
-/// How the sandbox behaves.
+#[derive(Args)]
+struct ExecArgs {
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+    /// The command to run and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    command: Vec<OsString>,
+}
+
+/// What `serve` and `exec` share: how the sandbox behaves.
 #[derive(Args)]
 struct SandboxArgs {
     /// Port on 127.0.0.1; 0 picks a free one.
@@ -242,9 +268,12 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let _ = tracing::subscriber::set_global_default(stderr_log::StderrLog {
         verbose: cli.verbose,
+        // exec's stderr is the command's: the sandbox keeps to warnings there.
+        quiet: matches!(cli.command, Command::Exec(_)),
     });
     let result = match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Exec(args) => return exec(args).await,
         Command::Controller(args) => run_controller(args).await,
     };
     match result {
@@ -303,6 +332,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     signal
 }
 
+async fn exec(args: ExecArgs) -> ExitCode {
+    let code = match exec::run(
+        args.sandbox.config(),
+        &args.sandbox.namespace,
+        &args.command,
+    )
+    .await
+    {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("tokenrequest-sandbox exec: {error}");
+            error.code
+        }
+    };
+    // Exit statuses beyond a byte exist on Windows only.
+    u8::try_from(code).map_or_else(|_| std::process::exit(code), ExitCode::from)
+}
+
 async fn run_controller(args: ControllerArgs) -> anyhow::Result<()> {
     let options = kube::config::KubeConfigOptions {
         context: args.context.clone(),
@@ -351,8 +398,9 @@ async fn shutdown_signal() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A tiny `tracing` subscriber: one line per event on stderr; info and up from this crate,
-/// warnings and up from libraries (debug with `--verbose`). Spans are ignored.
+/// A tiny `tracing` subscriber: one line per event on stderr; info and up from this crate
+/// (warnings when `quiet`), warnings and up from libraries (debug with `--verbose`). Spans are
+/// ignored.
 mod stderr_log {
     use std::fmt::Write as _;
 
@@ -362,12 +410,13 @@ mod stderr_log {
 
     pub struct StderrLog {
         pub verbose: bool,
+        pub quiet: bool,
     }
 
     impl Subscriber for StderrLog {
         fn enabled(&self, metadata: &Metadata<'_>) -> bool {
             let ours = metadata.target().starts_with("tokenrequest_sandbox");
-            let most_detailed = match (self.verbose, ours) {
+            let most_detailed = match (self.verbose, ours && !self.quiet) {
                 (true, _) => Level::DEBUG,
                 (false, true) => Level::INFO,
                 (false, false) => Level::WARN,

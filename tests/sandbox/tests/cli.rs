@@ -14,7 +14,9 @@ use tokenrequest_sandbox::{ControllerConfig, ControllerMode, Sandbox, SandboxCon
 
 mod support;
 
-use support::{KillOnDrop, PATIENCE, pem_certificates, ready_field, serve};
+use support::{
+    KillOnDrop, PATIENCE, kube_config, pem_certificates, ready_field, serve, tokenrequests,
+};
 
 #[tokio::test]
 async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
@@ -50,15 +52,9 @@ async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
         ca.as_bytes()
     );
 
-    let kubeconfig = kube::config::Kubeconfig::read_from(&kubeconfig_path).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-        .await
-        .unwrap();
+    let config = kube_config(&kubeconfig_path).await;
     assert_eq!(config.default_namespace, "team-a");
-    let api: Api<DynamicObject> = Api::default_namespaced_with(
-        kube::Client::try_from(config).unwrap(),
-        &token_request_resource(),
-    );
+    let api = tokenrequests(config);
     let object = DynamicObject::new("cli-app", &token_request_resource());
     api.create(&PostParams::default(), &object).await.unwrap();
     let state = tokio::time::timeout(PATIENCE, async {
@@ -135,14 +131,7 @@ async fn serve_http_speaks_plain_http_without_ca_or_certificate_user() {
     assert!(!text.contains("certuser"), "{text}");
 
     // The kubeconfig's bearer tokens work over http.
-    let kubeconfig = kube::config::Kubeconfig::read_from(&kubeconfig_path).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-        .await
-        .unwrap();
-    let api: Api<DynamicObject> = Api::default_namespaced_with(
-        kube::Client::try_from(config).unwrap(),
-        &token_request_resource(),
-    );
+    let api = tokenrequests(kube_config(&kubeconfig_path).await);
     let object = DynamicObject::new("http-app", &token_request_resource());
     api.create(&PostParams::default(), &object).await.unwrap();
 }

@@ -17,10 +17,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use base64::Engine as _;
-use kube::api::{Api, DynamicObject, PostParams};
+use kube::api::PostParams;
 use serde_json::{Value, json};
-use support::{KillOnDrop, ready_field, serve};
-use tokenrequest_sandbox::controller::token_request_resource;
+use support::{KillOnDrop, kube_config, ready_field, serve, tokenrequests};
 use tokenrequest_sandbox::{Sandbox, SandboxConfig};
 
 fn find_kubectl() -> PathBuf {
@@ -283,16 +282,7 @@ async fn kubectl_works_against_the_default_sandbox() {
         .await;
     watch.expect("ADDED", "watched-app").await;
     watch.expect("MODIFIED", "watched-app").await;
-    let config = kube::Config::from_custom_kubeconfig(
-        kube::config::Kubeconfig::read_from(&kubectl.kubeconfig).unwrap(),
-        &Default::default(),
-    )
-    .await
-    .unwrap();
-    let api: Api<DynamicObject> = Api::default_namespaced_with(
-        kube::Client::try_from(config).unwrap(),
-        &token_request_resource(),
-    );
+    let api = tokenrequests(kube_config(&kubectl.kubeconfig).await);
     let mut current = api.get("parity-app").await.unwrap();
     current.metadata.labels = Some([("team".to_owned(), "parity".to_owned())].into());
     api.replace("parity-app", &PostParams::default(), &current)

@@ -105,3 +105,19 @@ pub fn pem_certificates(path: &str) -> Vec<Vec<u8>> {
         .map(|block| block.unwrap().contents)
         .collect()
 }
+
+/// The kube-rs configuration of a kubeconfig file's current context.
+pub async fn kube_config(kubeconfig: &Path) -> kube::Config {
+    let file = kube::config::Kubeconfig::read_from(kubeconfig).expect("a readable kubeconfig");
+    kube::Config::from_custom_kubeconfig(file, &Default::default())
+        .await
+        .expect("a usable kubeconfig")
+}
+
+/// TokenRequests in the configuration's default namespace.
+pub fn tokenrequests(config: kube::Config) -> kube::Api<kube::api::DynamicObject> {
+    kube::Api::default_namespaced_with(
+        kube::Client::try_from(config).expect("a kube client"),
+        &tokenrequest_sandbox::controller::token_request_resource(),
+    )
+}
