@@ -157,17 +157,22 @@ sha256_of() {
 
 archive_name="${BIN_NAME}_v${version}_${target}.${archive_ext}"
 
-if [ -n "$sandbox" ]; then
+# Fails unless every named file exists in the repository.
+require_files() {
+    for required in "$@"; do
+        [ -f "$REPO_ROOT/$required" ] || die "$REPO_ROOT/$required is missing"
+    done
+}
+
+# Builds the binary unless --binary named one (extra cargo build arguments: "$@"), and
+# stages it and LICENSE in $stage (removed on exit); $archive is the archive to make.
+stage_binary() {
     if [ -z "$binary" ]; then
-        note "building tokenrequest-sandbox for $target with ${CARGO:-cargo}"
-        (cd "$REPO_ROOT" &&
-            "${CARGO:-cargo}" build --release --locked --target "$target" -p tokenrequest-sandbox)
+        note "building $BIN_NAME for $target with ${CARGO:-cargo}"
+        (cd "$REPO_ROOT" && "${CARGO:-cargo}" build --release --locked --target "$target" "$@")
         binary="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/$target/release/$BIN_NAME$exe_suffix"
     fi
     [ -f "$binary" ] || die "binary $binary does not exist"
-    for required in LICENSE tests/sandbox/README.md; do
-        [ -f "$REPO_ROOT/$required" ] || die "$REPO_ROOT/$required is missing"
-    done
     mkdir -p "$out_dir"
     out_dir=$(cd "$out_dir" && pwd)
     archive="$out_dir/$archive_name"
@@ -176,6 +181,11 @@ if [ -n "$sandbox" ]; then
     cp "$binary" "$stage/$BIN_NAME$exe_suffix"
     chmod 0755 "$stage/$BIN_NAME$exe_suffix"
     cp "$REPO_ROOT/LICENSE" "$stage/"
+}
+
+if [ -n "$sandbox" ]; then
+    require_files LICENSE tests/sandbox/README.md
+    stage_binary -p tokenrequest-sandbox
     cp "$REPO_ROOT/tests/sandbox/README.md" "$stage/README.md"
     make_archive "$BIN_NAME$exe_suffix" LICENSE README.md
     exit 0
@@ -205,25 +215,9 @@ if [ -n "$archive_in" ]; then
             die "$archive has sha256 $hash but $archive.sha256 says $recorded"
     fi
 else
-    if [ -z "$binary" ]; then
-        note "building $target with ${CARGO:-cargo}"
-        (cd "$REPO_ROOT" && "${CARGO:-cargo}" build --release --locked --target "$target")
-        binary="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/$target/release/$BIN_NAME$exe_suffix"
-    fi
-    [ -f "$binary" ] || die "binary $binary does not exist"
-    for required in LICENSE README.md "scripts/$SHIM_NAME"; do
-        [ -f "$REPO_ROOT/$required" ] || die "$REPO_ROOT/$required is missing"
-    done
-
-    mkdir -p "$out_dir"
-    out_dir=$(cd "$out_dir" && pwd)
-    archive="$out_dir/$archive_name"
-    stage=$(mktemp -d)
-    trap 'rm -rf "$stage"' EXIT
-
-    cp "$binary" "$stage/$BIN_NAME$exe_suffix"
-    chmod 0755 "$stage/$BIN_NAME$exe_suffix"
-    cp "$REPO_ROOT/LICENSE" "$REPO_ROOT/README.md" "$stage/"
+    require_files LICENSE README.md "scripts/$SHIM_NAME"
+    stage_binary
+    cp "$REPO_ROOT/README.md" "$stage/"
     members=("$BIN_NAME$exe_suffix" LICENSE README.md)
     # The shim is a POSIX sh script: useless on Windows, so left out there.
     if [ "$os" != windows ]; then
