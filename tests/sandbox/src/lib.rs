@@ -7,7 +7,7 @@
 //!
 //! Module ownership while the sandbox is being built:
 //! - `schema`, `store`, `server`: the API server.
-//! - `controller`, `kubeconfig`, this facade and `main.rs`: the controller and the CLI.
+//! - `controller`, `kubeconfig`, `exec`, this facade and `main.rs`: the controller and the CLI.
 //!
 //! Tests start one [`Sandbox`] each:
 //!
