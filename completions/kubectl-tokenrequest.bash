@@ -34,9 +34,6 @@ _kubectl__tokenrequest() {
             kubectl__tokenrequest,get)
                 cmd="kubectl__tokenrequest__subcmd__get"
                 ;;
-            kubectl__tokenrequest,help)
-                cmd="kubectl__tokenrequest__subcmd__help"
-                ;;
             kubectl__tokenrequest,list)
                 cmd="kubectl__tokenrequest__subcmd__list"
                 ;;
@@ -52,9 +49,6 @@ _kubectl__tokenrequest() {
             kubectl__tokenrequest__subcmd__completion,fish)
                 cmd="kubectl__tokenrequest__subcmd__completion__subcmd__fish"
                 ;;
-            kubectl__tokenrequest__subcmd__completion,help)
-                cmd="kubectl__tokenrequest__subcmd__completion__subcmd__help"
-                ;;
             kubectl__tokenrequest__subcmd__completion,install-kubectl-shim)
                 cmd="kubectl__tokenrequest__subcmd__completion__subcmd__install__subcmd__kubectl__subcmd__shim"
                 ;;
@@ -64,69 +58,6 @@ _kubectl__tokenrequest() {
             kubectl__tokenrequest__subcmd__completion,zsh)
                 cmd="kubectl__tokenrequest__subcmd__completion__subcmd__zsh"
                 ;;
-            kubectl__tokenrequest__subcmd__completion__subcmd__help,bash)
-                cmd="kubectl__tokenrequest__subcmd__completion__subcmd__help__subcmd__bash"
-                ;;
-            kubectl__tokenrequest__subcmd__completion__subcmd__help,elvish)
-                cmd="kubectl__tokenrequest__subcmd__completion__subcmd__help__subcmd__elvish"
-                ;;
-            kubectl__tokenrequest__subcmd__completion__subcmd__help,fish)
-                cmd="kubectl__tokenrequest__subcmd__completion__subcmd__help__subcmd__fish"
-                ;;
-            kubectl__tokenrequest__subcmd__completion__subcmd__help,help)
-                cmd="kubectl__tokenrequest__subcmd__completion__subcmd__help__subcmd__help"
-                ;;
-            kubectl__tokenrequest__subcmd__completion__subcmd__help,install-kubectl-shim)
-                cmd="kubectl__tokenrequest__subcmd__completion__subcmd__help__subcmd__install__subcmd__kubectl__subcmd__shim"
-                ;;
-            kubectl__tokenrequest__subcmd__completion__subcmd__help,powershell)
-                cmd="kubectl__tokenrequest__subcmd__completion__subcmd__help__subcmd__powershell"
-                ;;
-            kubectl__tokenrequest__subcmd__completion__subcmd__help,zsh)
-                cmd="kubectl__tokenrequest__subcmd__completion__subcmd__help__subcmd__zsh"
-                ;;
-            kubectl__tokenrequest__subcmd__help,cleanup)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__cleanup"
-                ;;
-            kubectl__tokenrequest__subcmd__help,completion)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__completion"
-                ;;
-            kubectl__tokenrequest__subcmd__help,connect)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__connect"
-                ;;
-            kubectl__tokenrequest__subcmd__help,create)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__create"
-                ;;
-            kubectl__tokenrequest__subcmd__help,delete)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__delete"
-                ;;
-            kubectl__tokenrequest__subcmd__help,get)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__get"
-                ;;
-            kubectl__tokenrequest__subcmd__help,help)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__help"
-                ;;
-            kubectl__tokenrequest__subcmd__help,list)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__list"
-                ;;
-            kubectl__tokenrequest__subcmd__help__subcmd__completion,bash)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__completion__subcmd__bash"
-                ;;
-            kubectl__tokenrequest__subcmd__help__subcmd__completion,elvish)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__completion__subcmd__elvish"
-                ;;
-            kubectl__tokenrequest__subcmd__help__subcmd__completion,fish)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__completion__subcmd__fish"
-                ;;
-            kubectl__tokenrequest__subcmd__help__subcmd__completion,install-kubectl-shim)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__completion__subcmd__install__subcmd__kubectl__subcmd__shim"
-                ;;
-            kubectl__tokenrequest__subcmd__help__subcmd__completion,powershell)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__completion__subcmd__powershell"
-                ;;
-            kubectl__tokenrequest__subcmd__help__subcmd__completion,zsh)
-                cmd="kubectl__tokenrequest__subcmd__help__subcmd__completion__subcmd__zsh"
-                ;;
             *)
                 ;;
         esac
@@ -134,7 +65,7 @@ _kubectl__tokenrequest() {
 
     case "${cmd}" in
         kubectl__tokenrequest)
-            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version create get connect list ls delete cleanup completion help"
+            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version create get connect list ls delete cleanup completion"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,6 +99,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -183,13 +118,21 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__cleanup)
-            opts="-A -l -o -n -v -h -V --all-namespaces --selector --grace --stale --errored --dry-run --concurrency --output --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+        kubectl__tokenrequest__subcmd__cleanup)
+            opts="-A -l -o -n -v -h -V --all-namespaces --selector --grace --stale --errored --dry-run --concurrency --output --chunk-size --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --all-namespaces)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -A)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --selector)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -206,6 +149,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --errored)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server none" -- "${cur}"))
                     return 0
@@ -215,10 +162,14 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "name json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -W "name json" -- "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -250,6 +201,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -265,8 +220,8 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion)
-            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version bash zsh fish powershell elvish install-kubectl-shim help"
+        kubectl__tokenrequest__subcmd__completion)
+            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version bash zsh fish powershell elvish install-kubectl-shim"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -300,6 +255,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -315,7 +274,7 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__bash)
+        kubectl__tokenrequest__subcmd__completion__subcmd__bash)
             opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -350,6 +309,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -365,7 +328,7 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__elvish)
+        kubectl__tokenrequest__subcmd__completion__subcmd__elvish)
             opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -400,6 +363,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -415,7 +382,7 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__fish)
+        kubectl__tokenrequest__subcmd__completion__subcmd__fish)
             opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -450,6 +417,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -465,119 +436,7 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__help)
-            opts="bash zsh fish powershell elvish install-kubectl-shim help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__help__subcmd__bash)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__help__subcmd__elvish)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__help__subcmd__fish)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__help__subcmd__install__subcmd__kubectl__subcmd__shim)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__help__subcmd__powershell)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__help__subcmd__zsh)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__install__subcmd__kubectl__subcmd__shim)
+        kubectl__tokenrequest__subcmd__completion__subcmd__install__subcmd__kubectl__subcmd__shim)
             opts="-n -v -h -V --dir --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -616,6 +475,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -631,7 +494,7 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__powershell)
+        kubectl__tokenrequest__subcmd__completion__subcmd__powershell)
             opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -666,6 +529,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -681,7 +548,7 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__completion__subcmd__zsh)
+        kubectl__tokenrequest__subcmd__completion__subcmd__zsh)
             opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -716,6 +583,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -731,7 +602,7 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__connect)
+        kubectl__tokenrequest__subcmd__connect)
             opts="-n -v -h -V --out-dir --force --refresh --timeout --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -739,6 +610,14 @@ _kubectl__tokenrequest() {
             fi
             case "${prev}" in
                 --out-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --force)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -750,6 +629,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify-connector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -778,6 +661,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -793,7 +680,7 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__create)
+        kubectl__tokenrequest__subcmd__create)
             opts="-o -n -v -h -V --tenant --group --timeout --no-wait --refresh --dry-run --output --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -812,22 +699,34 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --no-wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server none" -- "${cur}"))
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
                     return 0
                     ;;
                 --certificate-authority)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify-connector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -856,6 +755,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -871,22 +774,34 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__delete)
-            opts="-o -n -v -h -V --all --ignore-not-found --dry-run --output --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+        kubectl__tokenrequest__subcmd__delete)
+            opts="-o -n -v -h -V --all --ignore-not-found --dry-run --output --chunk-size --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --all)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore-not-found)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --dry-run)
                     COMPREPLY=($(compgen -W "client server none" -- "${cur}"))
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -W "name" -- "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -918,6 +833,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -933,26 +852,34 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__get)
+        kubectl__tokenrequest__subcmd__get)
             opts="-o -n -v -h -V --wait --timeout --output --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
                     return 0
                     ;;
                 --certificate-authority)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-skip-tls-verify-connector)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -984,6 +911,10 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -999,223 +930,21 @@ _kubectl__tokenrequest() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__tokenrequest__subcmd__help)
-            opts="create get connect list delete cleanup completion help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__cleanup)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__completion)
-            opts="bash zsh fish powershell elvish install-kubectl-shim"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__completion__subcmd__bash)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__completion__subcmd__elvish)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__completion__subcmd__fish)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__completion__subcmd__install__subcmd__kubectl__subcmd__shim)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__completion__subcmd__powershell)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__completion__subcmd__zsh)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__connect)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__create)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__delete)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__get)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__help__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        kubectl__subcmd__tokenrequest__subcmd__list)
+        kubectl__tokenrequest__subcmd__list)
             opts="-A -l -o -w -n -v -h -V --all-namespaces --selector --output --watch --expired --chunk-size --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --all-namespaces)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -A)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --selector)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1225,10 +954,22 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "wide json yaml name jsonpath" -- "${cur}"))
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -W "wide json yaml name jsonpath" -- "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expired)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1261,6 +1002,10 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-skip-tls-verify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

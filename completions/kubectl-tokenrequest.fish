@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_tokenrequest_global_optspecs
-    string join \n kubeconfig= context= cluster= user= n/namespace= request-timeout= insecure-skip-tls-verify v/v= h/help V/version
+    string join \n kubeconfig= context= cluster= user= n/namespace= request-timeout= insecure-skip-tls-verify= v/v= h/help V/version
 end
 
 function __fish_kubectl_tokenrequest_needs_command
@@ -29,9 +29,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" 
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "create" -d 'Create a TokenRequest for an Application, wait for its token and print it'
@@ -46,121 +46,148 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" 
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l tenant -d 'Tenant for the Connector Service\'s central mode (needs --group)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l group -d 'Group for the Connector Service\'s central mode (needs --tenant)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l timeout -d 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l no-wait -d 'Return as soon as the request is created, without waiting for the token' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l refresh -d 'Delete an existing request of that name first and request a fresh token' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l dry-run -d 'Only show (client) or let the server validate (server) what would change; nothing is stored' -r -f -a "client\t'Only print what would be sent'
 server\t'Let the API server validate the request without storing it'
 none\t'Really do it (the default)'"
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s o -l output -d 'Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json (default: a summary). config fetches the connection configuration, which uses the token up' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s o -l output -d 'Output format (default: a summary); config and config-json fetch the connection configuration, which uses the token up' -r -f -a "url\t'the bare connection URL (it carries the token)'
+token\t'the bare token'
+env\t'export lines for eval: name, namespace, token, URL, expiry, state'
+json\t'the object as JSON'
+yaml\t'the object as YAML'
+name\t'TYPE/NAME, for other commands'
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'
+config\t'the connection configuration behind the URL, as YAML (uses the token up)'
+config-json\t'the connection configuration as JSON (uses the token up)'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l no-wait -d 'Return as soon as the request is created, without waiting for the token'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l refresh -d 'Delete an existing request of that name first and request a fresh token'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s V -l version -d 'Print version'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l wait -d 'Wait for the controller to fill in the status, as create does' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l timeout -d 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s o -l output -d 'Output format: json, yaml, name, url, token, env, jsonpath=TEMPLATE, config, config-json (default: a summary). config fetches the connection configuration, which uses the token up' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s o -l output -d 'Output format (default: a summary); config and config-json fetch the connection configuration, which uses the token up' -r -f -a "url\t'the bare connection URL (it carries the token)'
+token\t'the bare token'
+env\t'export lines for eval: name, namespace, token, URL, expiry, state'
+json\t'the object as JSON'
+yaml\t'the object as YAML'
+name\t'TYPE/NAME, for other commands'
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'
+config\t'the connection configuration behind the URL, as YAML (uses the token up)'
+config-json\t'the connection configuration as JSON (uses the token up)'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l wait -d 'Wait for the controller to fill in the status, as create does'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s h -l help -d 'Print help'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l out-dir -d 'Directory for the key, certificates and connection.yaml (default: ./APP; created with mode 0700 if missing)' -r -F
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l force -d 'Replace files an earlier connect left in the directory' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l refresh -d 'Delete an existing request of that name first and request a fresh token (without it an existing request\'s token is used, which works only once)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l timeout -d 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l force -d 'Replace files an earlier connect left in the directory'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l refresh -d 'Delete an existing request of that name first and request a fresh token (without it an existing request\'s token is used, which works only once)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s V -l version -d 'Print version'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s A -l all-namespaces -d 'List requests in all namespaces' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s l -l selector -d 'Label selector to filter on (e.g. app=foo,tier!=x)' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s o -l output -d 'Output format: wide, json, yaml, name, jsonpath=TEMPLATE (default: a table)' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l chunk-size -d 'How many requests to fetch per API call' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s o -l output -d 'Output format (default: a table)' -r -f -a "wide\t'more columns: application, tenant, group, URL host'
+json\t'the object as JSON'
+yaml\t'the object as YAML'
+name\t'TYPE/NAME, for other commands'
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s w -l watch -d 'After listing, watch for changes' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l expired -d 'Only requests whose expiry has passed' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s A -l all-namespaces -d 'List requests in all namespaces'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s w -l watch -d 'After listing, watch for changes'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l expired -d 'Only requests whose expiry has passed'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s h -l help -d 'Print help'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s V -l version -d 'Print version'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s A -l all-namespaces -d 'List requests in all namespaces' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s l -l selector -d 'Label selector to filter on (e.g. app=foo,tier!=x)' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s o -l output -d 'Output format: wide, json, yaml, name, jsonpath=TEMPLATE (default: a table)' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l chunk-size -d 'How many requests to fetch per API call' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s o -l output -d 'Output format (default: a table)' -r -f -a "wide\t'more columns: application, tenant, group, URL host'
+json\t'the object as JSON'
+yaml\t'the object as YAML'
+name\t'TYPE/NAME, for other commands'
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s w -l watch -d 'After listing, watch for changes' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l expired -d 'Only requests whose expiry has passed' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s A -l all-namespaces -d 'List requests in all namespaces'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s w -l watch -d 'After listing, watch for changes'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l expired -d 'Only requests whose expiry has passed'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s h -l help -d 'Print help'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s V -l version -d 'Print version'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l all -d 'Delete every TokenRequest in the namespace' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l ignore-not-found -d 'Treat a missing request as deleted' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l dry-run -d 'Only show (client) or let the server validate (server) what would change; nothing is stored' -r -f -a "client\t'Only print what would be sent'
 server\t'Let the API server validate the request without storing it'
 none\t'Really do it (the default)'"
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s o -l output -d 'Output format: name (only TYPE/NAME per deleted request)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s o -l output -d 'Output format (default: TYPE/NAME deleted)' -r -f -a "name\t'TYPE/NAME, for other commands'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l all -d 'Delete every TokenRequest in the namespace'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l ignore-not-found -d 'Treat a missing request as deleted'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s A -l all-namespaces -d 'Clean up in all namespaces' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s l -l selector -d 'Label selector to filter on (e.g. app=foo,tier!=x)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l grace -d 'Delete only requests whose status.expireAfter passed at least this long ago (e.g. 10m)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l stale -d 'Also delete requests that have had no status for longer than this (nobody answered)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l errored -d 'Also delete requests in state Error (or ERR)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l dry-run -d 'Only show (client) or let the server validate (server) what would change; nothing is stored' -r -f -a "client\t'Only print what would be sent'
 server\t'Let the API server validate the request without storing it'
 none\t'Really do it (the default)'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l concurrency -d 'How many deletes to send at once' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s o -l output -d 'Output format: name (TYPE/NAME per deleted request) or json (a List of them)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s o -l output -d 'Output format (default: a line per deleted request saying why)' -r -f -a "name\t'TYPE/NAME, for other commands'
+json\t'the object as JSON'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l context -d 'The name of the kubeconfig context to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s A -l all-namespaces -d 'Clean up in all namespaces'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l errored -d 'Also delete requests in state Error (or ERR)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -168,9 +195,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and not __fish_seen_subcommand_from bash zsh fish powershell elvish install-kubectl-shim help" -f -a "bash" -d 'Print the bash completion script for kubectl-tokenrequest'
@@ -185,9 +212,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from bash" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -195,9 +222,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from zsh" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -205,9 +232,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from fish" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -215,9 +242,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from powershell" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -225,9 +252,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from elvish" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -l dir -d 'Directory to write the shim to (default: where the plugin was found: krew\'s bin directory for a krew install, else the plugin binary\'s directory); must be on PATH' -r -F
@@ -236,9 +263,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -l cluster -d 'The name of the kubeconfig cluster to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -l user -d 'The name of the kubeconfig user to use' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -s n -l namespace -d 'The namespace scope for this request' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from install-kubectl-shim" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "bash" -d 'Print the bash completion script for kubectl-tokenrequest'

@@ -1,14 +1,23 @@
 //! `kubectl tokenrequest`: create Kyma TokenRequests, wait for the controller, print the token,
 //! the URL or a connection configuration. `main.rs` only parses, runs and maps errors to exit
 //! codes; everything else lives here so tests can drive it without a cluster.
+//!
+//! The layers, top to bottom (see DESIGN.md): `cli` parses; `commands` says what each command
+//! means; `requests` talks to the API server and `connector` to the Connector Service;
+//! `tokenrequest` is the type and its rules; `output` renders.
 #![forbid(unsafe_code)]
 
 pub mod cli;
-pub mod client;
 pub mod commands;
+pub(crate) mod connection_files;
 pub mod connector;
 pub mod error;
 pub mod logging;
-pub mod output;
+pub(crate) mod output;
+pub(crate) mod present;
+pub(crate) mod progress;
+pub(crate) mod requests;
+pub mod session;
+pub(crate) mod terminal;
+pub(crate) mod text;
 pub mod tokenrequest;
-pub mod wait;

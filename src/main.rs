@@ -4,9 +4,10 @@
 use std::process::ExitCode;
 
 use kubectl_tokenrequest::cli::Cli;
-use kubectl_tokenrequest::commands::{self, Session};
+use kubectl_tokenrequest::commands;
 use kubectl_tokenrequest::error::Error;
 use kubectl_tokenrequest::logging;
+use kubectl_tokenrequest::session::Session;
 
 fn main() -> ExitCode {
     logging::install_panic_hook();

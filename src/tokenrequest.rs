@@ -14,8 +14,12 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::core::TypeMeta;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::text::quote_for_message;
+
 pub const GROUP: &str = "applicationconnector.kyma-project.io";
 pub const VERSION: &str = "v1alpha1";
+/// `GROUP/VERSION`, as objects carry it.
+pub const API_VERSION: &str = "applicationconnector.kyma-project.io/v1alpha1";
 pub const KIND: &str = "TokenRequest";
 pub const PLURAL: &str = "tokenrequests";
 /// `kubectl`'s name for the resource type: `TYPE/name` in `-o name` and in mutation messages.
@@ -117,7 +121,7 @@ impl TokenRequest {
     pub fn new(name: &str, context: Option<ClusterContext>) -> Self {
         TokenRequest {
             types: Some(TypeMeta {
-                api_version: format!("{GROUP}/{VERSION}"),
+                api_version: API_VERSION.to_string(),
                 kind: KIND.to_string(),
             }),
             metadata: ObjectMeta {
@@ -166,10 +170,71 @@ impl TokenRequest {
         matches!(self.expire_after(), Some(Ok(t)) if t < now)
     }
 
+    /// The Application the token is for: the controller copies it into the status; until then
+    /// the request's name, which is the Application's name by contract.
+    pub fn application(&self) -> &str {
+        self.status
+            .as_ref()
+            .and_then(|s| s.application.as_deref())
+            .filter(|a| !a.is_empty())
+            .unwrap_or(self.name())
+    }
+
     pub fn created_at(&self) -> Option<Timestamp> {
         self.metadata.creation_timestamp.as_ref().map(|t| t.0)
     }
+
+    /// The token and URL, when the request is usable at `now`: the controller answered OK
+    /// with both, and the expiry (if it can be read) has not passed. Otherwise why not.
+    pub fn usable_at(&self, now: Timestamp) -> Result<Credentials<'_>, Unusable> {
+        match self.phase() {
+            Phase::Ready { token, url } => match self.expire_after() {
+                Some(Ok(at)) if at < now => Err(Unusable::Expired { at }),
+                _ => Ok(Credentials { token, url }),
+            },
+            Phase::Pending => Err(Unusable::Pending),
+            Phase::IssuedWithoutToken => Err(Unusable::IssuedWithoutToken),
+            Phase::Failed => Err(Unusable::Failed),
+            Phase::Unknown(state) => Err(Unusable::UnknownState(state.to_string())),
+        }
+    }
 }
+
+/// The secrets of a usable request. Not `Debug`: they must not reach a log.
+#[derive(Clone, Copy)]
+pub struct Credentials<'a> {
+    pub token: &'a str,
+    /// The Connector Service info URL; it carries the token.
+    pub url: &'a str,
+}
+
+/// Why a request's token cannot be used now. Holds no secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unusable {
+    Pending,
+    IssuedWithoutToken,
+    Failed,
+    UnknownState(String),
+    Expired { at: Timestamp },
+}
+
+impl fmt::Display for Unusable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unusable::Pending => write!(f, "the {CONTROLLER_NAME} controller has not answered yet"),
+            Unusable::IssuedWithoutToken => {
+                f.write_str("the controller reported OK without a token and will retry")
+            }
+            Unusable::Failed => f.write_str("the controller reported state Error"),
+            Unusable::UnknownState(state) => {
+                write!(f, "its state {} is unknown", quote_for_message(state))
+            }
+            Unusable::Expired { at } => write!(f, "its token expired at {at}"),
+        }
+    }
+}
+
+impl std::error::Error for Unusable {}
 
 fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|s| !s.is_empty())
@@ -251,19 +316,6 @@ fn describe_char(c: char) -> String {
     }
 }
 
-/// Quotes user input for an error message, escaping control characters and cutting very long
-/// input so a hostile name cannot forge or flood the terminal.
-pub fn quote_for_message(input: &str) -> String {
-    const MAX: usize = 80;
-    let escaped: String = input.chars().flat_map(char::escape_debug).collect();
-    if escaped.chars().count() > MAX {
-        let cut: String = escaped.chars().take(MAX).collect();
-        format!("\"{cut}…\"")
-    } else {
-        format!("\"{escaped}\"")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +391,53 @@ mod tests {
     }
 
     #[test]
+    fn usable_means_ok_with_token_and_url_and_not_expired() {
+        let ok = with_status(serde_json::json!({
+            "state": "OK", "token": "tok", "url": "https://x/?token=tok",
+            "expireAfter": "2026-11-27T18:41:26Z"}));
+        let before: Timestamp = "2026-11-27T18:41:25Z".parse().unwrap();
+        let after: Timestamp = "2026-11-27T18:41:27Z".parse().unwrap();
+        let credentials = ok.usable_at(before).unwrap();
+        assert_eq!(
+            (credentials.token, credentials.url),
+            ("tok", "https://x/?token=tok")
+        );
+        let expired = ok.usable_at(after).err().unwrap();
+        assert_eq!(
+            expired,
+            Unusable::Expired {
+                at: "2026-11-27T18:41:26Z".parse().unwrap()
+            }
+        );
+        assert_eq!(
+            expired.to_string(),
+            "its token expired at 2026-11-27T18:41:26Z"
+        );
+        let cases = [
+            (TokenRequest::new("a", None), Unusable::Pending),
+            (
+                with_status(serde_json::json!({"state": "OK", "token": ""})),
+                Unusable::IssuedWithoutToken,
+            ),
+            (
+                with_status(serde_json::json!({"state": "Error"})),
+                Unusable::Failed,
+            ),
+            (
+                with_status(serde_json::json!({"state": "Odd"})),
+                Unusable::UnknownState("Odd".into()),
+            ),
+        ];
+        for (request, why) in cases {
+            assert_eq!(request.usable_at(before).err(), Some(why));
+        }
+        // An unreadable expiry does not make a token unusable: the server decides.
+        let odd = with_status(serde_json::json!({
+            "state": "OK", "token": "t", "url": "u", "expireAfter": "soon"}));
+        assert!(odd.usable_at(after).is_ok());
+    }
+
+    #[test]
     fn expiry_is_compared_with_now() {
         let tr = with_status(serde_json::json!({"expireAfter": "2026-11-27T18:41:26Z"}));
         let before: Timestamp = "2026-11-27T18:41:25Z".parse().unwrap();
@@ -377,11 +476,5 @@ mod tests {
         }
         let long = "a".repeat(254);
         assert!(validate_name(&long).unwrap_err().contains("254 characters"));
-    }
-
-    #[test]
-    fn quoted_input_is_escaped_and_cut() {
-        assert_eq!(quote_for_message("a\u{1b}[31m"), "\"a\\u{1b}[31m\"");
-        assert!(quote_for_message(&"x".repeat(500)).ends_with("…\""));
     }
 }

@@ -10,8 +10,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use clap::CommandFactory;
-use kubectl_tokenrequest::cli::Cli;
 use kubectl_tokenrequest::commands::completion::{self, SHELLS};
 
 const REGENERATE: &str = "UPDATE_GENERATED=1 cargo test --test completions_drift";
@@ -59,7 +57,7 @@ fn man_pages() -> BTreeMap<String, String> {
             String::from_utf8(page).expect("UTF-8 man page"),
         );
     }
-    let mut command = Cli::command()
+    let mut command = kubectl_tokenrequest::cli::command()
         .name(completion::BIN_NAME)
         .display_name(completion::BIN_NAME)
         .disable_help_subcommand(true);

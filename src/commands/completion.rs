@@ -1,11 +1,10 @@
 //! `completion`: shell scripts for the `kubectl-tokenrequest` binary (clap_complete), the
 //! installer of kubectl's completion shim, and the hidden `__complete` the shim runs.
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 use clap_complete::aot::Generator as _;
 
-use crate::cli::{Cli, CompleteArgs, CompletionArgs, CompletionCommand};
+use crate::cli::{self, CompleteArgs, CompletionArgs, CompletionCommand};
 use crate::error::Error;
 
 pub mod candidates;
@@ -24,12 +23,38 @@ pub const SHELLS: [Shell; 5] = [
     Shell::Elvish,
 ];
 
-/// The completion script for `shell`, as `completion SHELL` prints it.
+/// The completion script for `shell`, as `completion SHELL` prints it. The scripts complete
+/// the binary, so the definition they come from is named after it, not after the help text's
+/// `kubectl tokenrequest`.
 pub fn script(shell: Shell) -> String {
-    let mut command = Cli::command();
+    let mut command = cli::command().name(BIN_NAME).bin_name(BIN_NAME);
+    if shell == Shell::Bash {
+        command = bash_safe_bin_names(command);
+    }
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut out);
     String::from_utf8(out).expect("clap_complete writes UTF-8")
+}
+
+/// Works around clap_complete 4.6.11's bash generator with a hyphenated binary name
+/// (clap-rs/clap#6421): its dispatch loop spells the state of `kubectl-tokenrequest delete` as
+/// `kubectl__tokenrequest__subcmd__delete`, its case arms, built from the subcommands' bin
+/// names, as `kubectl__subcmd__tokenrequest__subcmd__delete`, so nothing below the top level
+/// ever completed. Giving the subcommands bin names whose root part is already escaped makes
+/// both spell it the same; the script still registers for `kubectl-tokenrequest`. The
+/// generated `help` subcommand would keep the broken spelling, so it is left out.
+fn bash_safe_bin_names(command: clap::Command) -> clap::Command {
+    let escaped = BIN_NAME.replace('-', "__");
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    names
+        .into_iter()
+        .fold(command.disable_help_subcommand(true), |command, name| {
+            let bin_name = format!("{escaped} {name}");
+            command.mut_subcommand(name, |sub| sub.bin_name(bin_name))
+        })
 }
 
 /// The conventional file name of the script for `shell` (`_kubectl-tokenrequest` for zsh).
@@ -46,7 +71,7 @@ pub fn run(args: CompletionArgs) -> Result<(), Error> {
         CompletionCommand::PowerShell => Shell::PowerShell,
         CompletionCommand::Elvish => Shell::Elvish,
     };
-    super::print(&script(shell))
+    crate::terminal::print(&script(shell))
 }
 
 /// `__complete WORD…`: candidates and Cobra's directive on stdout, always exit 0.
@@ -56,5 +81,5 @@ pub async fn run_complete(args: CompleteArgs) -> Result<(), Error> {
         .iter()
         .map(|word| word.to_string_lossy().into_owned())
         .collect();
-    super::print(&candidates::complete(&words).await.render())
+    crate::terminal::print(&candidates::complete(&words).await.render())
 }

@@ -13,60 +13,35 @@
 //!
 //! Nothing here prints a token: URLs in messages are shown without their query.
 
-use std::io::Write as _;
-use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use kube::api::PostParams;
-use serde::Serialize;
 use tokio::time::Instant;
 
-use super::create::{FIELD_MANAGER, create_once, delete_existing, identified_request};
-use super::{Session, namespaced_api, print};
-use crate::cli::{ConnectArgs, ConnectorTlsArgs};
-use crate::client::Connection;
+use crate::cli::ConnectArgs;
+use crate::connection_files::{
+    CA_FILE, CERTIFICATE_FILE, CHAIN_FILE, CONFIG_FILE, CertificateSummary, ConnectionConfig,
+    FilePaths, KEY_FILE, refuse_existing_files, write_files,
+};
 use crate::connector::{
-    ApiUrls, ConnectionInfo, ConnectorClient, DEFAULT_CALL_TIMEOUT, TlsOptions,
-    generate_key_and_csr, redact,
+    ConnectionInfo, ConnectorClient, call_timeout, generate_key_and_csr, redact,
 };
 use crate::error::Error;
-use crate::output;
+use crate::requests::{Connection, Created, Requests};
+use crate::session::Session;
+use crate::terminal::print;
 use crate::tokenrequest::{TokenRequest, validate_name};
-use crate::wait::wait_for_token;
-
-/// File names in the output directory.
-pub const KEY_FILE: &str = "client.key";
-pub const CERTIFICATE_FILE: &str = "client.crt";
-pub const CA_FILE: &str = "ca.crt";
-pub const CHAIN_FILE: &str = "chain.crt";
-pub const CONFIG_FILE: &str = "connection.yaml";
-const ALL_FILES: [&str; 5] = [KEY_FILE, CERTIFICATE_FILE, CA_FILE, CHAIN_FILE, CONFIG_FILE];
-
-impl From<&ConnectorTlsArgs> for TlsOptions {
-    fn from(args: &ConnectorTlsArgs) -> Self {
-        TlsOptions {
-            certificate_authority: args.certificate_authority.clone(),
-            insecure_skip_verify: args.insecure_skip_tls_verify_connector,
-        }
-    }
-}
 
 pub async fn run(
     connection: &Connection,
     args: ConnectArgs,
-    request_timeout: Duration,
     session: &Session,
 ) -> Result<(), Error> {
     validate_name(&args.app).map_err(Error::InvalidInput)?;
-    let namespace = connection.namespace.as_str();
+    let requests = Requests::namespaced(connection);
+    let namespace = requests.namespace();
     let app = args.app.as_str();
-    let call_timeout = if request_timeout.is_zero() {
-        DEFAULT_CALL_TIMEOUT
-    } else {
-        request_timeout
-    };
-    let tls = TlsOptions::from(&args.tls);
+    let call_timeout = call_timeout(connection.request_timeout);
+    let tls = args.tls.tls();
     let refresh_hint = format!(
         "Request a fresh one with: kubectl tokenrequest connect {app} -n {namespace} --refresh"
     );
@@ -83,12 +58,16 @@ pub async fn run(
     })?;
     refuse_existing_files(&out_dir, args.force)?;
 
-    let request = ready_request(connection, &args, session).await?;
-    let info_url =
-        output::connection_url(&request, jiff::Timestamp::now()).map_err(|e| Error::Output {
-            context: format!("reading the URL of TokenRequest {namespace}/{app}"),
-            message: e.to_string(),
-        })?;
+    let request = ready_request(&requests, &args, session).await?;
+    let info_url = request
+        .usable_at(jiff::Timestamp::now())
+        .map_err(|source| Error::NotUsable {
+            action: "reading the connection URL".to_string(),
+            namespace: namespace.to_string(),
+            name: app.to_string(),
+            source,
+        })?
+        .url;
 
     let info = client.info(info_url).await.map_err(|e| {
         connector_error(
@@ -124,7 +103,6 @@ pub async fn run(
             )
         })?;
 
-    let paths = |name: &str| out_dir.join(name);
     let config = ConnectionConfig {
         application: app.to_string(),
         namespace: namespace.to_string(),
@@ -133,12 +111,7 @@ pub async fn run(
             subject: key_and_csr.subject.clone(),
             key_algorithm: "rsa2048".into(),
         },
-        files: FilePaths {
-            private_key: paths(KEY_FILE),
-            certificate: paths(CERTIFICATE_FILE),
-            ca_certificate: paths(CA_FILE),
-            certificate_chain: paths(CHAIN_FILE),
-        },
+        files: FilePaths::in_dir(&out_dir),
     };
     let config_yaml = serde_saphyr::to_string(&config).map_err(|e| Error::ConnectionFiles {
         action: format!("writing {CONFIG_FILE}"),
@@ -183,173 +156,29 @@ pub async fn run(
 }
 
 /// The request with a usable token: a fresh one, a replaced one (`--refresh`) or the existing
-/// one, whose token may already be used up (the info call then says so).
+/// one, whose token may already be used up (the info call then says so and suggests
+/// `--refresh`).
 async fn ready_request(
-    connection: &Connection,
+    requests: &Requests,
     args: &ConnectArgs,
     session: &Session,
 ) -> Result<TokenRequest, Error> {
-    let api = namespaced_api(connection);
-    let namespace = connection.namespace.as_str();
     let app = args.app.as_str();
     if args.refresh {
-        delete_existing(&api, namespace, app).await?;
+        requests.delete_existing(app).await?;
     }
-    let params = PostParams {
-        dry_run: false,
-        field_manager: Some(FIELD_MANAGER.to_string()),
-    };
     let deadline = Some(Instant::now() + args.wait.timeout);
-    let fresh = identified_request(app, None);
-    let request = match create_once(&api, &params, &fresh, namespace, deadline).await {
-        Ok(created) => {
-            session.note_created(namespace, app);
+    let fresh = Requests::new_request(app, None);
+    let request = match requests.create_once(&fresh, false, deadline).await? {
+        Created::New(created) => {
+            session.note_created(requests.namespace(), app);
             created
         }
-        // Someone else's request of that name: use it (its token may be used up already; the
-        // info call then says so and suggests --refresh).
-        Err(Error::AlreadyExists { .. }) => api
-            .get(app)
-            .await
-            .map_err(|e| Error::api(format!("getting TokenRequest {namespace}/{app}"), e))?,
-        Err(error) => return Err(error),
+        Created::Existing(existing) => existing,
     };
-    let ready = wait_for_token(&api, request, args.wait.timeout).await;
+    let ready = requests.wait_for_token(request, args.wait.timeout).await;
     session.forget_created();
     ready
-}
-
-/// `-o config`: the configuration behind a ready request's URL. Uses the token up.
-pub(super) async fn fetch_configuration(
-    request: &TokenRequest,
-    tls: &ConnectorTlsArgs,
-) -> Result<ConnectionInfo, Error> {
-    let (namespace, name) = (request.namespace(), request.name());
-    let url =
-        output::connection_url(request, jiff::Timestamp::now()).map_err(|e| Error::Output {
-            context: format!(
-                "fetching the connection configuration of TokenRequest {namespace}/{name}"
-            ),
-            message: e.to_string(),
-        })?;
-    let refresh_hint = format!(
-        "Request a fresh one with: kubectl tokenrequest create {name} -n {namespace} --refresh -o config"
-    );
-    let action = format!("fetching the connection configuration from {}", redact(url));
-    let client = ConnectorClient::new(&TlsOptions::from(tls), DEFAULT_CALL_TIMEOUT)
-        .map_err(|e| Error::connector(action.clone(), e, &refresh_hint))?;
-    client
-        .info(url)
-        .await
-        .map_err(|e| Error::connector(action, e, &refresh_hint))
-}
-
-/// `connection.yaml`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ConnectionConfig {
-    application: String,
-    /// Namespace of the TokenRequest.
-    namespace: String,
-    api: ApiUrls,
-    certificate: CertificateSummary,
-    files: FilePaths,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CertificateSummary {
-    subject: String,
-    key_algorithm: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FilePaths {
-    private_key: PathBuf,
-    certificate: PathBuf,
-    ca_certificate: PathBuf,
-    certificate_chain: PathBuf,
-}
-
-/// Before any token is spent: files of an earlier connect stay unless `--force`.
-fn refuse_existing_files(dir: &Path, force: bool) -> Result<(), Error> {
-    if force {
-        return Ok(());
-    }
-    let existing: Vec<&str> = ALL_FILES
-        .into_iter()
-        .filter(|name| dir.join(name).symlink_metadata().is_ok())
-        .collect();
-    if existing.is_empty() {
-        return Ok(());
-    }
-    Err(Error::ConnectionFiles {
-        action: format!("preparing {}", dir.display()),
-        message: format!(
-            "it already holds {}; pass --force to replace them, or choose another --out-dir",
-            existing.join(", ")
-        ),
-    })
-}
-
-/// Writes every file to a temp file in `dir` (created with the file's mode, so the key is
-/// never readable by others, not even empty), then renames them all into place. Without
-/// `force` no existing file is replaced, even one that appeared meanwhile. On any failure the
-/// files renamed so far are removed again and the temp files vanish with their handles.
-fn write_files(dir: &Path, files: &[(&str, &[u8], u32)], force: bool) -> Result<(), Error> {
-    let fail = |action: String, error: &dyn std::fmt::Display| Error::ConnectionFiles {
-        action,
-        message: error.to_string(),
-    };
-    if !dir.is_dir() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| fail(format!("creating the directory {}", dir.display()), &e))?;
-    }
-    let mut staged = Vec::with_capacity(files.len());
-    for (name, contents, mode) in files {
-        let action = || format!("writing {}", dir.join(name).display());
-        let mut file = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .permissions(std::fs::Permissions::from_mode(*mode))
-            .tempfile_in(dir)
-            .map_err(|e| fail(action(), &e))?;
-        file.write_all(contents)
-            .and_then(|()| file.as_file().sync_all())
-            .map_err(|e| fail(action(), &e))?;
-        staged.push((dir.join(name), file));
-    }
-    let mut placed: Vec<PathBuf> = Vec::with_capacity(staged.len());
-    for (path, file) in staged.into_iter() {
-        let result = if force {
-            file.persist(&path).map(drop)
-        } else {
-            file.persist_noclobber(&path).map(drop)
-        };
-        if let Err(error) = result {
-            for done in &placed {
-                let _ = std::fs::remove_file(done);
-            }
-            let hint = if error.error.kind() == std::io::ErrorKind::AlreadyExists {
-                "; it appeared meanwhile: pass --force to replace it"
-            } else {
-                ""
-            };
-            return Err(Error::ConnectionFiles {
-                action: format!("writing {}", path.display()),
-                message: format!(
-                    "{}{hint}; the files written so far were removed again",
-                    error.error
-                ),
-            });
-        }
-        placed.push(path);
-    }
-    Ok(())
 }
 
 fn summary(app: &str, dir: &Path, info: &ConnectionInfo, seen: &str) -> String {

@@ -1,66 +1,75 @@
 //! `kubectl tokenrequest delete NAME... | --all`.
 
-use kube::api::{DeleteParams, ListParams};
+use futures::TryStreamExt as _;
 
-use futures::TryStreamExt;
-
-use super::{list_pages, namespaced_api, print};
 use crate::cli::{DeleteArgs, DryRun};
-use crate::client::Connection;
-use crate::error::{Error, status_of};
-use crate::output::OutputFormat;
-use crate::tokenrequest::{RESOURCE_NAME, TokenRequest, validate_name};
+use crate::error::Error;
+use crate::requests::{Connection, Deletion, Guard, Requests};
+use crate::terminal::print;
+use crate::tokenrequest::{RESOURCE_NAME, validate_name};
 
 pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error> {
     // A name no request can have is refused before it reaches a URL.
     for name in &args.names {
         validate_name(name).map_err(Error::InvalidInput)?;
     }
-    let api = namespaced_api(connection);
-    let namespace = &connection.namespace;
-    let names = if args.all {
-        all_names(&api, namespace).await?
+    let requests = Requests::namespaced(connection);
+    let namespace = requests.namespace().to_string();
+    // By name, whatever has it; with --all, each listed request as listed (its uid), so one
+    // recreated since the list survives.
+    let targets: Vec<(String, Guard)> = if args.all {
+        requests
+            .items(Requests::list_params(args.chunks.limit(), None))
+            .map_ok(|request| {
+                let uid = request.metadata.uid.clone().unwrap_or_default();
+                (request.name().to_string(), Guard::Uid(uid))
+            })
+            .try_collect()
+            .await?
     } else {
-        args.names.clone()
+        args.names
+            .iter()
+            .map(|name| (name.clone(), Guard::None))
+            .collect()
     };
-    let only_names = match &args.output {
-        None => false,
-        Some(OutputFormat::Name) => true,
-        Some(_) => {
-            return Err(Error::Usage("delete supports only -o name".to_string()));
-        }
-    };
+    let only_names = args.output.is_some();
     let suffix = match args.dry_run.mode {
         DryRun::None => "",
         DryRun::Client => " (dry run)",
         DryRun::Server => " (server dry run)",
     };
-    let params = DeleteParams {
-        dry_run: args.dry_run.mode == DryRun::Server,
-        ..DeleteParams::default()
-    };
     let mut failures = Vec::new();
-    for name in &names {
+    for (name, guard) in &targets {
         let action = || format!("deleting TokenRequest {namespace}/{name}");
         let result = if args.dry_run.mode == DryRun::Client {
-            api.get(name).await.map(|_| ())
+            requests.get(name, None).await.map(|found| match found {
+                Some(_) => Deletion::Done,
+                None => Deletion::Missing,
+            })
         } else {
-            api.delete(name, &params).await.map(|_| ())
+            let dry_run = args.dry_run.mode == DryRun::Server;
+            requests.delete(&namespace, name, guard, dry_run).await
         };
         match result {
-            Ok(()) if only_names => print(&format!("{RESOURCE_NAME}/{name}\n"))?,
-            Ok(()) => print(&format!("{RESOURCE_NAME}/{name} deleted{suffix}\n"))?,
-            Err(error)
-                if args.ignore_not_found
-                    && status_of(&error)
-                        .is_some_and(|s| s.code == 404 && s.reason == "NotFound") => {}
-            Err(error) => failures.push(Error::api(action(), error)),
+            Ok(Deletion::Done | Deletion::Gone) if only_names => {
+                print(&format!("{RESOURCE_NAME}/{name}\n"))?
+            }
+            Ok(Deletion::Done | Deletion::Gone) => {
+                print(&format!("{RESOURCE_NAME}/{name} deleted{suffix}\n"))?
+            }
+            Ok(Deletion::Missing) if args.ignore_not_found => {}
+            Ok(Deletion::Missing) => failures.push(Error::NotFound {
+                action: action(),
+                name: name.clone(),
+            }),
+            Ok(Deletion::Changed) => failures.push(Error::ReplacedMeanwhile { action: action() }),
+            Err(failure) => failures.push(Error::request(action(), failure)),
         }
     }
-    if names.is_empty() {
+    if targets.is_empty() {
         eprintln!("No resources found in {namespace} namespace.");
     }
-    if names.len() == 1 && failures.len() == 1 {
+    if targets.len() == 1 && failures.len() == 1 {
         return Err(failures.remove(0));
     }
     for failure in &failures {
@@ -68,17 +77,9 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
     }
     match failures.len() {
         0 => Ok(()),
-        n => Err(Error::InvalidInput(format!(
-            "{n} of {} TokenRequests could not be deleted (see above)",
-            names.len()
-        ))),
+        failed => Err(Error::SomeFailed {
+            failed,
+            of: targets.len(),
+        }),
     }
-}
-
-async fn all_names(api: &kube::Api<TokenRequest>, namespace: &str) -> Result<Vec<String>, Error> {
-    let params = ListParams::default().limit(500);
-    list_pages(api.clone(), params, namespace.to_string())
-        .map_ok(|request| request.name().to_string())
-        .try_collect()
-        .await
 }

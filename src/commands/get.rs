@@ -1,22 +1,22 @@
 //! `kubectl tokenrequest get NAME`: show one request, optionally after waiting for its status.
 
-use super::{namespaced_api, print_request};
 use crate::cli::GetArgs;
-use crate::client::Connection;
+use crate::connector::call_timeout;
 use crate::error::Error;
-use crate::output::OutputFormat;
+use crate::present::show_request;
+use crate::requests::{Connection, Requests};
 use crate::tokenrequest::validate_name;
-use crate::wait::{get_retrying, wait_for_token};
 
 pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
     // A name no request can have is refused before it reaches a URL.
     validate_name(&args.name).map_err(Error::InvalidInput)?;
-    let api = namespaced_api(connection);
-    let namespace = &connection.namespace;
+    let requests = Requests::namespaced(connection);
+    let namespace = requests.namespace();
     let action = || format!("getting TokenRequest {namespace}/{}", args.name);
-    let request = get_retrying(&api, &args.name)
+    let request = requests
+        .get(&args.name, None)
         .await
-        .map_err(|e| Error::api(action(), e))?
+        .map_err(|e| Error::request(action(), e))?
         .ok_or_else(|| {
             Error::InvalidInput(format!(
                 "{}: not found; `kubectl tokenrequest list` shows the requests in the namespace, \
@@ -26,14 +26,17 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
             ))
         })?;
     let request = if args.wait {
-        wait_for_token(&api, request, args.wait_args.timeout).await?
+        requests
+            .wait_for_token(request, args.wait_args.timeout)
+            .await?
     } else {
         request
     };
-    print_request(
+    show_request(
         &request,
-        &args.output.unwrap_or(OutputFormat::Human),
+        &args.output.unwrap_or_default(),
         &args.connector_tls,
+        call_timeout(connection.request_timeout),
     )
     .await
 }

@@ -1,5 +1,10 @@
+use std::io;
+
+use serde_json::{Value, json};
+
+use super::value::{list_value, object_value, to_json, to_yaml};
 use super::*;
-use serde_json::json;
+use crate::tokenrequest::TokenRequest;
 
 const TOKEN: &str = "TOKEN-3f9a2c7e-d00d-4b1e-unique";
 
@@ -140,8 +145,6 @@ fn formats_parse_like_kubectl() {
         ("token", OutputFormat::Token),
         ("url", OutputFormat::Url),
         ("env", OutputFormat::Env),
-        ("config", OutputFormat::Config),
-        ("config-json", OutputFormat::ConfigJson),
     ] {
         assert_eq!(format(text), expected, "{text}");
     }
@@ -166,7 +169,7 @@ fn unknown_and_incomplete_formats_are_explained() {
     assert_eq!(
         err.to_string(),
         "unable to match a printer suitable for the output format \"xml\", allowed formats are: \
-         config,config-json,env,json,jsonpath,name,token,url,wide,yaml"
+         env,json,jsonpath,name,token,url,wide,yaml"
     );
     for text in ["jsonpath", "jsonpath=", "jsonpath=''"] {
         let err = text.parse::<OutputFormat>().unwrap_err();
@@ -805,8 +808,6 @@ fn credentials_formats_are_refused_for_lists() {
         (OutputFormat::Token, "token"),
         (OutputFormat::Url, "url"),
         (OutputFormat::Env, "env"),
-        (OutputFormat::Config, "config"),
-        (OutputFormat::ConfigJson, "config-json"),
     ] {
         let err = list_printer(&format, opts(false, false), Box::new(io::sink()))
             .err()

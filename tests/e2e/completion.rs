@@ -117,18 +117,9 @@ impl Completion {
     }
 }
 
-/// kubectl is a test dependency only where it is installed.
-fn kubectl_available() -> bool {
-    let found = std::process::Command::new("kubectl")
-        .args(["version", "--client"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !found {
-        eprintln!("NOTICE: kubectl is not installed; skipping the completion-through-kubectl test");
-    }
-    found
+/// kubectl (1.26 or later, for plugin completion) is a test dependency.
+fn require_kubectl() {
+    harness::require("kubectl", &["version", "--client"]);
 }
 
 /// Seeds ready requests through the plugin; returns their tokens.
@@ -150,9 +141,7 @@ async fn seed(cluster: &TestCluster) -> Vec<String> {
 
 #[tokio::test]
 async fn kubectl_completes_the_plugin_through_the_shim() {
-    if !kubectl_available() {
-        return;
-    }
+    require_kubectl();
     let cluster = harness::cluster().await;
     let tokens = seed(&cluster).await;
     let plugin = PluginDir::new().await;
@@ -215,9 +204,7 @@ async fn kubectl_completes_the_plugin_through_the_shim() {
 
 #[tokio::test]
 async fn install_kubectl_shim_writes_next_to_the_plugin_kubectl_ran() {
-    if !kubectl_available() {
-        return;
-    }
+    require_kubectl();
     let plugin = PluginDir::new().await;
     std::fs::remove_file(plugin.bin.join(SHIM_NAME)).unwrap();
     // kubectl runs the plugin by the path it found on PATH (the symlink): the shim goes

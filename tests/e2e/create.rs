@@ -298,14 +298,8 @@ async fn a_cluster_without_the_api_says_what_is_missing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_spinner_shows_only_on_a_terminal() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("notice: `script` (util-linux) is absent; the terminal spinner is not tested");
-        return;
-    }
+    // `script` (util-linux) gives the plugin a terminal.
+    crate::harness::require("script", &["--version"]);
     let cluster = Setup {
         delay: Duration::from_millis(1500),
         ..Setup::default()

@@ -186,6 +186,23 @@ pub async fn token_of(cluster: &TestCluster, namespace: &str, name: &str) -> Str
         .expect("the request should have a token")
 }
 
+/// Fails the test, naming the tool, when `program` is not on `PATH`: a test that needs a tool
+/// never passes without running (`.ci/run` installs what the tests need).
+#[track_caller]
+pub fn require(program: &str, args: &[&str]) {
+    let found = std::process::Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(
+        found,
+        "this test needs `{program}` on PATH (`{program} {}` did not succeed); install it",
+        args.join(" ")
+    );
+}
+
 /// Secrets never reach stderr: call on every run that saw a token.
 #[track_caller]
 pub fn assert_no_secret(run: &Run, token: &str) {

@@ -8,6 +8,7 @@ mod completion;
 mod connect;
 mod create;
 mod read;
+mod requests_layer;
 mod resilience;
 
 mod faults;

@@ -5,7 +5,7 @@
 //! for a new word), and expects Cobra's protocol back: one candidate per line (optionally
 //! `value<TAB>description`), then a `:<directive>` line.
 //!
-//! The typed words are read by walking `Cli::command()` (clap's stable introspection API),
+//! The typed words are read by walking `cli::command()` (clap's stable introspection API),
 //! not with `clap_complete::engine` (feature `unstable-dynamic`): the engine is exempt from
 //! semver, its value completers only see the current word (the namespace, context and
 //! kubeconfig typed before it would need a side channel), and it does not say which argument
@@ -21,15 +21,14 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use clap::{ArgAction, CommandFactory};
+use clap::ArgAction;
 use k8s_openapi::api::core::v1::Namespace;
 use kube::api::ListParams;
 use kube::config::Kubeconfig;
 use kube::{Api, ResourceExt};
 
-use crate::cli::{Cli, ConnectionArgs};
-use crate::client::{Connection, connect};
-use crate::output::{FORMAT_NAMES, ListOptions, OutputFormat, list_printer};
+use crate::cli::{self, ConnectionArgs};
+use crate::requests::{Connection, connect};
 use crate::tokenrequest::TokenRequest;
 
 /// How long all cluster lookups of one completion may take together.
@@ -299,7 +298,7 @@ pub async fn complete(words: &[String]) -> Completion {
 }
 
 fn built_command() -> clap::Command {
-    let mut command = Cli::command();
+    let mut command = cli::command();
     command.build();
     command
 }
@@ -378,13 +377,9 @@ async fn value_candidates(
 ) -> Completion {
     let nothing = || Completion::new(Vec::new(), directive::NO_FILE_COMP);
     let arg = command.get_arguments().find(|a| a.get_id() == arg_id);
-    let command_name = typed.path.first().map(String::as_str).unwrap_or("");
     let values: Vec<Candidate> = match arg_id {
         "kubeconfig" => return Completion::new(Vec::new(), directive::DEFAULT),
         "dir" => return Completion::new(Vec::new(), directive::FILTER_DIRS),
-        "output" => {
-            return output_candidates(command_name, current);
-        }
         "context" | "cluster" | "user" => kubeconfig_entries(&typed.connection, arg_id)
             .into_iter()
             .map(Candidate::plain)
@@ -397,12 +392,16 @@ async fn value_candidates(
             bounded(tokenrequest_names(typed.connection.clone())).await
         }
         _ => match arg {
+            // `-o jsonpath` is followed by `=TEMPLATE`.
             Some(arg) => arg
                 .get_possible_values()
                 .into_iter()
                 .filter(|value| !value.is_hide_set())
                 .map(|value| Candidate {
-                    value: value.get_name().to_string(),
+                    value: match value.get_name() {
+                        "jsonpath" if arg_id == "output" => "jsonpath=".to_string(),
+                        name => name.to_string(),
+                    },
                     help: value.get_help().map(|h| h.to_string()),
                 })
                 .collect(),
@@ -415,58 +414,15 @@ async fn value_candidates(
     } else {
         BTreeSet::new()
     };
-    let candidates = values
+    let candidates: Vec<Candidate> = values
         .into_iter()
         .filter(|c| c.value.starts_with(current) && !already.contains(c.value.as_str()))
         .collect();
-    Completion::new(candidates, directive::NO_FILE_COMP)
-}
-
-/// `-o` values the command accepts: `jsonpath=` is followed by the template, so when it is
-/// the only match no space is added.
-fn output_candidates(command_name: &str, current: &str) -> Completion {
-    let accepted = |format: &str| match command_name {
-        "delete" => format == "name",
-        "cleanup" => matches!(format, "name" | "json"),
-        "list" => accepted_for_lists(format),
-        _ => format != "wide",
-    };
-    let candidates: Vec<Candidate> = FORMAT_NAMES
-        .iter()
-        .copied()
-        .filter(|format| accepted(format))
-        .map(|format| match format {
-            "jsonpath" => "jsonpath=".to_string(),
-            other => other.to_string(),
-        })
-        .filter(|value| value.starts_with(current))
-        .map(Candidate::plain)
-        .collect();
-    let directive = if candidates.len() == 1 && candidates[0].value.ends_with('=') {
-        directive::NO_SPACE | directive::NO_FILE_COMP
-    } else {
-        directive::NO_FILE_COMP
+    let directive = match candidates.as_slice() {
+        [only] if only.value.ends_with('=') => directive::NO_SPACE | directive::NO_FILE_COMP,
+        _ => directive::NO_FILE_COMP,
     };
     Completion::new(candidates, directive)
-}
-
-/// Whether `list` takes the format, asked of the list printer itself (it refuses the formats
-/// that describe one request's credentials).
-fn accepted_for_lists(name: &str) -> bool {
-    let text = if name == "jsonpath" {
-        "jsonpath={.metadata.name}"
-    } else {
-        name
-    };
-    let Ok(format) = text.parse::<OutputFormat>() else {
-        return false;
-    };
-    let options = ListOptions {
-        all_namespaces: false,
-        now: jiff::Timestamp::UNIX_EPOCH,
-        color: false,
-    };
-    list_printer(&format, options, Box::new(std::io::sink())).is_ok()
 }
 
 /// Contexts, clusters or users of the kubeconfig kubectl would read: `--kubeconfig`, else
@@ -678,8 +634,9 @@ mod tests {
         let shorts = run("list -").await;
         assert!(values(&shorts).contains(&"-A") && values(&shorts).contains(&"-n"));
         assert!(!values(&run("list --").await).contains(&"-A"));
-        // The hidden chunk size flag stays hidden.
-        assert!(!values(&run("list --ch").await).contains(&"--chunk-size"));
+        // kubectl's --chunk-size, on the commands that list.
+        assert_eq!(values(&run("list --ch").await), ["--chunk-size"]);
+        assert_eq!(values(&run("delete --all --ch").await), ["--chunk-size"]);
     }
 
     #[tokio::test]

@@ -50,7 +50,7 @@ pub fn install(args: InstallShimArgs) -> Result<(), Error> {
             "warning: {PLUGIN_BIN} is not on PATH; the shim runs it to find the candidates.\n"
         ));
     }
-    super::super::print(&message)
+    crate::terminal::print(&message)
 }
 
 /// Where the plugin was found: krew's `bin` directory when the running binary lives in a

@@ -1,5 +1,5 @@
 //! A TokenRequest controller that behaves like Kyma's connection-token-handler
-//! (`/work/shared/spec/kyma-tokenrequest.md` §3), written as an ordinary kube-rs controller so it
+//! (`docs/kyma-tokenrequest-spec.md` §3), written as an ordinary kube-rs controller so it
 //! runs against the sandbox and against a real cluster alike.
 //!
 //! Reconcile, as upstream:

@@ -37,7 +37,10 @@ use anyhow::Context as _;
 
 pub use connector::{ConnectorConfig, ConnectorHandle};
 pub use controller::{ControllerConfig, ControllerMode};
-pub use server::{ClientIdentity, SchemaVersion, ServerConfig, ServerHandle, User};
+pub use server::{
+    Access, ClientIdentity, ControllerDeployment, Resource, SchemaVersion, ServerConfig,
+    ServerHandle, User,
+};
 
 /// Namespace of the kubeconfig contexts unless a caller picks another one.
 pub const DEFAULT_NAMESPACE: &str = "default";
@@ -103,6 +106,16 @@ impl Sandbox {
                 .connector_url
                 .get_or_insert_with(|| connector.internal_url());
         }
+        // The controller's Deployment follows the controller unless the configuration says.
+        let running = config.controller.mode != ControllerMode::Off;
+        config
+            .server
+            .controller_deployment
+            .get_or_insert(if running {
+                ControllerDeployment::Ready
+            } else {
+                ControllerDeployment::Absent
+            });
         let server = server::start(config.server)
             .await
             .context("could not start the sandbox API server")?;

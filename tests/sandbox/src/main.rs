@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use tokenrequest_sandbox::{
     ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SandboxFiles,
     SchemaVersion, ServerConfig, User, controller, exec,
-    server::{FaultConfig, Verbs},
+    server::{ControllerDeployment, FaultConfig, Verbs},
 };
 
 #[derive(Parser)]
@@ -71,7 +71,7 @@ struct ServeArgs {
     /// Where to write the kubeconfig (mode 0600). Its contexts: `sandbox` (current, user
     /// admin), `sandbox-nobody` (may do nothing), `sandbox-nowatch` (may do all but watch),
     /// `sandbox-certuser` (may do everything, logs in with a client certificate; not with
-    /// --http).
+    /// --http), and `sandbox-NAME` for each --user.
     #[arg(long, value_name = "FILE")]
     kubeconfig_out: PathBuf,
     /// Where to write the API server's CA certificate (PEM; it is in the kubeconfig too);
@@ -109,8 +109,8 @@ struct SandboxArgs {
     /// kyma1 (v1beta1, keeps it).
     #[arg(long, value_enum, default_value_t = SchemaArg::Kyma2)]
     schema: SchemaArg,
-    /// Do not serve the TokenRequest group, as on a cluster without the CRD: every request
-    /// under it answers 404.
+    /// Do not serve the TokenRequest group, as on a cluster without Kyma's CRDs: every request
+    /// under it answers 404 (Applications too), and no CRD object is there.
     #[arg(long)]
     no_group: bool,
     /// Let requests without credentials in, with every permission. kubectl sends no
@@ -125,10 +125,37 @@ struct SandboxArgs {
     /// `curl --cacert CA -H "Authorization: Bearer sandbox-admin-token" -d JSON URL/sandbox/faults`.
     #[arg(long, value_name = "JSON", value_parser = parse_faults)]
     faults: Option<Box<FaultConfig>>,
+    /// Add a user NAME (token sandbox-NAME-token, context sandbox-NAME) with VERBS on every
+    /// resource, then per-resource overrides: e.g. 'ci=create,get,list,delete' or
+    /// 'blind=*;deployments='. Verbs: get, list, watch, create, update, patch, delete,
+    /// deletecollection, or *; resources: tokenrequests, applications,
+    /// customresourcedefinitions (crds), deployments, namespaces. Repeatable.
+    #[arg(long = "user", value_name = "NAME=VERBS[;RESOURCE=VERBS]", value_parser = User::parse_spec)]
+    users: Vec<User>,
+    /// Applications (cluster-scoped) that exist from the start, comma-separated.
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    applications: Vec<String>,
+    /// Do not serve the Application CRD (applications.applicationconnector.kyma-project.io).
+    #[arg(long, conflicts_with = "applications")]
+    no_applications: bool,
+    /// The controller's Deployment kyma-integration/connection-token-handler; default: ready
+    /// while the controller runs, absent with --mode off.
+    #[arg(long, value_enum, value_name = "STATE")]
+    controller_deployment: Option<DeploymentArg>,
     #[command(flatten)]
     knobs: ControllerKnobs,
     #[command(flatten)]
     connector: ConnectorKnobs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DeploymentArg {
+    /// No Deployment (and no namespace kyma-integration).
+    Absent,
+    /// The Deployment with no replica available.
+    Unready,
+    /// The Deployment available.
+    Ready,
 }
 
 #[derive(Args)]
@@ -144,15 +171,27 @@ struct ConnectorKnobs {
     /// How long a Connector Service token lives (upstream: 5 minutes).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     connector_token_ttl: u64,
+    /// How long the client certificates it signs and renews are valid (upstream's chart: 92
+    /// days); short ones let expiry be tested without waiting.
+    #[arg(long, value_name = "SECONDS", default_value_t = 92 * 24 * 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    connector_cert_validity: u64,
 }
 
 impl SandboxArgs {
-    fn config(&self) -> SandboxConfig {
+    /// The sandbox these flags describe; an error if a --user repeats a user's name.
+    fn config(&self) -> anyhow::Result<SandboxConfig> {
         let mut users = User::defaults();
+        for user in &self.users {
+            if users.iter().any(|known| known.name == user.name) {
+                anyhow::bail!("--user {}: a user of that name exists already", user.name);
+            }
+            users.push(user.clone());
+        }
         if self.anonymous {
             users.push(User::anonymous(Verbs::ALL));
         }
-        SandboxConfig {
+        Ok(SandboxConfig {
             server: ServerConfig {
                 port: self.port,
                 schema: match self.schema {
@@ -163,14 +202,22 @@ impl SandboxArgs {
                 users,
                 faults: self.faults.as_deref().cloned().unwrap_or_default(),
                 https: !self.http,
+                serve_applications: !self.no_applications,
+                applications: self.applications.clone(),
+                controller_deployment: self.controller_deployment.map(|state| match state {
+                    DeploymentArg::Absent => ControllerDeployment::Absent,
+                    DeploymentArg::Unready => ControllerDeployment::Unready,
+                    DeploymentArg::Ready => ControllerDeployment::Ready,
+                }),
             },
             controller: self.knobs.config(),
             connector: (!self.connector.no_connector).then(|| ConnectorConfig {
                 port: self.connector.connector_port,
                 token_ttl: Duration::from_secs(self.connector.connector_token_ttl),
+                certificate_validity: Duration::from_secs(self.connector.connector_cert_validity),
                 ..ConnectorConfig::default()
             }),
-        }
+        })
     }
 }
 
@@ -303,7 +350,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .clone()
             .unwrap_or_else(|| beside_kubeconfig("connector-ca.crt")),
     };
-    let sandbox = Sandbox::start(args.sandbox.config()).await?;
+    let sandbox = Sandbox::start(args.sandbox.config()?).await?;
     if let Err(error) = sandbox.write_files(&files, &args.sandbox.namespace) {
         sandbox.shutdown().await;
         return Err(error);
@@ -333,13 +380,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 async fn exec(args: ExecArgs) -> ExitCode {
-    let code = match exec::run(
-        args.sandbox.config(),
-        &args.sandbox.namespace,
-        &args.command,
-    )
-    .await
-    {
+    let config = match args.sandbox.config() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("tokenrequest-sandbox exec: {error:#}");
+            return ExitCode::from(exec::FAILED as u8);
+        }
+    };
+    let code = match exec::run(config, &args.sandbox.namespace, &args.command).await {
         Ok(code) => code,
         Err(error) => {
             eprintln!("tokenrequest-sandbox exec: {error}");

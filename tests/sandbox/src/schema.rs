@@ -131,7 +131,7 @@ pub fn validate_object_name(name: &str, generate_name: &str) -> Vec<StatusCause>
 }
 
 /// Fields `ObjectMeta` knows; anything else under `metadata` is unknown and dropped.
-const OBJECT_META_FIELDS: &[&str] = &[
+pub(crate) const OBJECT_META_FIELDS: &[&str] = &[
     "annotations",
     "creationTimestamp",
     "deletionGracePeriodSeconds",
@@ -180,7 +180,7 @@ pub fn prune(schema: SchemaVersion, object: &mut Value) -> Vec<String> {
     unknown
 }
 
-fn remove_undeclared(
+pub(crate) fn remove_undeclared(
     map: &mut Map<String, Value>,
     declared: &[&str],
     prefix: &str,

@@ -1,6 +1,7 @@
 //! The built `tokenrequest-sandbox` binary. `serve`: it announces `ready`, serves https with
-//! its CA in the kubeconfig (or plain http with `--http`), its kubeconfig works, its controller
-//! fills requests, and SIGTERM ends it cleanly. `controller`: against an in-process sandbox
+//! its CA in the kubeconfig (or plain http with `--http`), its kubeconfig works (with a context
+//! per `--user`), its controller fills requests, `--applications` and `--controller-deployment`
+//! shape the cluster, and SIGTERM ends it cleanly. `controller`: against an in-process sandbox
 //! whose own controller is off, it reads the kubeconfig, fills requests, and SIGTERM ends it
 //! cleanly.
 
@@ -8,6 +9,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use base64::Engine as _;
+use k8s_openapi::api::apps::v1::Deployment;
 use kube::api::{Api, DynamicObject, PostParams};
 use tokenrequest_sandbox::controller::token_request_resource;
 use tokenrequest_sandbox::{ControllerConfig, ControllerMode, Sandbox, SandboxConfig};
@@ -15,7 +17,8 @@ use tokenrequest_sandbox::{ControllerConfig, ControllerMode, Sandbox, SandboxCon
 mod support;
 
 use support::{
-    KillOnDrop, PATIENCE, kube_config, pem_certificates, ready_field, serve, tokenrequests,
+    KNOBS, KillOnDrop, PATIENCE, applications_resource, assert_knobs_apply, client_for_context,
+    kube_config, pem_certificates, ready_field, sandbox_binary, serve, tokenrequests,
 };
 
 #[tokio::test]
@@ -94,6 +97,48 @@ async fn serve_anonymous_lets_token_less_requests_in() {
     // The anonymous user has no credentials, so the kubeconfig does not mention it.
     let kubeconfig = std::fs::read_to_string(&kubeconfig_path).unwrap();
     assert!(!kubeconfig.contains("anonymous"), "{kubeconfig}");
+}
+
+#[tokio::test]
+async fn serve_takes_users_applications_and_the_controller_deployment() {
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig_path = directory.path().join("kubeconfig");
+    let args: Vec<&str> = std::iter::once("serve").chain(KNOBS).collect();
+    let (mut child, _) = serve(&args, &kubeconfig_path).await;
+    assert_knobs_apply(&kubeconfig_path).await;
+    child.terminate().await;
+
+    // No Application CRD, no controller: neither Applications nor the Deployment are there.
+    let bare_path = directory.path().join("bare");
+    let args = [
+        "serve",
+        "--no-connector",
+        "--no-applications",
+        "--mode",
+        "off",
+    ];
+    let (mut bare, _) = serve(&args, &bare_path).await;
+    let admin = client_for_context(&bare_path, "sandbox").await;
+    let missing =
+        |result: kube::Result<()>| matches!(result, Err(kube::Error::Api(s)) if s.code == 404);
+    let applications = Api::<DynamicObject>::all_with(admin.clone(), &applications_resource());
+    assert!(missing(applications.get("billing").await.map(drop)));
+    let deployments = Api::<Deployment>::namespaced(admin, "kyma-integration");
+    assert!(missing(
+        deployments.get("connection-token-handler").await.map(drop)
+    ));
+    bare.terminate().await;
+
+    // A verb or resource serve does not know is a usage error, before anything listens.
+    let refused = sandbox_binary()
+        .args(["serve", "--kubeconfig-out"])
+        .arg(directory.path().join("other"))
+        .args(["--user", "ci=fly"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("unknown verb \"fly\""), "{stderr}");
 }
 
 #[tokio::test]

@@ -3,378 +3,33 @@
 //! Warning header, and the JSON bodies after masking volatile values (uids, resourceVersions,
 //! timestamps, generated names, continue tokens, ages). Discovery documents of the real server
 //! list more groups than the sandbox serves; for them the served group's entry and the key
-//! structure are compared.
+//! structure are compared, and each built-in group the sandbox lists must be the recorded one
+//! cut down to what it serves. The v1.36 recordings are replayed here, the v1.28 ones of a
+//! diagnosis in `contract/doctor.rs`.
 //!
-//! The servers here speak plain http ([`plain_http`]): the exchanges are compared at the HTTP
-//! level, which TLS does not change; https and client certificates are tested in `tls.rs`.
+//! The servers here (and in `contract/doctor.rs`) speak plain http ([`plain_http`]): the
+//! exchanges are compared at the HTTP level, which TLS does not change; https and client
+//! certificates are tested in `tls.rs`.
+
+#[path = "contract/doctor.rs"]
+mod doctor;
+#[path = "contract/replay.rs"]
+mod replay;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use replay::{
+    ADMIN_TOKEN, Exchange, Fixtures, Http, NOBODY_TOKEN, Reply, compare, plain_http,
+    recorded_exchange, with_query_value,
+};
 use serde_json::{Value, json};
 use tokenrequest_sandbox::server::{self, ServerConfig, ServerHandle};
 
-const ADMIN_TOKEN: &str = "sandbox-admin-token";
-const NOBODY_TOKEN: &str = "sandbox-nobody-token";
+const FIXTURES: Fixtures = Fixtures("kube-apiserver-v1.36");
 const COLLECTION: &str =
     "/apis/applicationconnector.kyma-project.io/v1alpha1/namespaces/fixtures/tokenrequests";
-
-/// The default server configuration, over plain http.
-fn plain_http() -> ServerConfig {
-    ServerConfig {
-        https: false,
-        ..ServerConfig::default()
-    }
-}
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kube-apiserver-v1.36")
-}
-
-fn read_json(name: &str) -> Value {
-    let text = std::fs::read_to_string(fixtures().join(name)).expect("fixture readable");
-    serde_json::from_str(&text).expect("fixture is JSON")
-}
-
-#[derive(Debug, Clone)]
-struct Exchange {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Option<Value>,
-    token: Option<String>,
-}
-
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    content_type: Option<String>,
-    warning: Option<String>,
-    body: Bytes,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&self.body).into_owned()))
-    }
-
-    fn events(&self) -> Vec<Value> {
-        String::from_utf8_lossy(&self.body)
-            .lines()
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| serde_json::from_str(line).expect("watch lines are JSON"))
-            .collect()
-    }
-}
-
-struct Http {
-    client: Client<HttpConnector, Full<Bytes>>,
-}
-
-impl Http {
-    fn new() -> Self {
-        Http {
-            client: Client::builder(TokioExecutor::new()).build_http(),
-        }
-    }
-
-    async fn send(&self, base: &str, exchange: &Exchange) -> Reply {
-        let mut request = hyper::Request::builder()
-            .method(exchange.method.as_str())
-            .uri(format!("{base}{}", exchange.path))
-            .header("Accept", "application/json");
-        if let Some(token) = &exchange.token {
-            request = request.header("Authorization", format!("Bearer {token}"));
-        }
-        for (name, value) in &exchange.headers {
-            request = request.header(name.as_str(), value.as_str());
-        }
-        let body = match &exchange.body {
-            Some(body) => {
-                request = request.header("Content-Type", "application/json");
-                Bytes::from(body.to_string())
-            }
-            None => Bytes::new(),
-        };
-        let request = request.body(Full::new(body)).expect("request builds");
-        let response = self.client.request(request).await.expect("server answers");
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .map(|value| value.to_str().expect("ASCII header").to_string())
-        };
-        let content_type = header("content-type");
-        let warning = header("warning");
-        let status = response.status().as_u16();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body reads")
-            .to_bytes();
-        Reply {
-            status,
-            content_type,
-            warning,
-            body,
-        }
-    }
-}
-
-/// Replaces `key=...` in a path's query.
-fn with_query_value(path: &str, key: &str, value: &str) -> String {
-    let (base, query) = path.split_once('?').unwrap_or((path, ""));
-    let query: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if name == key => format!("{key}={value}"),
-            _ => pair.to_string(),
-        })
-        .collect();
-    format!("{base}?{}", query.join("&"))
-}
-
-/// Every key path of a JSON value, arrays written as `[]`.
-fn key_paths(value: &Value, prefix: &str, paths: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, value) in map {
-                let path = format!("{prefix}.{key}");
-                paths.insert(path.clone());
-                key_paths(value, &path, paths);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                key_paths(item, &format!("{prefix}[]"), paths);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn key_set(value: &Value) -> BTreeSet<String> {
-    let mut paths = BTreeSet::new();
-    key_paths(value, "", &mut paths);
-    paths
-}
-
-fn mask_digits(text: &str) -> String {
-    let mut masked = String::new();
-    let mut in_number = false;
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            if !in_number {
-                masked.push('#');
-            }
-            in_number = true;
-        } else {
-            masked.push(c);
-            in_number = false;
-        }
-    }
-    masked
-}
-
-/// Replaces values that differ from run to run with placeholders.
-fn normalize(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            let generate_name = map
-                .get("generateName")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            // A Table row of a generated name shows that name in its first cell.
-            let generated_row = map
-                .get("object")
-                .and_then(|object| object.get("metadata"))
-                .is_some_and(|metadata| metadata.get("generateName").is_some());
-            if generated_row && let Some(Value::Array(cells)) = map.get_mut("cells") {
-                cells[0] = json!("<generated>");
-            }
-            for (key, value) in map.iter_mut() {
-                match (key.as_str(), &*value) {
-                    (
-                        "uid" | "resourceVersion" | "creationTimestamp" | "time" | "serverAddress",
-                        Value::String(_),
-                    ) => {
-                        *value = json!("<volatile>");
-                    }
-                    ("continue", Value::String(token)) if !token.is_empty() => {
-                        *value = json!("<token>")
-                    }
-                    ("message", Value::String(text)) => *value = json!(mask_digits(text)),
-                    ("name", Value::String(_)) if generate_name.is_some() => {
-                        *value = json!(format!(
-                            "{}<generated>",
-                            generate_name.clone().unwrap_or_default()
-                        ));
-                    }
-                    ("cells", Value::Array(cells)) => {
-                        let mut cells = cells.clone();
-                        if let Some(age) = cells.get_mut(1) {
-                            *age = json!("<age>");
-                        }
-                        *value = Value::Array(cells);
-                    }
-                    _ => normalize(value),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(normalize),
-        _ => {}
-    }
-}
-
-fn normalized(value: &Value) -> Value {
-    let mut value = value.clone();
-    normalize(&mut value);
-    value
-}
-
-/// Compares one reply with its recording; returns what differs.
-fn compare(name: &str, recorded: &Value, reply: &Reply) -> Vec<String> {
-    let mut problems = Vec::new();
-    let expected = &recorded["response"];
-    if expected["status"] != json!(reply.status) {
-        problems.push(format!(
-            "status {} (recorded {})",
-            reply.status, expected["status"]
-        ));
-    }
-    if expected["content_type"].as_str() != reply.content_type.as_deref() {
-        problems.push(format!(
-            "content type {:?} (recorded {})",
-            reply.content_type, expected["content_type"]
-        ));
-    }
-    if expected.get("events").is_none() && expected["warning"].as_str() != reply.warning.as_deref()
-    {
-        problems.push(format!(
-            "Warning {:?} (recorded {})",
-            reply.warning, expected["warning"]
-        ));
-    }
-    if let Some(events) = expected.get("events").and_then(Value::as_array) {
-        let got = reply.events();
-        let types = |events: &[Value]| {
-            events
-                .iter()
-                .map(|event| event["type"].clone())
-                .collect::<Vec<_>>()
-        };
-        if types(&got) != types(events) {
-            problems.push(format!(
-                "event types {:?} (recorded {:?})",
-                types(&got),
-                types(events)
-            ));
-        }
-        for (index, (got, want)) in got.iter().zip(events).enumerate() {
-            if normalized(got) != normalized(want) {
-                problems.push(format!(
-                    "event {index}: {} (recorded {})",
-                    normalized(got),
-                    normalized(want)
-                ));
-            }
-        }
-        return problems;
-    }
-    let got = reply.json();
-    let want = &expected["body"];
-    match name {
-        // The real server lists every built-in group; the sandbox only its own.
-        "discovery-apis" | "discovery-aggregated" | "openapi-v3-index" | "discovery-core" => {
-            // Other groups carry more (shortNames, subresources): ours must be a subset.
-            let extra: Vec<_> = key_set(&got).difference(&key_set(want)).cloned().collect();
-            if !extra.is_empty() {
-                problems.push(format!("keys the recording does not have: {extra:?}"));
-            }
-            for field in ["kind", "apiVersion", "metadata", "versions"] {
-                let comparable = field != "versions" || name == "discovery-core";
-                if comparable && got.get(field) != want.get(field) {
-                    problems.push(format!(
-                        "{field}: {:?} (recorded {:?})",
-                        got.get(field),
-                        want.get(field)
-                    ));
-                }
-            }
-            let ours = |document: &Value| -> Value {
-                let list = document.get("groups").or(document.get("items"));
-                match list {
-                    Some(Value::Array(entries)) => entries
-                        .iter()
-                        .find(|entry| {
-                            entry["name"] == "applicationconnector.kyma-project.io"
-                                || entry["metadata"]["name"]
-                                    == "applicationconnector.kyma-project.io"
-                        })
-                        .cloned()
-                        .unwrap_or(Value::Null),
-                    _ => document["paths"]["apis/applicationconnector.kyma-project.io/v1alpha1"]
-                        .clone(),
-                }
-            };
-            if name != "discovery-core" && ours(&got) != ours(want) {
-                problems.push(format!(
-                    "group entry {} (recorded {})",
-                    ours(&got),
-                    ours(want)
-                ));
-            }
-        }
-        _ => {
-            if key_set(&got) != key_set(want) {
-                let got_keys = key_set(&got);
-                let want_keys = key_set(want);
-                problems.push(format!(
-                    "extra keys {:?}, missing keys {:?}",
-                    got_keys.difference(&want_keys).collect::<Vec<_>>(),
-                    want_keys.difference(&got_keys).collect::<Vec<_>>()
-                ));
-            }
-            if normalized(&got) != normalized(want) {
-                problems.push(format!(
-                    "body {} (recorded {})",
-                    normalized(&got),
-                    normalized(want)
-                ));
-            }
-        }
-    }
-    problems
-}
-
-fn recorded_exchange(recorded: &Value) -> Exchange {
-    let request = &recorded["request"];
-    Exchange {
-        method: request["method"].as_str().expect("method").to_string(),
-        path: request["path"].as_str().expect("path").to_string(),
-        headers: request["headers"]
-            .as_object()
-            .map(|headers| {
-                headers
-                    .iter()
-                    .map(|(name, value)| (name.clone(), value.as_str().unwrap_or("").to_string()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        body: request["body"]
-            .clone()
-            .as_object()
-            .map(|_| request["body"].clone()),
-        token: Some(ADMIN_TOKEN.to_string()),
-    }
-}
 
 /// Drives one sandbox through the recorded script, carrying live values between exchanges.
 struct Replay {
@@ -522,11 +177,16 @@ impl Replay {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_recorded_exchange_replays() {
-    let index = read_json("index.json");
-    let server = server::start(plain_http()).await.unwrap();
+    let index = FIXTURES.read("index.json");
+    // The recorded cluster had the TokenRequest CRD only, no Application CRD.
+    let config = ServerConfig {
+        serve_applications: false,
+        ..plain_http()
+    };
+    let server = server::start(config.clone()).await.unwrap();
     let without_group = server::start(ServerConfig {
         serve_group: false,
-        ..plain_http()
+        ..config
     })
     .await
     .unwrap();
@@ -542,7 +202,7 @@ async fn every_recorded_exchange_replays() {
     for entry in index["exchanges"].as_array().expect("exchanges") {
         let name = entry["name"].as_str().unwrap();
         listed.insert(format!("{name}.json"));
-        let recorded = read_json(&format!("{name}.json"));
+        let recorded = FIXTURES.read(&format!("{name}.json"));
         let reply = replay.run(name, recorded_exchange(&recorded)).await;
         for problem in compare(name, &recorded, &reply) {
             divergences.push(format!("{name}: {problem}"));
@@ -550,12 +210,7 @@ async fn every_recorded_exchange_replays() {
         replay.replies.insert(name.to_string(), reply.json());
     }
     // Every recording must be in the index, so none escapes the replay.
-    for file in std::fs::read_dir(fixtures()).unwrap() {
-        let file = file.unwrap().file_name().into_string().unwrap();
-        if file.ends_with(".json") && file != "index.json" && !listed.contains(&file) {
-            divergences.push(format!("{file}: not listed in index.json, not replayed"));
-        }
-    }
+    divergences.extend(FIXTURES.unlisted(&listed));
     replay.server.shutdown().await;
     replay.without_group.shutdown().await;
     assert!(

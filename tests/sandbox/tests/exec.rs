@@ -1,7 +1,8 @@
 //! `tokenrequest-sandbox exec -- COMMAND`, the built binary: COMMAND's exit status passes
 //! through (128+N for signal N), COMMAND finds a working sandbox through its environment, the
 //! sandbox's port is closed and its directory gone afterwards, SIGINT and SIGTERM to exec stop
-//! COMMAND and the sandbox, serve's flags apply, and a missing command is a usage error.
+//! COMMAND and the sandbox, serve's flags apply (users, Applications and the controller's
+//! Deployment among them), and a missing command is a usage error.
 //!
 //! The plugin inside exec (`kubectl-tokenrequest connect`) is tested from the root package,
 //! which has the plugin binary: `tests/sandbox_exec.rs`.
@@ -17,71 +18,12 @@ use bytes::Bytes;
 use http_body_util::{BodyExt as _, Empty};
 use kube::api::{Api, DynamicObject, PostParams};
 use kube::client::ConfigExt as _;
-use support::{KillOnDrop, PATIENCE, kube_config, pem_certificates, sandbox_binary, tokenrequests};
+use support::{
+    DUMP_AND_SLEEP, DUMP_AND_WAIT, KNOBS, KillOnDrop, PATIENCE, Scratch, assert_knobs_apply,
+    kube_config, pem_certificates, sandbox_binary, tokenrequests,
+};
 use tokenrequest_sandbox::controller::token_request_resource;
 use tokenrequest_sandbox::exec;
-
-/// Writes COMMAND's environment to `$OUT` (atomically), then waits for `$STOP` to appear
-/// (exiting 0) or, with `exec sleep`, for a signal.
-const DUMP_AND_WAIT: &str =
-    r#"env > "$OUT.tmp" && mv "$OUT.tmp" "$OUT" && while [ ! -e "$STOP" ]; do sleep 0.05; done"#;
-const DUMP_AND_SLEEP: &str =
-    r#"echo $$ > "$OUT.pid" && env > "$OUT.tmp" && mv "$OUT.tmp" "$OUT" && exec sleep 600"#;
-
-/// A test directory with the files the shell snippets above use.
-struct Scratch {
-    dir: tempfile::TempDir,
-}
-
-impl Scratch {
-    fn new() -> Scratch {
-        Scratch {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn out(&self) -> PathBuf {
-        self.dir.path().join("env")
-    }
-
-    fn stop(&self) -> PathBuf {
-        self.dir.path().join("stop")
-    }
-
-    /// `BINARY exec FLAGS -- sh -c SCRIPT`, with `OUT` and `STOP` set.
-    fn spawn(&self, binary: &Path, flags: &[&str], script: &str) -> KillOnDrop {
-        KillOnDrop(
-            Command::new(binary)
-                .arg("exec")
-                .args(flags)
-                .args(["--", "sh", "-c", script])
-                .env("OUT", self.out())
-                .env("STOP", self.stop())
-                .stdin(Stdio::null())
-                .spawn()
-                .expect("exec starts"),
-        )
-    }
-
-    /// COMMAND's environment, once it has written it.
-    async fn environment(&self) -> HashMap<String, String> {
-        let out = self.out();
-        let text = tokio::time::timeout(PATIENCE, async {
-            loop {
-                if let Ok(text) = std::fs::read_to_string(&out) {
-                    return text;
-                }
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        })
-        .await
-        .expect("COMMAND runs and writes its environment");
-        text.lines()
-            .filter_map(|line| line.split_once('='))
-            .map(|(name, value)| (name.to_owned(), value.to_owned()))
-            .collect()
-    }
-}
 
 fn exec_status(args: &[&str]) -> (ExitStatus, String) {
     let output = sandbox_binary()
@@ -274,6 +216,26 @@ async fn serve_flags_apply_and_nothing_leaks_in_from_outside() {
     std::fs::write(scratch.stop(), "").unwrap();
     assert!(exec.exit().await.success());
     assert!(!Path::new(&environment[exec::DIR]).exists());
+}
+
+#[tokio::test]
+async fn exec_takes_serves_users_applications_and_controller_deployment() {
+    let scratch = Scratch::new();
+    let binary = Path::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"));
+    let mut exec = scratch.spawn(binary, &KNOBS, DUMP_AND_WAIT);
+    let environment = scratch.environment().await;
+    assert_knobs_apply(Path::new(&environment[exec::KUBECONFIG])).await;
+    std::fs::write(scratch.stop(), "").unwrap();
+    assert!(exec.exit().await.success());
+
+    // A --user that names a user who exists already: the sandbox cannot start, COMMAND never
+    // runs.
+    let (status, stderr) = exec_status(&["--user", "admin=get", "--", "sh", "-c", "exit 0"]);
+    assert_eq!(status.code(), Some(exec::FAILED), "{stderr}");
+    assert!(
+        stderr.contains("--user admin: a user of that name exists already"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]

@@ -1,11 +1,11 @@
 //! The API server over https: its certificate (127.0.0.1 and localhost, signed by its own CA),
 //! bearer tokens and client certificates as kube-apiserver takes them (a valid certificate's CN
 //! is the user; one the CA did not sign authenticates nobody), the kubeconfig it writes, and
-//! plain http when asked.
+//! plain http when asked. Self reviews of certificate users: `diagnosis/reviews.rs`.
 
 use kube::api::{Api, DynamicObject, ListParams, PostParams, WatchParams};
 use tokenrequest_sandbox::controller::token_request_resource;
-use tokenrequest_sandbox::server::{ClientIdentity, ServerConfig};
+use tokenrequest_sandbox::server::ServerConfig;
 use tokenrequest_sandbox::{ControllerConfig, ControllerMode, Sandbox, SandboxConfig};
 
 use base64::Engine as _;
@@ -51,15 +51,6 @@ fn assert_forbidden_to<T: std::fmt::Debug>(result: Result<T, kube::Error>, user:
         }
         other => panic!("expected a 403, got {other:?}"),
     }
-}
-
-/// A configuration for the sandbox (trusting its CA) that logs in with `identity`.
-fn with_identity(sandbox: &Sandbox, identity: &ClientIdentity) -> kube::Config {
-    let base64 = base64::engine::general_purpose::STANDARD;
-    let mut config = sandbox.server().kube_config();
-    config.auth_info.client_certificate_data = Some(base64.encode(&identity.certificate_pem));
-    config.auth_info.client_key_data = Some(base64.encode(&identity.key_pem).into());
-    config
 }
 
 fn client(config: kube::Config) -> kube::Client {
@@ -159,7 +150,7 @@ async fn certuser_logs_in_with_its_client_certificate() {
     );
     assert!(sandbox.client_identity("admin").is_none());
 
-    let certuser = api(client(with_identity(&sandbox, &identity)));
+    let certuser = api(client(sandbox.server().kube_config_with(&identity)));
     let object = DynamicObject::new("by-certificate", &token_request_resource());
     certuser
         .create(&PostParams::default(), &object)
@@ -184,7 +175,7 @@ async fn certuser_logs_in_with_its_client_certificate() {
 async fn a_certificate_logs_in_as_the_user_its_cn_names() {
     let sandbox = start(true).await;
     let nowatch = sandbox.server().issue_client_identity("nowatch").unwrap();
-    let as_nowatch = api(client(with_identity(&sandbox, &nowatch)));
+    let as_nowatch = api(client(sandbox.server().kube_config_with(&nowatch)));
     as_nowatch.list(&ListParams::default()).await.unwrap();
     let forbidden = as_nowatch
         .watch(&WatchParams::default(), "0")
@@ -195,14 +186,14 @@ async fn a_certificate_logs_in_as_the_user_its_cn_names() {
     // A name no user has: authenticated, allowed nothing.
     let stranger = sandbox.server().issue_client_identity("stranger").unwrap();
     assert_forbidden_to(
-        api(client(with_identity(&sandbox, &stranger)))
+        api(client(sandbox.server().kube_config_with(&stranger)))
             .list(&ListParams::default())
             .await,
         "stranger",
     );
 
     // The certificate comes first, as in kube-apiserver: with nobody's token, still nowatch.
-    let mut both = with_identity(&sandbox, &nowatch);
+    let mut both = sandbox.server().kube_config_with(&nowatch);
     both.auth_info.token = Some("sandbox-nobody-token".to_owned().into());
     api(client(both))
         .list(&ListParams::default())
@@ -223,14 +214,14 @@ async fn a_certificate_from_another_ca_authenticates_nobody() {
     // The handshake succeeds, the request has no user: 401.
     assert_eq!(
         status_of(
-            api(client(with_identity(&sandbox, &foreign)))
+            api(client(sandbox.server().kube_config_with(&foreign)))
                 .list(&ListParams::default())
                 .await
         ),
         401
     );
     // With a valid token beside it, the token's user.
-    let mut with_token = with_identity(&sandbox, &foreign);
+    let mut with_token = sandbox.server().kube_config_with(&foreign);
     with_token.auth_info.token = Some("sandbox-nobody-token".to_owned().into());
     assert_eq!(
         status_of(api(client(with_token)).list(&ListParams::default()).await),

@@ -1,7 +1,8 @@
 //! The Connector Service's certificate authority: a CA made at start, the HTTPS server's
 //! certificate, and client certificates issued from CSRs the way upstream's
-//! `certificates.go` does (subject checked field by field, serial 2, DigitalSignature,
-//! ClientAuth, a fixed validity).
+//! `certificates.go` does (subject checked field by field, DigitalSignature, ClientAuth, a fixed
+//! validity). The caller picks the serial: upstream's constant 2 for the certificate call, a
+//! fresh one for each renewal (see `mod.rs`).
 //!
 //! Keys are ECDSA P-256 because ring (already in the tree) can generate those; upstream's CA is
 //! RSA, which no client can tell from the outside except by looking at the certificate.
@@ -123,15 +124,22 @@ impl Authority {
         )
     }
 
-    /// A fresh key and a client certificate (ClientAuth) for subject `CN=<common_name>`,
-    /// valid for `validity_period`: `(certificate PEM, PKCS#8 key PEM)`.
+    /// A fresh key and a client certificate (ClientAuth) for subject
+    /// `O=<organization>,…,CN=<common_name>`, valid for `validity_period`:
+    /// `(certificate PEM, PKCS#8 key PEM)`.
     pub fn issue_client(
         &self,
         common_name: &str,
+        organizations: &[&str],
         validity_period: Duration,
     ) -> anyhow::Result<(String, String)> {
         let mut params = CertificateParams::default();
         params.distinguished_name = DistinguishedName::new();
+        for organization in organizations {
+            params
+                .distinguished_name
+                .push(DnType::OrganizationName, *organization);
+        }
         params
             .distinguished_name
             .push(DnType::CommonName, common_name);
@@ -146,44 +154,76 @@ impl Authority {
         Ok((certificate.pem(), key.serialize_pem()))
     }
 
-    /// Checks a CSR (PEM, as upstream decodes it) against the expected subject and, if it
-    /// passes, issues a client certificate valid for `validity`. Returns the certificate PEM.
-    pub fn issue(
+    /// Signs a checked CSR: the CSR's subject, `serial`, DigitalSignature, ClientAuth, valid
+    /// from now for `validity`. Returns the certificate PEM.
+    pub fn sign(
         &self,
-        csr_pem: &[u8],
-        application: &str,
-        expected: &SubjectFields,
+        csr: CheckedCsr,
         validity_period: Duration,
+        serial: u64,
+        key: SignedKey,
     ) -> Result<String, CsrRefused> {
-        let refuse = |message: &str| CsrRefused(message.to_owned());
-        // Upstream does not check the PEM label.
-        let (_, block) = x509_parser::pem::parse_x509_pem(csr_pem)
-            .map_err(|_| refuse("Error while decoding pem block."))?;
-        let (_, csr) = X509CertificationRequest::from_der(&block.contents)
-            .map_err(|error| CsrRefused(format!("Error while parsing CSR: {error}")))?;
-        csr.verify_signature()
-            .map_err(|error| CsrRefused(format!("CSR signature invalid: {error}")))?;
-        check_subject(
-            &csr.certification_request_info.subject,
-            application,
-            expected,
-        )?;
-        let mut request =
-            CertificateSigningRequestParams::from_der(&block.contents.as_slice().into())
-                .map_err(|error| CsrRefused(format!("Error while parsing CSR: {error}")))?;
+        let mut request = csr.0;
         let (not_before, not_after) = validity(validity_period);
         request.params.not_before = not_before;
         request.params.not_after = not_after;
-        request.params.serial_number = Some(SerialNumber::from(2u64));
+        request.params.serial_number = Some(SerialNumber::from(serial));
         request.params.is_ca = IsCa::ExplicitNoCa;
         request.params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         request.params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         request.params.subject_alt_names.clear();
-        let certificate = request
-            .signed_by(&self.issuer)
+        let signed = match key {
+            SignedKey::FromCsr => request.signed_by(&self.issuer),
+            SignedKey::Unrelated => {
+                let unrelated = KeyPair::generate().map_err(|error| {
+                    CsrRefused(format!("Error while creating certificate: {error}"))
+                })?;
+                request.params.signed_by(&unrelated, &self.issuer)
+            }
+        };
+        let certificate = signed
             .map_err(|error| CsrRefused(format!("Error while creating certificate: {error}")))?;
         Ok(certificate.pem())
     }
+}
+
+/// The serial upstream's `SignWithCA` gives every certificate.
+pub const UPSTREAM_SERIAL: u64 = 2;
+
+/// Whose public key a certificate carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedKey {
+    /// The CSR's, as always upstream.
+    FromCsr,
+    /// A fresh key nobody holds: a certificate that does not match the CSR's key (a fault).
+    Unrelated,
+}
+
+/// A CSR whose signature and subject passed upstream's checks, ready to be signed.
+pub struct CheckedCsr(CertificateSigningRequestParams);
+
+/// Upstream's CSR checks: the PEM block (label not checked), the CSR's signature, then the
+/// subject (`CheckCSRValues`) against `application` and `expected`.
+pub fn check_csr(
+    csr_pem: &[u8],
+    application: &str,
+    expected: &SubjectFields,
+) -> Result<CheckedCsr, CsrRefused> {
+    let refuse = |message: &str| CsrRefused(message.to_owned());
+    let (_, block) = x509_parser::pem::parse_x509_pem(csr_pem)
+        .map_err(|_| refuse("Error while decoding pem block."))?;
+    let (_, csr) = X509CertificationRequest::from_der(&block.contents)
+        .map_err(|error| CsrRefused(format!("Error while parsing CSR: {error}")))?;
+    csr.verify_signature()
+        .map_err(|error| CsrRefused(format!("CSR signature invalid: {error}")))?;
+    check_subject(
+        &csr.certification_request_info.subject,
+        application,
+        expected,
+    )?;
+    CertificateSigningRequestParams::from_der(&block.contents.as_slice().into())
+        .map(CheckedCsr)
+        .map_err(|error| CsrRefused(format!("Error while parsing CSR: {error}")))
 }
 
 /// Upstream's `CheckCSRValues`: CN must equal the application; C, O, OU, L and ST must be

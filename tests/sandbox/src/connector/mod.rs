@@ -1,40 +1,51 @@
-//! A Connector Service that follows `/work/shared/spec/kyma-tokenrequest.md` §4.1–4.4:
+//! A Connector Service that follows `docs/kyma-tokenrequest-spec.md` §4.1–4.4:
 //!
 //! - the internal API (plain http, as upstream's ClusterIP port 8080):
 //!   `POST /v1/applications/tokens` with an `Application` header, called by the controller;
 //! - the external API on https with its own CA: `GET /v1/applications/signingRequests/info`
 //!   (single-use token, a new one in `csrUrl`) and `POST /v1/applications/certificates`
 //!   (the CSR's subject checked field by field, a client certificate signed by the CA);
-//! - management info over mTLS: `GET /v1/applications/management/info`.
+//! - over mTLS: `GET /v1/applications/management/info`, `POST …/certificates/renewals` and
+//!   `POST …/certificates/revocations`.
 //!
 //! Upstream serves the external API on `connector-service.<domain>` and the mTLS endpoints on
 //! `gateway.<domain>`; here both are one https listener on 127.0.0.1 that asks for a client
-//! certificate but does not require one, and the management endpoint answers 403 without it
-//! (upstream's gateway would fail the handshake instead).
+//! certificate but does not require one, and the mTLS endpoints answer 403 without it
+//! (upstream's gateway would fail the handshake instead). A client certificate the CA did not
+//! sign, or one past its notAfter, fails the handshake, as at upstream's gateway.
+//!
+//! Serials: the certificate call gives upstream's constant 2; each renewal gives the next of
+//! 3, 4, 5, … so a renewed certificate can be told from its predecessor by serial too
+//! (upstream gives 2 again; issuer and serial are unique here because every start makes a new CA).
 //!
 //! Tokens are secrets: nothing here logs one.
 
+mod api;
 // The API server's HTTPS (`server::tls`) uses this CA code too.
 pub(crate) mod authority;
+mod controls;
+mod external;
+mod faults;
+mod management;
+mod revocations;
 mod tokens;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use base64::Engine as _;
 use bytes::Bytes;
-use http::{HeaderValue, Method, StatusCode, header};
-use http_body_util::{BodyExt as _, Full, Limited};
+use http::{Method, StatusCode};
+use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
-use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
@@ -42,18 +53,20 @@ use tokio_rustls::rustls::pki_types::CertificateDer;
 use tokio_rustls::rustls::server::WebPkiClientVerifier;
 use tokio_rustls::rustls::{self, RootCertStore, ServerConfig};
 
+use api::ApiError;
 use authority::Authority;
 pub use authority::{CsrRefused, SubjectFields, client_application, client_subject};
+pub use controls::ConnectorRequest;
+pub use faults::RenewalFault;
+use faults::RenewalFaults;
+use revocations::RevocationList;
+pub use revocations::certificate_hash;
 use tokens::Tokens;
 
 /// Upstream's `appTokenExpirationMinutes`.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
 /// The chart's `--appCertificateValidityTime`.
 pub const DEFAULT_CERTIFICATE_VALIDITY: Duration = Duration::from_secs(92 * 24 * 3600);
-/// Upstream's content type on every answer.
-const JSON: &str = "application/json;charset=UTF-8";
-/// Larger bodies are refused; a CSR is a few kilobytes.
-const BODY_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, Clone)]
 pub struct ConnectorConfig {
@@ -67,6 +80,22 @@ pub struct ConnectorConfig {
     pub port: u16,
     /// Port of the internal http listener on 127.0.0.1; 0 picks a free one.
     pub internal_port: u16,
+    /// Which mTLS endpoints refuse a revoked certificate.
+    pub revocation_checks: RevocationChecks,
+}
+
+/// Which mTLS endpoints refuse a certificate on the revocation list (with 403
+/// `Certificate has been revoked.`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RevocationChecks {
+    /// Management info, renewal and revocation: a revoked certificate is refused everywhere,
+    /// so a client can see that it was revoked.
+    #[default]
+    Everywhere,
+    /// Renewal only, exactly as upstream's code: management info keeps answering for a revoked
+    /// certificate and revoking it again answers 201 ("a revoked certificate continues to be
+    /// valid until it expires", Kyma's docs).
+    RenewalOnly,
 }
 
 impl Default for ConnectorConfig {
@@ -77,9 +106,13 @@ impl Default for ConnectorConfig {
             subject: SubjectFields::default(),
             port: 0,
             internal_port: 0,
+            revocation_checks: RevocationChecks::default(),
         }
     }
 }
+
+/// The serial of the first renewed certificate; the certificate call gives 2.
+const FIRST_RENEWAL_SERIAL: u64 = 3;
 
 struct State {
     config: ConnectorConfig,
@@ -87,6 +120,27 @@ struct State {
     base_url: String,
     authority: Authority,
     tokens: Tokens,
+    /// Starts as `config.certificate_validity`; a test control changes it.
+    certificate_validity: Mutex<Duration>,
+    next_serial: AtomicU64,
+    revocations: RevocationList,
+    renewal_faults: RenewalFaults,
+    requests: Mutex<Vec<ConnectorRequest>>,
+}
+
+impl State {
+    fn certificate_validity(&self) -> Duration {
+        *lock(&self.certificate_validity)
+    }
+
+    fn next_serial(&self) -> u64 {
+        self.next_serial.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Locks a mutex; one a panicking holder poisoned still holds plain, usable data.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A running Connector Service. Dropping it stops its listeners.
@@ -119,23 +173,6 @@ impl ConnectorHandle {
             .with_context(|| format!("writing the Connector Service CA to {}", path.display()))
     }
 
-    /// Issues a token as the internal API does: `(token, info URL)`.
-    pub fn issue_token(&self, application: &str) -> anyhow::Result<(String, String)> {
-        let token = self.state.tokens.mint(application)?;
-        let url = self.state.info_url(&token);
-        Ok((token, url))
-    }
-
-    /// Changes the lifetime of tokens issued from now on.
-    pub fn set_token_ttl(&self, ttl: Duration) {
-        self.state.tokens.set_ttl(ttl);
-    }
-
-    /// Lets every token issued so far expire.
-    pub fn expire_tokens(&self) {
-        self.state.tokens.expire_all();
-    }
-
     /// Stops both listeners and ends open connections.
     pub async fn shutdown(mut self) {
         self.shutdown.send_replace(true);
@@ -164,6 +201,11 @@ pub async fn start(config: ConnectorConfig) -> anyhow::Result<ConnectorHandle> {
     let state = Arc::new(State {
         base_url: format!("https://{}", external.local_addr()?),
         tokens: Tokens::new(config.token_ttl),
+        certificate_validity: Mutex::new(config.certificate_validity),
+        next_serial: AtomicU64::new(FIRST_RENEWAL_SERIAL),
+        revocations: RevocationList::default(),
+        renewal_faults: RenewalFaults::default(),
+        requests: Mutex::new(Vec::new()),
         config,
         authority,
     });
@@ -299,318 +341,50 @@ async fn route(
 ) -> Response<Full<Bytes>> {
     let path = request.uri().path().to_owned();
     let method = request.method().clone();
+    let presented = match origin {
+        Origin::External { client_certificate } => client_certificate.as_ref(),
+        Origin::Internal => None,
+    };
     let answer = match (origin, path.as_str()) {
         (Origin::Internal, "/v1/applications/tokens") if method == Method::POST => {
-            issue_token(state, &request)
+            external::issue_token(state, &request)
         }
         (Origin::External { .. }, "/v1/applications/signingRequests/info")
             if method == Method::GET =>
         {
-            signing_request_info(state, &request)
+            external::signing_request_info(state, &request)
         }
         (Origin::External { .. }, "/v1/applications/certificates") if method == Method::POST => {
-            sign_certificate(state, request).await
+            external::sign_certificate(state, request).await
         }
-        (Origin::External { client_certificate }, "/v1/applications/management/info")
-            if method == Method::GET =>
-        {
-            management_info(state, client_certificate.as_ref())
+        (Origin::External { .. }, management::MANAGEMENT_INFO) if method == Method::GET => {
+            management::management_info(state, presented)
+        }
+        (Origin::External { .. }, management::RENEWALS) if method == Method::POST => {
+            management::renew(state, presented, request.into_body()).await
+        }
+        (Origin::External { .. }, management::REVOCATIONS) if method == Method::POST => {
+            management::revoke(state, presented)
         }
         (_, "/v1/applications/tokens")
         | (_, "/v1/applications/signingRequests/info")
         | (_, "/v1/applications/certificates")
-        | (_, "/v1/applications/management/info") => Err(ApiError::new(
+        | (_, management::MANAGEMENT_INFO)
+        | (_, management::RENEWALS)
+        | (_, management::REVOCATIONS) => Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "Method not allowed.",
         )),
         _ => Err(ApiError::new(StatusCode::NOT_FOUND, "Not found.")),
     };
     let response = answer.unwrap_or_else(ApiError::into_response);
-    tracing::debug!(%method, path, status = response.status().as_u16(), "connector");
+    let status = response.status().as_u16();
+    tracing::debug!(%method, path, status, "connector");
+    state.record(ConnectorRequest {
+        method: method.to_string(),
+        path,
+        status,
+        client_certificate: presented.map(|certificate| revocations::der_hash(certificate)),
+    });
     response
-}
-
-/// Upstream's error body: `{"code": <status>, "error": "<message>"}`.
-#[derive(Debug)]
-struct ApiError {
-    status: StatusCode,
-    message: String,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            message: message.into(),
-        }
-    }
-
-    fn forbidden(message: &str) -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, message)
-    }
-
-    fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, message)
-    }
-
-    fn internal(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
-    }
-
-    fn into_response(self) -> Response<Full<Bytes>> {
-        json(
-            self.status,
-            &ErrorBody {
-                code: self.status.as_u16(),
-                error: self.message,
-            },
-        )
-    }
-}
-
-#[derive(Serialize)]
-struct ErrorBody {
-    code: u16,
-    error: String,
-}
-
-fn json(status: StatusCode, body: &impl Serialize) -> Response<Full<Bytes>> {
-    let bytes = serde_json::to_vec(body).expect("response bodies serialise");
-    let mut response = Response::new(Full::new(Bytes::from(bytes)));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON));
-    response
-}
-
-type Answer = Result<Response<Full<Bytes>>, ApiError>;
-
-impl State {
-    fn info_url(&self, token: &str) -> String {
-        // Not URL-encoded, as upstream.
-        format!(
-            "{}/v1/applications/signingRequests/info?token={token}",
-            self.base_url
-        )
-    }
-
-    fn certificates_url(&self) -> String {
-        format!("{}/v1/applications/certificates", self.base_url)
-    }
-
-    fn application_urls(&self, application: &str) -> ApplicationUrls {
-        let base = &self.base_url;
-        ApplicationUrls {
-            events_info_url: format!("{base}/{application}/v1/events/subscribed"),
-            events_url: format!("{base}/{application}/v1/events"),
-            metadata_url: format!("{base}/{application}/v1/metadata/services"),
-        }
-    }
-
-    fn certificate_info(&self, application: &str) -> CertificateInfo {
-        CertificateInfo {
-            subject: self.config.subject.subject_for(application),
-            extensions: String::new(),
-            key_algorithm: "rsa2048".to_owned(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct TokenResponse {
-    url: String,
-    token: String,
-}
-
-/// §4.1. Non-central mode: Tenant and Group are ignored.
-fn issue_token(state: &State, request: &Request<Incoming>) -> Answer {
-    let application = request
-        .headers()
-        .get("Application")
-        .and_then(|value| value.to_str().ok())
-        .filter(|value| !value.trim().is_empty())
-        .ok_or_else(|| {
-            ApiError::bad_request("Required headers for ApplicationContext not specified.")
-        })?;
-    let token = state
-        .tokens
-        .mint(application)
-        .map_err(|_| ApiError::internal("Failed to generate token."))?;
-    tracing::info!(application, "connector: issued a token");
-    Ok(json(
-        StatusCode::CREATED,
-        &TokenResponse {
-            url: state.info_url(&token),
-            token,
-        },
-    ))
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ApplicationUrls {
-    events_info_url: String,
-    events_url: String,
-    metadata_url: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct InfoApi {
-    #[serde(flatten)]
-    application: ApplicationUrls,
-    info_url: String,
-    certificates_url: String,
-}
-
-#[derive(Serialize)]
-struct CertificateInfo {
-    subject: String,
-    extensions: String,
-    #[serde(rename = "key-algorithm")]
-    key_algorithm: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct InfoResponse {
-    csr_url: String,
-    api: InfoApi,
-    certificate: CertificateInfo,
-}
-
-/// The `token` query parameter of a token-guarded call, resolved to its application.
-fn token_of(state: &State, request: &Request<Incoming>) -> Result<(String, String), ApiError> {
-    let token = form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
-        .find(|(key, _)| key == "token")
-        .map(|(_, value)| value.into_owned())
-        .filter(|token| !token.is_empty())
-        .ok_or_else(|| ApiError::forbidden("Token not provided."))?;
-    let application = state
-        .tokens
-        .resolve(&token)
-        .ok_or_else(|| ApiError::forbidden("Invalid token."))?;
-    Ok((token, application))
-}
-
-/// §4.2: the presented token is used up; a new one goes into `csrUrl`.
-fn signing_request_info(state: &State, request: &Request<Incoming>) -> Answer {
-    let (token, application) = token_of(state, request)?;
-    let new_token = state
-        .tokens
-        .mint(&application)
-        .map_err(|_| ApiError::internal("Failed to resolve token."))?;
-    state.tokens.consume(&token);
-    tracing::info!(application, "connector: served signing request info");
-    Ok(json(
-        StatusCode::OK,
-        &InfoResponse {
-            csr_url: format!("{}?token={new_token}", state.certificates_url()),
-            api: InfoApi {
-                application: state.application_urls(&application),
-                info_url: format!("{}/v1/applications/management/info", state.base_url),
-                certificates_url: state.certificates_url(),
-            },
-            certificate: state.certificate_info(&application),
-        },
-    ))
-}
-
-#[derive(Deserialize)]
-struct CsrRequest {
-    csr: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct CertificateResponse {
-    crt: String,
-    client_crt: String,
-    ca_crt: String,
-}
-
-/// §4.3: a 2xx uses the token up; a refused CSR (400) leaves it usable.
-async fn sign_certificate(state: &State, request: Request<Incoming>) -> Answer {
-    let (token, application) = token_of(state, &request)?;
-    let body = Limited::new(request.into_body(), BODY_LIMIT)
-        .collect()
-        .await
-        .map_err(|_| ApiError::bad_request("Error while reading the request body."))?
-        .to_bytes();
-    let body: CsrRequest = serde_json::from_slice(&body)
-        .map_err(|_| ApiError::bad_request("Error while parsing the request body."))?;
-    let base64 = base64::engine::general_purpose::STANDARD;
-    let csr = base64.decode(body.csr.as_bytes()).map_err(|_| {
-        ApiError::bad_request(
-            "There was an error while parsing the base64 content. An incorrect value was provided.",
-        )
-    })?;
-    let client_pem = state
-        .authority
-        .issue(
-            &csr,
-            &application,
-            &state.config.subject,
-            state.config.certificate_validity,
-        )
-        .map_err(|refused| ApiError::bad_request(refused.0))?;
-    state.tokens.consume(&token);
-    tracing::info!(application, "connector: issued a client certificate");
-    let ca_pem = state.authority.ca_pem();
-    Ok(json(
-        StatusCode::CREATED,
-        &CertificateResponse {
-            crt: base64.encode(format!("{client_pem}{ca_pem}")),
-            client_crt: base64.encode(&client_pem),
-            ca_crt: base64.encode(&ca_pem),
-        },
-    ))
-}
-
-#[derive(Serialize)]
-struct ClientIdentity {
-    application: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ManagementUrls {
-    #[serde(flatten)]
-    application: ApplicationUrls,
-    renew_cert_url: String,
-    revoke_cert_url: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ManagementInfo {
-    client_identity: ClientIdentity,
-    urls: ManagementUrls,
-    certificate: CertificateInfo,
-}
-
-/// §4.4: who the client certificate (verified against the CA during the handshake) speaks for.
-fn management_info(state: &State, certificate: Option<&CertificateDer<'static>>) -> Answer {
-    let certificate = certificate.ok_or_else(|| {
-        ApiError::forbidden("No client certificate provided; this endpoint needs mTLS.")
-    })?;
-    let application = client_application(certificate)
-        .ok_or_else(|| ApiError::forbidden("No valid subject found"))?;
-    let base = &state.base_url;
-    Ok(json(
-        StatusCode::OK,
-        &ManagementInfo {
-            urls: ManagementUrls {
-                application: state.application_urls(&application),
-                renew_cert_url: format!("{base}/v1/applications/certificates/renewals"),
-                revoke_cert_url: format!("{base}/v1/applications/certificates/revocations"),
-            },
-            certificate: CertificateInfo {
-                subject: client_subject(certificate).unwrap_or_default(),
-                ..state.certificate_info(&application)
-            },
-            client_identity: ClientIdentity { application },
-        },
-    ))
 }

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use ring::rand::SystemRandom;
 
+use super::lock;
+
 pub struct Tokens {
     ttl: Mutex<Duration>,
     issued: Mutex<HashMap<String, Issued>>,
@@ -71,8 +73,4 @@ impl Tokens {
             entry.expires = now;
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -1,22 +1,32 @@
 //! The HTTP/1.1 API server, on https by default (`tls`): bearer-token and client-certificate
-//! authentication, per-verb authorization, discovery, OpenAPI, and the TokenRequest resource
-//! (CRUD, lists, Table output, watches), answering the way the recordings in
-//! `tests/fixtures/kube-apiserver-v1.36/` show.
+//! authentication, per-verb and per-resource authorization, discovery, OpenAPI, and the
+//! TokenRequest resource (CRUD, lists, Table output, watches), answering the way the recordings
+//! in `tests/fixtures/kube-apiserver-v1.36/` show; and what a diagnosis looks at around it
+//! (`cluster`: self reviews, CRD objects, Applications, the controller's Deployment,
+//! namespaces), as `tests/fixtures/kube-apiserver-v1.28-doctor/` shows.
 
+mod access;
+mod applications;
+mod clients;
+mod cluster;
+mod crds;
+mod deployments;
 mod discovery;
 mod faults;
+mod kinds;
+mod managed;
 mod resource;
 mod responses;
+mod reviews;
 mod tls;
+mod users;
 mod watch;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use base64::Engine as _;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -27,9 +37,13 @@ use tokio::task::JoinHandle;
 
 pub use crate::schema::SchemaVersion;
 use crate::store::Store;
+pub use access::Access;
+pub use deployments::{CONTROLLER_NAME, CONTROLLER_NAMESPACE, ControllerDeployment};
 pub use faults::{DeleteRequest, FaultConfig, FaultCounts, RequestRecord};
+pub use kinds::Resource;
 use responses::{ApiError, Body};
 pub use tls::ClientIdentity;
+pub use users::{ANONYMOUS, User, Verb, Verbs};
 
 pub const GROUP: &str = "applicationconnector.kyma-project.io";
 pub const VERSION: &str = "v1alpha1";
@@ -38,147 +52,28 @@ pub const KIND: &str = "TokenRequest";
 pub const LIST_KIND: &str = "TokenRequestList";
 pub const PLURAL: &str = "tokenrequests";
 
-/// What a request does to TokenRequests, as RBAC names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verb {
-    Get,
-    List,
-    Watch,
-    Create,
-    Update,
-    Patch,
-    Delete,
-    DeleteCollection,
-}
-
-impl Verb {
-    pub const ALL: [Verb; 8] = [
-        Verb::Get,
-        Verb::List,
-        Verb::Watch,
-        Verb::Create,
-        Verb::Update,
-        Verb::Patch,
-        Verb::Delete,
-        Verb::DeleteCollection,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verb::Get => "get",
-            Verb::List => "list",
-            Verb::Watch => "watch",
-            Verb::Create => "create",
-            Verb::Update => "update",
-            Verb::Patch => "patch",
-            Verb::Delete => "delete",
-            Verb::DeleteCollection => "deletecollection",
-        }
-    }
-
-    fn bit(self) -> u8 {
-        1 << self as u8
-    }
-}
-
-/// The set of verbs a user may use on TokenRequests (in every namespace).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Verbs(u8);
-
-impl Verbs {
-    pub const NONE: Verbs = Verbs(0);
-    pub const ALL: Verbs = Verbs(u8::MAX);
-
-    pub fn allows(self, verb: Verb) -> bool {
-        self.0 & verb.bit() != 0
-    }
-
-    pub fn with(self, verb: Verb) -> Verbs {
-        Verbs(self.0 | verb.bit())
-    }
-
-    pub fn without(self, verb: Verb) -> Verbs {
-        Verbs(self.0 & !verb.bit())
-    }
-}
-
-impl FromIterator<Verb> for Verbs {
-    fn from_iter<I: IntoIterator<Item = Verb>>(verbs: I) -> Self {
-        verbs.into_iter().fold(Verbs::NONE, Verbs::with)
-    }
-}
-
-/// The user of requests without credentials, as kube-apiserver names it.
-pub const ANONYMOUS: &str = "system:anonymous";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub name: String,
-    /// The bearer token; empty: none (the user logs in with a client certificate, or is
-    /// [`User::anonymous`]).
-    pub token: String,
-    pub verbs: Verbs,
-}
-
-impl User {
-    pub fn new(name: &str, token: &str, verbs: Verbs) -> User {
-        User {
-            name: name.to_string(),
-            token: token.to_string(),
-            verbs,
-        }
-    }
-
-    /// The user of requests without credentials (kubectl sends none over plain http): not
-    /// among the defaults, so those requests are a 401 unless a configuration adds it.
-    pub fn anonymous(verbs: Verbs) -> User {
-        User::new(ANONYMOUS, "", verbs)
-    }
-
-    /// A user without a bearer token who logs in with a client certificate for `CN=<name>`
-    /// signed by the server's CA ([`ServerHandle::client_identity`]); over plain http it cannot
-    /// log in at all.
-    pub fn with_certificate(name: &str, verbs: Verbs) -> User {
-        User::new(name, "", verbs)
-    }
-
-    pub fn is_anonymous(&self) -> bool {
-        self.name == ANONYMOUS
-    }
-
-    /// Logs in with a client certificate: no token and not anonymous.
-    pub fn uses_certificate(&self) -> bool {
-        self.token.is_empty() && !self.is_anonymous()
-    }
-
-    /// The built-in users: `admin` may do everything, `nobody` nothing, `nowatch` all but watch
-    /// (bearer tokens), and `certuser` everything (client certificate).
-    pub fn defaults() -> Vec<User> {
-        vec![
-            User::new("admin", "sandbox-admin-token", Verbs::ALL),
-            User::new("nobody", "sandbox-nobody-token", Verbs::NONE),
-            User::new(
-                "nowatch",
-                "sandbox-nowatch-token",
-                Verbs::ALL.without(Verb::Watch),
-            ),
-            User::with_certificate("certuser", Verbs::ALL),
-        ]
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// 0 picks any free port on 127.0.0.1.
     pub port: u16,
     pub schema: SchemaVersion,
-    /// false: as if the CRD were not installed, every request under the group is a 404.
+    /// false: as if Kyma's CRDs were not installed, every request under the group is a 404
+    /// (Applications too) and no CRD object is there.
     pub serve_group: bool,
     pub users: Vec<User>,
     /// Faults switched on from the start; [`ServerHandle::set_faults`] changes them later.
     pub faults: FaultConfig,
     /// true: https with a CA made at start; false: plain http (no client certificates).
     pub https: bool,
+    /// false: no Application CRD, as on a cluster that has TokenRequests only
+    /// (`application-get-no-crd`). Without the group (`serve_group: false`) there is none either.
+    pub serve_applications: bool,
+    /// Names of the (cluster-scoped) Applications that exist from the start.
+    pub applications: Vec<String>,
+    /// The controller's Deployment `kyma-integration/connection-token-handler`. `None` follows
+    /// the controller: a [`crate::Sandbox`] makes it ready unless its controller mode is off;
+    /// a bare server runs no controller, so it has none.
+    pub controller_deployment: Option<ControllerDeployment>,
 }
 
 impl Default for ServerConfig {
@@ -190,6 +85,9 @@ impl Default for ServerConfig {
             users: User::defaults(),
             faults: FaultConfig::default(),
             https: true,
+            serve_applications: true,
+            applications: Vec::new(),
+            controller_deployment: None,
         }
     }
 }
@@ -211,6 +109,10 @@ struct State {
     faults: faults::Faults,
     /// The CA and certificates when serving https.
     tls: Option<tls::Tls>,
+    /// CRD objects, Applications and Deployments.
+    cluster: cluster::Cluster,
+    /// When the server started, as objects made at start carry it.
+    started: String,
 }
 
 pub struct ServerHandle {
@@ -236,81 +138,6 @@ impl ServerHandle {
 
     pub fn users(&self) -> &[User] {
         &self.users
-    }
-
-    /// The CA (PEM) that signed the server's certificate and signs client certificates; `None`
-    /// over plain http.
-    pub fn ca_pem(&self) -> Option<String> {
-        self.state.tls.as_ref().map(tls::Tls::ca_pem)
-    }
-
-    /// Writes the CA certificate (PEM) to `path`, e.g. for a kubeconfig's
-    /// `certificate-authority`.
-    pub fn write_ca(&self, path: &std::path::Path) -> anyhow::Result<()> {
-        let pem = self
-            .ca_pem()
-            .context("the server speaks plain http: it has no CA")?;
-        std::fs::write(path, pem)
-            .with_context(|| format!("writing the API server's CA to {}", path.display()))
-    }
-
-    /// The client certificate and key of a user who logs in with one (`certuser` among the
-    /// defaults, see [`User::with_certificate`]); `None` for other users and over plain http.
-    pub fn client_identity(&self, user: &str) -> Option<&ClientIdentity> {
-        self.identities.get(user)
-    }
-
-    /// A new client certificate for `CN=<common_name>` signed by the CA. It logs in as the user
-    /// of that name whatever the user's token, and as a user allowed nothing (403) if no user
-    /// has that name, as RBAC would treat it.
-    pub fn issue_client_identity(&self, common_name: &str) -> anyhow::Result<ClientIdentity> {
-        self.state
-            .tls
-            .as_ref()
-            .context("the server speaks plain http: it has no CA")?
-            .issue_client(common_name)
-    }
-
-    /// A kube-rs configuration for the server's URL that trusts its CA, without credentials.
-    pub fn kube_config(&self) -> kube::Config {
-        let url = self.url();
-        let mut config =
-            kube::Config::new(url.parse().expect("the sandbox URL is always a valid URI"));
-        if let Some(tls) = &self.state.tls {
-            config.root_cert = Some(vec![tls.ca_der().to_vec()]);
-        }
-        config
-    }
-
-    /// As [`ServerHandle::kube_config`], with the credentials of the named user: its bearer
-    /// token, or its client certificate, or (the anonymous user) none.
-    pub fn kube_config_for(&self, user: &str) -> anyhow::Result<kube::Config> {
-        let user = self
-            .users
-            .iter()
-            .find(|candidate| candidate.name == user)
-            .with_context(|| format!("the sandbox has no user {user:?}"))?;
-        let mut config = self.kube_config();
-        if !user.token.is_empty() {
-            config.auth_info.token = Some(user.token.clone().into());
-        } else if let Some(identity) = self.client_identity(&user.name) {
-            let base64 = base64::engine::general_purpose::STANDARD;
-            config.auth_info.client_certificate_data =
-                Some(base64.encode(&identity.certificate_pem));
-            config.auth_info.client_key_data = Some(base64.encode(&identity.key_pem).into());
-        } else if user.uses_certificate() {
-            anyhow::bail!(
-                "user {:?} logs in with a client certificate, which plain http cannot carry",
-                user.name
-            );
-        }
-        Ok(config)
-    }
-
-    /// A client authenticated as the named user, see [`ServerHandle::kube_config_for`].
-    pub fn client_for(&self, user: &str) -> anyhow::Result<kube::Client> {
-        kube::Client::try_from(self.kube_config_for(user)?)
-            .context("could not build a Kubernetes client")
     }
 
     /// The server's storage, for seeding many objects without HTTP.
@@ -411,7 +238,18 @@ impl ServerHandle {
         self.state.faults.restart();
     }
 
-    /// Every request under the TokenRequest group, in order, with its answer.
+    /// Puts the controller's Deployment into `state` (ready, unready or absent).
+    pub fn set_controller_deployment(&self, state: ControllerDeployment) {
+        deployments::set_controller(&self.state.cluster.deployments, state);
+    }
+
+    /// The Applications' storage, for seeding or inspecting them without HTTP.
+    pub fn applications(&self) -> &Store {
+        &self.state.cluster.applications
+    }
+
+    /// Every request to TokenRequests (not to Applications or the rest), in order, with its
+    /// answer.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.state.faults.requests()
     }
@@ -438,10 +276,14 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         Some(tls) => users
             .iter()
             .filter(|user| user.uses_certificate())
-            .map(|user| Ok((user.name.clone(), tls.issue_client(&user.name)?)))
+            .map(|user| {
+                let groups = user.certificate_groups();
+                Ok((user.name.clone(), tls.issue_client(&user.name, &groups)?))
+            })
             .collect::<anyhow::Result<_>>()?,
         None => HashMap::new(),
     };
+    let cluster = cluster::Cluster::new(&config)?;
     let state = Arc::new(State {
         config,
         store: Store::default(),
@@ -451,6 +293,8 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         expired_watches: Default::default(),
         faults: Default::default(),
         tls,
+        cluster,
+        started: resource::now_rfc3339(),
     });
     state.faults.set(state.config.faults.clone());
     let accept_loop = tokio::spawn(accept(listener, state.clone(), shutdown_signal));
@@ -558,7 +402,7 @@ async fn handle(
     if request.uri().path().starts_with("/sandbox/") {
         return Ok(faults::admin(state, request).await);
     }
-    let Some(user) = authenticate(state, &request) else {
+    let Some(user) = users::authenticate(state, &request) else {
         return Ok(ApiError::unauthorized().into_response());
     };
     if state.faults.unauthorized(&user.name) {
@@ -568,6 +412,9 @@ async fn handle(
     let path = request.uri().path().to_string();
     let query = Query::parse(request.uri().query());
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if cluster::routes(&state.config, &segments) {
+        return Ok(cluster::route(state, user, &segments, &query, request).await);
+    }
     Ok(match segments.as_slice() {
         ["version"] => discovery::version(),
         ["api"] => discovery::core_versions(request.headers()),
@@ -594,7 +441,7 @@ async fn route_group(
 ) -> Result<Response<Body>, faults::CloseConnection> {
     let target = match rest {
         [] => return Ok(discovery::group()),
-        [VERSION] => return Ok(discovery::group_version_resources()),
+        [VERSION] => return Ok(discovery::group_version_resources(state)),
         [VERSION, PLURAL] => resource::Target {
             namespace: None,
             name: None,
@@ -622,8 +469,8 @@ async fn route_group(
         (&Method::DELETE, false) => Verb::DeleteCollection,
         _ => return Ok(ApiError::method_not_allowed().into_response()),
     };
-    let forbidden =
-        !user.verbs.allows(verb) || (verb == Verb::Watch && state.faults.forbids_watch(&user.name));
+    let forbidden = !user.may(Resource::TokenRequests, verb)
+        || (verb == Verb::Watch && state.faults.forbids_watch(&user.name));
     if forbidden {
         return Ok(ApiError::forbidden(user, verb, &target).into_response());
     }
@@ -689,34 +536,4 @@ async fn route_group(
         ..handled
     });
     answer.ok_or(faults::CloseConnection)
-}
-
-/// Finds the request's user. As kube-apiserver, a valid client certificate comes first: its CN
-/// names the user (one allowed nothing if the configuration has no such user). Else the bearer
-/// token's user. A request with neither is anonymous: it gets [`User::anonymous`] if the
-/// configuration has it (kubectl never sends credentials over plain http), and is a 401
-/// otherwise, like an unknown token.
-fn authenticate<'a>(state: &'a State, request: &Request<Incoming>) -> Option<Cow<'a, User>> {
-    let users = &state.config.users;
-    if let Some(tls::CertificateUser(name)) = request.extensions().get() {
-        return Some(users.iter().find(|user| &user.name == name).map_or_else(
-            || Cow::Owned(User::new(name, "", Verbs::NONE)),
-            Cow::Borrowed,
-        ));
-    }
-    let Some(header) = request.headers().get(http::header::AUTHORIZATION) else {
-        return users
-            .iter()
-            .find(|user| user.is_anonymous())
-            .map(Cow::Borrowed);
-    };
-    let (scheme, token) = header.to_str().ok()?.split_once(' ')?;
-    let token = token.trim();
-    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
-        return None;
-    }
-    users
-        .iter()
-        .find(|user| user.token == token)
-        .map(Cow::Borrowed)
 }

@@ -73,13 +73,13 @@ pub async fn handle(
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FieldValidation {
+pub(super) enum FieldValidation {
     Strict,
     Warn,
     Ignore,
 }
 
-fn field_validation(query: &Query) -> Result<FieldValidation, ApiError> {
+pub(super) fn field_validation(query: &Query) -> Result<FieldValidation, ApiError> {
     match query.get("fieldValidation") {
         None | Some("" | "Warn") => Ok(FieldValidation::Warn),
         Some("Strict") => Ok(FieldValidation::Strict),
@@ -90,7 +90,7 @@ fn field_validation(query: &Query) -> Result<FieldValidation, ApiError> {
     }
 }
 
-fn dry_run(query: &Query) -> Result<bool, ApiError> {
+pub(super) fn dry_run(query: &Query) -> Result<bool, ApiError> {
     match query.get("dryRun") {
         None | Some("") => Ok(false),
         Some("All") => Ok(true),
@@ -163,7 +163,7 @@ fn quoted(text: &str) -> String {
     Value::String(text.to_string()).to_string()
 }
 
-fn with_warnings(mut response: Response<Body>, warnings: &[String]) -> Response<Body> {
+pub(super) fn with_warnings(mut response: Response<Body>, warnings: &[String]) -> Response<Body> {
     for warning in warnings {
         let value = format!("299 - {}", quoted(warning));
         if let Ok(value) = HeaderValue::from_str(&value) {
@@ -173,7 +173,7 @@ fn with_warnings(mut response: Response<Body>, warnings: &[String]) -> Response<
     response
 }
 
-fn now_rfc3339() -> String {
+pub(super) fn now_rfc3339() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
@@ -188,8 +188,12 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 /// A random (version 4) UUID in its text form.
-fn new_uid() -> String {
-    let mut bytes = random_bytes::<16>();
+pub(super) fn new_uid() -> String {
+    uuid_text(random_bytes::<16>())
+}
+
+/// Sixteen bytes as a version-4 UUID's text.
+pub(super) fn uuid_text(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
@@ -215,8 +219,37 @@ fn generate_name(prefix: &str) -> String {
     format!("{prefix}{suffix}")
 }
 
+/// The name a create gives the object, and its `generateName` prefix: `metadata.name`, else
+/// one generated from the prefix that `taken` does not know (if any).
+pub(super) fn name_to_create(
+    metadata: &Map<String, Value>,
+    taken: impl Fn(&str) -> bool,
+) -> (String, String) {
+    let text = |field: &str| {
+        metadata
+            .get(field)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let (mut name, prefix) = (text("name"), text("generateName"));
+    if name.is_empty() && !prefix.is_empty() {
+        name = generate_name(&prefix);
+        for _ in 0..8 {
+            if !taken(&name) {
+                break;
+            }
+            name = generate_name(&prefix);
+        }
+    }
+    (name, prefix)
+}
+
 /// The namespace of the body must be empty or the one in the URL.
-fn settle_namespace(metadata: &mut Map<String, Value>, namespace: &str) -> Result<(), ApiError> {
+pub(super) fn settle_namespace(
+    metadata: &mut Map<String, Value>,
+    namespace: &str,
+) -> Result<(), ApiError> {
     match metadata.get("namespace").and_then(Value::as_str) {
         None | Some("") => {
             metadata.insert("namespace".into(), json!(namespace));
@@ -230,7 +263,7 @@ fn settle_namespace(metadata: &mut Map<String, Value>, namespace: &str) -> Resul
 }
 
 /// Metadata the server owns; what a client sends there is replaced.
-const SERVER_OWNED_METADATA: &[&str] = &[
+pub(super) const SERVER_OWNED_METADATA: &[&str] = &[
     "uid",
     "creationTimestamp",
     "generation",
@@ -265,43 +298,26 @@ fn create(
     for field in SERVER_OWNED_METADATA.iter().chain(&["resourceVersion"]) {
         metadata.remove(*field);
     }
-    let generate_prefix = metadata
-        .get("generateName")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let mut name = metadata
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    if name.is_empty() && !generate_prefix.is_empty() {
-        name = generate_name(&generate_prefix);
-        for _ in 0..8 {
-            if !state.store.contains(namespace, &name) {
-                break;
-            }
-            name = generate_name(&generate_prefix);
-        }
-    }
+    let (name, generate_prefix) =
+        name_to_create(metadata, |name| state.store.contains(namespace, name));
     let now = now_rfc3339();
     metadata.insert("name".into(), json!(name));
     metadata.insert("uid".into(), json!(new_uid()));
     metadata.insert("creationTimestamp".into(), json!(now));
     metadata.insert("generation".into(), json!(1));
-    if !generate_prefix.is_empty() {
-        // What the apiserver records for an object created with generateName (create-generate-name).
-        metadata.insert(
-            "managedFields".into(),
-            json!([{
-                "apiVersion": GROUP_VERSION,
-                "fieldsType": "FieldsV1",
-                "fieldsV1": {"f:metadata": {"f:generateName": {}}},
-                "manager": "unknown",
-                "operation": "Update",
-                "time": now,
-            }]),
-        );
+    // What the create set, e.g. `generateName` (create-generate-name) or a kept `context`
+    // (create-with-context-kept); nothing for an object with only a name (create).
+    let managed = super::managed::for_custom_resource(
+        &object,
+        GROUP_VERSION,
+        &super::managed::manager(query),
+        &now,
+    );
+    if managed
+        .as_array()
+        .is_some_and(|entries| !entries.is_empty())
+    {
+        object["metadata"]["managedFields"] = managed;
     }
     let mut causes = schema::validate_object_name(&name, &generate_prefix);
     causes.extend(schema::validate_schema(&object));

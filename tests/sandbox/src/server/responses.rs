@@ -64,7 +64,7 @@ fn group_kind() -> String {
     format!("{KIND}.{GROUP}")
 }
 
-fn quoted(text: &str) -> String {
+pub(super) fn quoted(text: &str) -> String {
     Value::String(text.to_string()).to_string()
 }
 
@@ -228,35 +228,7 @@ impl ApiError {
     }
 
     pub fn invalid(name: &str, causes: &[StatusCause]) -> Self {
-        let summary = match causes {
-            [single] => single.summary(),
-            _ => format!(
-                "[{}]",
-                causes
-                    .iter()
-                    .map(StatusCause::summary)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        let mut details = json!({
-            "group": GROUP,
-            "kind": KIND,
-            "causes": causes.iter().map(|cause| json!({
-                "reason": cause.reason,
-                "message": cause.message,
-                "field": cause.field,
-            })).collect::<Vec<_>>(),
-        });
-        if !name.is_empty() {
-            details["name"] = json!(name);
-        }
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Invalid",
-            format!("{} {} is invalid: {summary}", group_kind(), quoted(name)),
-        )
-        .with_details(details)
+        Self::invalid_kind(GROUP, KIND, name, causes)
     }
 
     pub fn expired(message: String) -> Self {

@@ -1,7 +1,8 @@
 //! HTTPS for the API server, as a kube-apiserver serves it: a CA made at start (the same
 //! rcgen/ring code as the Connector Service's, `connector::authority`), a server certificate for
 //! 127.0.0.1 and localhost, and client certificates signed by that CA as a way to log in (the
-//! certificate's CN is the user name).
+//! certificate's CN is the user name; its O values name the user's groups as kube-apiserver
+//! reads them, though the server takes a user's rights from its configuration by name).
 //!
 //! Client certificates are checked the way kube-apiserver's x509 authenticator does: the
 //! handshake asks for one without requiring it, and a certificate the CA did not sign (or not
@@ -92,11 +93,11 @@ impl Tls {
         self.authority.ca_der()
     }
 
-    /// A fresh key and a client certificate for `CN=<user>`, signed by the CA.
-    pub fn issue_client(&self, user: &str) -> anyhow::Result<ClientIdentity> {
+    /// A fresh key and a client certificate for `O=<group>,…,CN=<user>`, signed by the CA.
+    pub fn issue_client(&self, user: &str, groups: &[&str]) -> anyhow::Result<ClientIdentity> {
         let (certificate_pem, key_pem) = self
             .authority
-            .issue_client(user, CLIENT_CERTIFICATE_VALIDITY)
+            .issue_client(user, groups, CLIENT_CERTIFICATE_VALIDITY)
             .with_context(|| format!("issuing a client certificate for {user:?}"))?;
         Ok(ClientIdentity {
             certificate_pem,

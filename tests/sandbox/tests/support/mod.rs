@@ -1,12 +1,18 @@
 //! What the tests of the built `tokenrequest-sandbox` binary share: a child process that dies
-//! with the test, signals, and `serve` with its `ready` line.
+//! with the test, signals, `serve` with its `ready` line, `exec` with COMMAND's environment,
+//! and the cluster-shaping flags both take.
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::io::{BufRead as _, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::Duration;
+
+use k8s_openapi::api::apps::v1::Deployment;
+use kube::api::{Api, ApiResource, DynamicObject, PostParams};
+use tokenrequest_sandbox::controller::token_request_resource;
 
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -120,4 +126,151 @@ pub fn tokenrequests(config: kube::Config) -> kube::Api<kube::api::DynamicObject
         kube::Client::try_from(config).expect("a kube client"),
         &tokenrequest_sandbox::controller::token_request_resource(),
     )
+}
+
+/// Writes COMMAND's environment to `$OUT` (atomically), then waits for `$STOP` to appear
+/// (exiting 0) or, with `exec sleep`, for a signal.
+pub const DUMP_AND_WAIT: &str =
+    r#"env > "$OUT.tmp" && mv "$OUT.tmp" "$OUT" && while [ ! -e "$STOP" ]; do sleep 0.05; done"#;
+pub const DUMP_AND_SLEEP: &str =
+    r#"echo $$ > "$OUT.pid" && env > "$OUT.tmp" && mv "$OUT.tmp" "$OUT" && exec sleep 600"#;
+
+/// A test directory with the files the shell snippets above use, for `exec`.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("env")
+    }
+
+    pub fn stop(&self) -> PathBuf {
+        self.dir.path().join("stop")
+    }
+
+    /// `BINARY exec FLAGS -- sh -c SCRIPT`, with `OUT` and `STOP` set.
+    pub fn spawn(&self, binary: &Path, flags: &[&str], script: &str) -> KillOnDrop {
+        KillOnDrop(
+            Command::new(binary)
+                .arg("exec")
+                .args(flags)
+                .args(["--", "sh", "-c", script])
+                .env("OUT", self.out())
+                .env("STOP", self.stop())
+                .stdin(Stdio::null())
+                .spawn()
+                .expect("exec starts"),
+        )
+    }
+
+    /// COMMAND's environment, once it has written it.
+    pub async fn environment(&self) -> HashMap<String, String> {
+        let out = self.out();
+        let text = tokio::time::timeout(PATIENCE, async {
+            loop {
+                if let Ok(text) = std::fs::read_to_string(&out) {
+                    return text;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("COMMAND runs and writes its environment");
+        text.lines()
+            .filter_map(|line| line.split_once('='))
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect()
+    }
+}
+
+/// serve's (and exec's) flags that shape the cluster, as [`assert_knobs_apply`] checks them.
+pub const KNOBS: [&str; 7] = [
+    "--no-connector",
+    "--user",
+    "ci=create,get;deployments=",
+    "--applications",
+    "billing,crm",
+    "--controller-deployment",
+    "unready",
+];
+
+/// A kube client for `context` of the kubeconfig at `path`.
+pub async fn client_for_context(path: &Path, context: &str) -> kube::Client {
+    let kubeconfig = kube::config::Kubeconfig::read_from(path).unwrap();
+    let options = kube::config::KubeConfigOptions {
+        context: Some(context.into()),
+        ..Default::default()
+    };
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .unwrap();
+    kube::Client::try_from(config).unwrap()
+}
+
+/// Kyma's Applications.
+pub fn applications_resource() -> ApiResource {
+    ApiResource {
+        group: "applicationconnector.kyma-project.io".into(),
+        version: "v1alpha1".into(),
+        api_version: "applicationconnector.kyma-project.io/v1alpha1".into(),
+        kind: "Application".into(),
+        plural: "applications".into(),
+    }
+}
+
+/// What [`KNOBS`] make of a sandbox, through its kubeconfig: user `ci` may create and get
+/// TokenRequests but not list them or see Deployments, the controller's Deployment is unready,
+/// and the Applications `billing` and `crm` exist.
+pub async fn assert_knobs_apply(kubeconfig_path: &Path) {
+    let ci = client_for_context(kubeconfig_path, "sandbox-ci").await;
+    let admin = client_for_context(kubeconfig_path, "sandbox").await;
+
+    let tokenrequests: Api<DynamicObject> =
+        Api::namespaced_with(ci.clone(), "default", &token_request_resource());
+    let object = DynamicObject::new("ci-app", &token_request_resource());
+    tokenrequests
+        .create(&PostParams::default(), &object)
+        .await
+        .unwrap();
+    assert!(tokenrequests.get("ci-app").await.is_ok());
+    let forbidden =
+        |result: kube::Result<_>| matches!(result, Err(kube::Error::Api(s)) if s.code == 403);
+    assert!(forbidden(
+        tokenrequests.list(&Default::default()).await.map(drop)
+    ));
+
+    let deployment = Api::<Deployment>::namespaced(admin.clone(), "kyma-integration")
+        .get("connection-token-handler")
+        .await
+        .unwrap();
+    assert_eq!(
+        deployment.status.unwrap().available_replicas,
+        None,
+        "unready"
+    );
+    let ci_deployments = Api::<Deployment>::namespaced(ci, "kyma-integration");
+    assert!(forbidden(
+        ci_deployments
+            .get("connection-token-handler")
+            .await
+            .map(drop)
+    ));
+
+    let listed = Api::<DynamicObject>::all_with(admin, &applications_resource())
+        .list(&Default::default())
+        .await
+        .unwrap();
+    let names: Vec<_> = listed
+        .items
+        .into_iter()
+        .filter_map(|item| item.metadata.name)
+        .collect();
+    assert_eq!(names, ["billing", "crm"]);
 }

@@ -5,13 +5,19 @@ use std::time::Duration;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 
+use super::RetryPolicy;
 use crate::cli::ConnectionArgs;
-use crate::error::{Error, error_chain};
+use crate::error::Error;
+use crate::text::error_chain;
 
-/// A client and the namespace commands act in.
+/// A client, the namespace commands act in, and the retry policy `--request-timeout` sets.
+#[derive(Clone)]
 pub struct Connection {
     pub client: Client,
     pub namespace: String,
+    pub policy: RetryPolicy,
+    /// `--request-timeout` (0: none), which bounds Connector Service calls too.
+    pub request_timeout: Duration,
 }
 
 /// `--kubeconfig` names one file; otherwise kube merges `KUBECONFIG` (or reads
@@ -36,7 +42,12 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
         path: None,
         message: format!("building the API client: {}", error_chain(&e)),
     })?;
-    Ok(Connection { client, namespace })
+    Ok(Connection {
+        client,
+        namespace,
+        policy: RetryPolicy::new(args.request_timeout),
+        request_timeout: args.request_timeout,
+    })
 }
 
 async fn load_config(args: &ConnectionArgs) -> Result<Config, Error> {

@@ -1,216 +1,25 @@
-//! The sandbox Connector Service against the spec (§4.1–4.4 of kyma-tokenrequest.md): the
-//! internal token API, single-use tokens with a TTL, the certificate endpoint's subject checks
-//! and error bodies, the issued certificate, management info over mTLS, and the controller
-//! using it.
+//! The sandbox Connector Service's token-guarded calls against `docs/kyma-tokenrequest-spec.md`
+//! §4.1–4.4: the internal token API, single-use tokens with a TTL, the certificate endpoint's
+//! subject checks and error bodies, the issued certificate, management info over mTLS, and the
+//! controller using it.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use bytes::Bytes;
 use http::{Method, StatusCode};
-use http_body_util::{BodyExt as _, Full};
-use hyper_util::rt::TokioIo;
 use kube::api::{Api, DynamicObject, PostParams};
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
-use serde_json::{Value, json};
-use tokenrequest_sandbox::connector::{self, ConnectorConfig, ConnectorHandle};
+use serde_json::json;
+use tokenrequest_sandbox::connector::{self, ConnectorConfig};
 use tokenrequest_sandbox::controller::token_request_resource;
 use tokenrequest_sandbox::{Sandbox, SandboxConfig};
 use tokio_rustls::rustls::pki_types::pem::PemObject as _;
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
-use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use x509_parser::prelude::{FromDer as _, X509Certificate};
 
-const APP: &str = "test-app";
-/// The spec's default subject for `APP`, in upstream's order.
-const SUBJECT: &str = "O=Organization,OU=OrgUnit,L=Waldorf,ST=Waldorf,C=DE,CN=test-app";
-
-struct Answer {
-    status: StatusCode,
-    content_type: String,
-    text: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
-    }
-}
-
-/// A client certificate chain and key to present.
-struct Identity {
-    chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
-}
-
-/// One request over http or https (trusting only `ca_pem`), optionally presenting `identity`.
-async fn call(
-    ca_pem: &str,
-    identity: Option<&Identity>,
-    method: Method,
-    url: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> Answer {
-    let uri: http::Uri = url.parse().unwrap();
-    let authority = uri.authority().unwrap().clone();
-    let tcp = tokio::net::TcpStream::connect(authority.as_str())
-        .await
-        .unwrap();
-    let mut request = http::Request::builder()
-        .method(method)
-        .uri(uri.path_and_query().unwrap().as_str())
-        .header(http::header::HOST, authority.as_str());
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let request = request
-        .body(Full::new(Bytes::from(body.to_owned())))
-        .unwrap();
-    let response = if uri.scheme_str() == Some("https") {
-        let tls = tokio_rustls::TlsConnector::from(Arc::new(client_config(ca_pem, identity)));
-        let server_name = ServerName::try_from(authority.host().to_owned()).unwrap();
-        let stream = tls.connect(server_name, tcp).await.unwrap();
-        send(TokioIo::new(stream), request).await
-    } else {
-        send(TokioIo::new(tcp), request).await
-    };
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .map(|value| value.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        content_type,
-        text: String::from_utf8(bytes.to_vec()).unwrap(),
-    }
-}
-
-async fn send<I>(
-    io: I,
-    request: http::Request<Full<Bytes>>,
-) -> http::Response<hyper::body::Incoming>
-where
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
-{
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(io).await.unwrap();
-    tokio::spawn(connection);
-    sender.send_request(request).await.unwrap()
-}
-
-fn client_config(ca_pem: &str, identity: Option<&Identity>) -> ClientConfig {
-    let mut roots = RootCertStore::empty();
-    for certificate in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
-        roots.add(certificate.unwrap()).unwrap();
-    }
-    let builder =
-        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots);
-    match identity {
-        Some(identity) => builder
-            .with_client_auth_cert(identity.chain.clone(), identity.key.clone_key())
-            .unwrap(),
-        None => builder.with_no_client_auth(),
-    }
-}
-
-async fn start(config: ConnectorConfig) -> ConnectorHandle {
-    connector::start(config)
-        .await
-        .expect("the connector starts")
-}
-
-/// A token for `APP` from the internal API, as the controller gets it: `(token, url)`.
-async fn internal_token(connector: &ConnectorHandle) -> (String, String) {
-    let answer = call(
-        "",
-        None,
-        Method::POST,
-        &format!("{}/v1/applications/tokens", connector.internal_url()),
-        &[("Application", APP), ("Content-Type", "application/json")],
-        "",
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
-    let body = answer.json();
-    (
-        body["token"].as_str().unwrap().to_owned(),
-        body["url"].as_str().unwrap().to_owned(),
-    )
-}
-
-async fn get(connector: &ConnectorHandle, url: &str) -> Answer {
-    call(&connector.ca_pem(), None, Method::GET, url, &[], "").await
-}
-
-/// The info call for a fresh token: its `csrUrl`.
-async fn csr_url(connector: &ConnectorHandle) -> String {
-    let (_, url) = internal_token(connector).await;
-    let info = get(connector, &url).await;
-    assert_eq!(info.status, StatusCode::OK, "{}", info.text);
-    info.json()["csrUrl"].as_str().unwrap().to_owned()
-}
-
-/// A CSR PEM with the given subject entries, in order, and its key.
-fn csr(entries: &[(DnType, &str)]) -> (String, KeyPair) {
-    let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::default();
-    params.distinguished_name = DistinguishedName::new();
-    for (kind, value) in entries {
-        params.distinguished_name.push(kind.clone(), *value);
-    }
-    let request = params.serialize_request(&key).unwrap();
-    (request.pem().unwrap(), key)
-}
-
-fn full_subject(application: &str) -> Vec<(DnType, &str)> {
-    vec![
-        (DnType::OrganizationName, "Organization"),
-        (DnType::OrganizationalUnitName, "OrgUnit"),
-        (DnType::LocalityName, "Waldorf"),
-        (DnType::StateOrProvinceName, "Waldorf"),
-        (DnType::CountryName, "DE"),
-        (DnType::CommonName, application),
-    ]
-}
-
-async fn post_csr(connector: &ConnectorHandle, csr_url: &str, csr_pem: &str) -> Answer {
-    post_csr_field(
-        connector,
-        csr_url,
-        &base64::engine::general_purpose::STANDARD.encode(csr_pem),
-    )
-    .await
-}
-
-async fn post_csr_field(connector: &ConnectorHandle, csr_url: &str, field: &str) -> Answer {
-    call(
-        &connector.ca_pem(),
-        None,
-        Method::POST,
-        csr_url,
-        &[("Content-Type", "application/json")],
-        &json!({ "csr": field }).to_string(),
-    )
-    .await
-}
-
-fn decode(value: &Value) -> String {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(value.as_str().unwrap())
-        .unwrap();
-    String::from_utf8(bytes).unwrap()
-}
-
-fn error_body(code: u16, message: &str) -> Value {
-    json!({ "code": code, "error": message })
-}
+use crate::client::{
+    APP, Identity, SUBJECT, call, csr, csr_url, decode, error_body, full_subject, get,
+    internal_token, post_csr, post_csr_field, start,
+};
 
 #[tokio::test]
 async fn internal_api_needs_the_application_header() {

@@ -1,10 +1,17 @@
 //! Errors of the plugin, each naming what was being done and what the user can do, and the
 //! documented exit codes they map to.
 
+mod messages;
+
+use std::time::Duration;
+
 use kube::core::Status;
 
 use crate::connector::ConnectorError;
-use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME};
+use crate::output::OutputError;
+use crate::requests::Failure;
+use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME, Unusable};
+use messages::{describe_api_error, left_behind_hint, retried_hint, source_hint, timeout_message};
 
 /// Exit codes; documented in README.md and stable for scripts.
 pub mod exit_code {
@@ -38,11 +45,43 @@ pub enum Error {
     },
 
     /// A request to the API server failed; `action` says which one.
-    #[error("{action}: {}", describe_api_error(.source))]
+    #[error("{action}: {}{}", describe_api_error(.source), retried_hint(.retried_for))]
     Api {
         action: String,
         #[source]
         source: kube::Error,
+        /// How long transient failures were retried before this one was the last.
+        retried_for: Option<Duration>,
+    },
+
+    /// The API server did not answer at all before the deadline.
+    #[error(
+        "{action}: no answer from the API server within {}s; check that the cluster is up and \
+         reachable, or allow more time with --request-timeout",
+        waited.as_secs()
+    )]
+    NoAnswer { action: String, waited: Duration },
+
+    /// There is no request of that name.
+    #[error("{action}: {CRD_NAME} \"{name}\" not found")]
+    NotFound { action: String, name: String },
+
+    /// Some of several requests could not be deleted (each was reported above).
+    #[error("{failed} of {of} TokenRequests could not be deleted (see above)")]
+    SomeFailed { failed: usize, of: usize },
+
+    /// A delete's precondition failed: the request was replaced meanwhile.
+    #[error("{action}: it was replaced by someone else meanwhile; run the command again")]
+    ReplacedMeanwhile { action: String },
+
+    /// The request has no token that can be used now.
+    #[error("{action}: TokenRequest {namespace}/{name}: {source}")]
+    NotUsable {
+        action: String,
+        namespace: String,
+        name: String,
+        #[source]
+        source: Unusable,
     },
 
     #[error(
@@ -112,8 +151,12 @@ pub enum Error {
         left_behind: Option<(String, String)>,
     },
 
-    #[error("{context}: {message}")]
-    Output { context: String, message: String },
+    #[error("{context}: {source}")]
+    Output {
+        context: String,
+        #[source]
+        source: OutputError,
+    },
 
     /// 403 from the info or certificate endpoint.
     #[error(
@@ -205,11 +248,22 @@ impl Error {
 
     /// Wraps a kube error, recognising the cluster that has no TokenRequest API at all.
     pub fn api(action: impl Into<String>, source: kube::Error) -> Self {
+        Self::request(action, Failure::from(source))
+    }
+
+    /// Wraps a failed request of the requests layer with what was being done.
+    pub fn request(action: impl Into<String>, failure: Failure) -> Self {
         let action = action.into();
-        if is_api_not_served(&source) {
-            Error::ApiNotServed { action }
-        } else {
-            Error::Api { action, source }
+        match failure {
+            Failure::Api { error, .. } if is_api_not_served(&error) => {
+                Error::ApiNotServed { action }
+            }
+            Failure::Api { error, retried_for } => Error::Api {
+                action,
+                source: error,
+                retried_for,
+            },
+            Failure::NoAnswer { waited } => Error::NoAnswer { action, waited },
         }
     }
 }
@@ -225,94 +279,4 @@ pub fn status_of(error: &kube::Error) -> Option<&Status> {
         kube::Error::Api(status) => Some(status),
         _ => None,
     }
-}
-
-fn source_hint(path: &Option<String>) -> String {
-    path.as_ref().map(|p| format!(" {p}")).unwrap_or_default()
-}
-
-fn left_behind_hint(left_behind: &Option<(String, String)>) -> String {
-    match left_behind {
-        Some((namespace, name)) => format!(
-            "; TokenRequest {namespace}/{name} was created and left in place. Delete it with: \
-             kubectl tokenrequest delete {name} -n {namespace}"
-        ),
-        None => String::new(),
-    }
-}
-
-fn timeout_message(namespace: &str, name: &str, waited: &str, seen: &TimeoutSeen) -> String {
-    let what = match seen {
-        TimeoutSeen::NoStatus => format!(
-            "no controller answered: the request still has no status. The {CONTROLLER_NAME} \
-             (namespace kyma-integration) fills it in; it does not run on Kyma 2.3 and later or \
-             in Compass mode. Check it with `kubectl -n kyma-integration get deploy \
-             {CONTROLLER_NAME}`"
-        ),
-        TimeoutSeen::OkWithoutToken => format!(
-            "the controller answered with state OK but no token: the Connector Service failed \
-             and the {CONTROLLER_NAME} kept retrying. Check the connector-service logs in \
-             namespace kyma-integration"
-        ),
-        TimeoutSeen::UnknownState => {
-            "the request shows a state that is neither OK nor Error; see it with \
-             `kubectl tokenrequest get`"
-                .to_string()
-        }
-    };
-    format!(
-        "timed out after {waited} waiting for TokenRequest {namespace}/{name}: {what}. \
-         Raise --timeout to wait longer"
-    )
-}
-
-/// A kube error in words a user can act on, without kube's Debug dump.
-fn describe_api_error(error: &kube::Error) -> String {
-    match error {
-        kube::Error::Api(status) => {
-            let hint = match status.code {
-                401 => {
-                    "; the cluster did not accept your credentials: log in again or check \
-                     --user/--context/--kubeconfig"
-                }
-                403 => {
-                    "; ask for RBAC rights on tokenrequests.applicationconnector.kyma-project.io"
-                }
-                429 => "; the API server is overloaded, retry later",
-                500..=599 => "; the API server failed, retry later",
-                _ => "",
-            };
-            let message = if status.message.is_empty() {
-                format!("HTTP {}", status.code)
-            } else {
-                status.message.clone()
-            };
-            format!("{message}{hint}")
-        }
-        kube::Error::HyperError(_) | kube::Error::Service(_) => format!(
-            "cannot reach the API server ({}); check the cluster address in your kubeconfig, \
-             your network and --request-timeout",
-            error_chain(error)
-        ),
-        kube::Error::SerdeError(_) => format!(
-            "the server's answer is not a Kubernetes API response ({error}); check that the \
-             kubeconfig points at a Kubernetes API server"
-        ),
-        other => error_chain(other),
-    }
-}
-
-/// The error and its sources joined, as anyhow prints them.
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }

@@ -1,0 +1,356 @@
+//! The flags of each command, and the flag groups they share (flattened, as stackablectl does).
+
+use std::time::Duration;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::duration::{parse_duration, parse_request_timeout};
+use super::examples::*;
+use super::formats::{self, RequestOutput};
+use crate::connector::TlsOptions;
+use crate::output::OutputFormat;
+
+/// kubectl's connection flags. Global, so they may stand before or after the subcommand; in
+/// every command's help they come after the command's own flags, under their own heading.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Connection flags (as kubectl's)")]
+pub struct ConnectionArgs {
+    /// Path to the kubeconfig file to use (one file; KUBECONFIG may list several)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+
+    /// The name of the kubeconfig context to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The name of the kubeconfig cluster to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+
+    /// The name of the kubeconfig user to use
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// The namespace scope for this request
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout, default_value = "0")]
+    pub request_timeout: Duration,
+
+    /// Do not check the API server's certificate (insecure)
+    #[arg(long, global = true)]
+    pub insecure_skip_tls_verify: bool,
+
+    /// Log level on stderr, as kubectl's: 0 none, 1-3 info, 4-6 every API request, 7+ trace.
+    /// Tokens are never logged
+    #[arg(
+        short = 'v',
+        long = "v",
+        global = true,
+        value_name = "LEVEL",
+        default_value_t = 0
+    )]
+    pub verbosity: u8,
+}
+
+/// How long to wait for the controller.
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// How long to wait for the status (e.g. 60s, 2m); 0 means do not wait
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRun {
+    /// Only print what would be sent
+    Client,
+    /// Let the API server validate the request without storing it
+    Server,
+    /// Really do it (the default)
+    None,
+}
+
+/// kubectl's `--dry-run[=client|server]`, shared by the commands that change something.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct DryRunArgs {
+    /// Only show (client) or let the server validate (server) what would change; nothing is stored
+    #[arg(
+        long = "dry-run",
+        value_enum,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "client",
+        default_value = "none",
+        value_name = "MODE"
+    )]
+    pub mode: DryRun,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The Application name; the TokenRequest is named after it
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// Tenant for the Connector Service's central mode (needs --group)
+    #[arg(long, requires = "group", value_name = "TENANT")]
+    pub tenant: Option<String>,
+
+    /// Group for the Connector Service's central mode (needs --tenant)
+    #[arg(long, requires = "tenant", value_name = "GROUP")]
+    pub group: Option<String>,
+
+    #[command(flatten)]
+    pub wait: WaitArgs,
+
+    /// Return as soon as the request is created, without waiting for the token
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// Delete an existing request of that name first and request a fresh token
+    #[arg(long)]
+    pub refresh: bool,
+
+    #[command(flatten)]
+    pub dry_run: DryRunArgs,
+
+    /// Output format (default: a summary); config and config-json fetch the connection
+    /// configuration, which uses the token up
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::RequestOutputParser(formats::CREATE))]
+    pub output: Option<RequestOutput>,
+
+    #[command(flatten)]
+    pub connector_tls: ConnectorTlsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// Name of the TokenRequest
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Wait for the controller to fill in the status, as create does
+    #[arg(long)]
+    pub wait: bool,
+
+    #[command(flatten)]
+    pub wait_args: WaitArgs,
+
+    /// Output format (default: a summary); config and config-json fetch the connection
+    /// configuration, which uses the token up
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::RequestOutputParser(formats::GET))]
+    pub output: Option<RequestOutput>,
+
+    #[command(flatten)]
+    pub connector_tls: ConnectorTlsArgs,
+}
+
+impl ConnectorTlsArgs {
+    pub fn tls(&self) -> TlsOptions {
+        TlsOptions {
+            certificate_authority: self.certificate_authority.clone(),
+            insecure_skip_verify: self.insecure_skip_tls_verify_connector,
+        }
+    }
+}
+
+/// How to trust the Connector Service, for `connect` and `-o config`.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Connector Service")]
+pub struct ConnectorTlsArgs {
+    /// PEM file with the Connector Service's CA certificate, trusted besides the system's CAs
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "insecure_skip_tls_verify_connector"
+    )]
+    pub certificate_authority: Option<std::path::PathBuf>,
+
+    /// Do not check the Connector Service's certificate (insecure)
+    #[arg(long)]
+    pub insecure_skip_tls_verify_connector: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The Application name; the TokenRequest is named after it
+    #[arg(value_name = "APP")]
+    pub app: String,
+
+    /// Directory for the key, certificates and connection.yaml (default: ./APP; created with
+    /// mode 0700 if missing)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<std::path::PathBuf>,
+
+    /// Replace files an earlier connect left in the directory
+    #[arg(long)]
+    pub force: bool,
+
+    /// Delete an existing request of that name first and request a fresh token (without it an
+    /// existing request's token is used, which works only once)
+    #[arg(long)]
+    pub refresh: bool,
+
+    #[command(flatten)]
+    pub wait: WaitArgs,
+
+    #[command(flatten)]
+    pub tls: ConnectorTlsArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// List requests in all namespaces
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Label selector to filter on (e.g. app=foo,tier!=x)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Output format (default: a table)
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::ListOutputParser(formats::LIST))]
+    pub output: Option<OutputFormat>,
+
+    /// After listing, watch for changes
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+
+    /// Only requests whose expiry has passed
+    #[arg(long)]
+    pub expired: bool,
+
+    #[command(flatten)]
+    pub chunks: ChunkArgs,
+}
+
+/// kubectl's `--chunk-size`: how many objects one list call returns.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ChunkArgs {
+    /// Return large lists in chunks of this many requests rather than all at once; 0 lists
+    /// everything in one call
+    #[arg(long = "chunk-size", default_value_t = 500, value_name = "N")]
+    pub size: u32,
+}
+
+impl ChunkArgs {
+    /// The `limit` of a list call; `None` for one unpaged call.
+    pub fn limit(&self) -> Option<u32> {
+        (self.size > 0).then_some(self.size)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Names of the TokenRequests to delete
+    #[arg(
+        value_name = "NAME",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub names: Vec<String>,
+
+    /// Delete every TokenRequest in the namespace
+    #[arg(long)]
+    pub all: bool,
+
+    /// Treat a missing request as deleted
+    #[arg(long)]
+    pub ignore_not_found: bool,
+
+    #[command(flatten)]
+    pub dry_run: DryRunArgs,
+
+    /// Output format (default: TYPE/NAME deleted)
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::ListOutputParser(formats::DELETE))]
+    pub output: Option<OutputFormat>,
+
+    #[command(flatten)]
+    pub chunks: ChunkArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// Clean up in all namespaces
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Label selector to filter on (e.g. app=foo,tier!=x)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Delete only requests whose status.expireAfter passed at least this long ago (e.g. 10m)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
+    pub grace: Duration,
+
+    /// Also delete requests that have had no status for longer than this (nobody answered)
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub stale: Option<Duration>,
+
+    /// Also delete requests in state Error (or ERR)
+    #[arg(long)]
+    pub errored: bool,
+
+    #[command(flatten)]
+    pub dry_run: DryRunArgs,
+
+    /// How many deletes to send at once
+    #[arg(long, value_name = "N", default_value_t = 16,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+
+    /// Output format (default: a line per deleted request saying why)
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::ListOutputParser(formats::CLEANUP))]
+    pub output: Option<OutputFormat>,
+
+    #[command(flatten)]
+    pub chunks: ChunkArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    #[command(subcommand)]
+    pub command: CompletionCommand,
+}
+
+/// The scripts complete the `kubectl-tokenrequest` command itself; `kubectl tokenrequest …`
+/// is completed by kubectl through the shim that `install-kubectl-shim` writes.
+#[derive(Debug, Clone, Subcommand)]
+pub enum CompletionCommand {
+    /// Print the bash completion script for kubectl-tokenrequest
+    #[command(after_help = EXAMPLES_COMPLETION_BASH)]
+    Bash,
+    /// Print the zsh completion script for kubectl-tokenrequest
+    #[command(after_help = EXAMPLES_COMPLETION_ZSH)]
+    Zsh,
+    /// Print the fish completion script for kubectl-tokenrequest
+    #[command(after_help = EXAMPLES_COMPLETION_FISH)]
+    Fish,
+    /// Print the PowerShell completion script for kubectl-tokenrequest
+    #[command(name = "powershell", after_help = EXAMPLES_COMPLETION_POWERSHELL)]
+    PowerShell,
+    /// Print the elvish completion script for kubectl-tokenrequest
+    #[command(after_help = EXAMPLES_COMPLETION_ELVISH)]
+    Elvish,
+    /// Write kubectl_complete-tokenrequest, which kubectl (1.26 or later) runs to complete
+    /// `kubectl tokenrequest …`, next to the plugin on PATH
+    #[command(after_help = EXAMPLES_INSTALL_SHIM)]
+    InstallKubectlShim(InstallShimArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InstallShimArgs {
+    /// Directory to write the shim to (default: where the plugin was found: krew's bin
+    /// directory for a krew install, else the plugin binary's directory); must be on PATH
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
+}
+
+/// The words typed after `kubectl tokenrequest`, the one being completed last.
+#[derive(Debug, Clone, Default)]
+pub struct CompleteArgs {
+    pub words: Vec<std::ffi::OsString>,
+}

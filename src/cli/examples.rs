@@ -1,0 +1,111 @@
+//! The `Examples:` sections of `--help`, in kubectl's style.
+
+pub(super) const EXAMPLES_CREATE: &str = "\
+Examples:
+  # Request a token for the Application my-app and print the connection URL
+  kubectl tokenrequest create my-app
+
+  # Only the URL, for scripts
+  URL=$(kubectl tokenrequest create my-app -o url)
+
+  # Replace an existing request with a fresh one, in another namespace
+  kubectl tokenrequest create my-app --refresh -n integration
+
+  # Export name, token, URL and expiry into the shell
+  eval \"$(kubectl tokenrequest create my-app -o env)\"";
+
+pub(super) const EXAMPLES_GET: &str = "\
+Examples:
+  # Show a request
+  kubectl tokenrequest get my-app
+
+  # Wait until the controller has answered, then print the URL
+  kubectl tokenrequest get my-app --wait -o jsonpath='{.status.url}'";
+
+pub(super) const EXAMPLES_CONNECT: &str = "\
+Examples:
+  # Connect the external system my-app: key, certificates and connection.yaml in ./my-app
+  kubectl tokenrequest connect my-app
+
+  # A Connector Service with a private CA, files into another directory
+  kubectl tokenrequest connect my-app --certificate-authority ca.crt --out-dir /etc/my-app
+
+  # The token was used already: request a fresh one and replace the old files
+  kubectl tokenrequest connect my-app --refresh --force
+
+  # Only show the connection configuration (this uses the token up)
+  kubectl tokenrequest create my-app -o config";
+
+pub(super) const EXAMPLES_LIST: &str = "\
+Examples:
+  # Requests in the current namespace
+  kubectl tokenrequest list
+
+  # All namespaces, with application, tenant, group and URL host
+  kubectl tokenrequest list -A -o wide
+
+  # Names of expired requests, for scripts
+  kubectl tokenrequest list --expired -o name";
+
+pub(super) const EXAMPLES_DELETE: &str = "\
+Examples:
+  # Delete one request
+  kubectl tokenrequest delete my-app
+
+  # Delete every request in the namespace
+  kubectl tokenrequest delete --all -n integration";
+
+pub(super) const EXAMPLES_CLEANUP: &str = "\
+Examples:
+  # Delete expired requests in the current namespace
+  kubectl tokenrequest cleanup
+
+  # See what would go in every namespace, counting also requests nobody answered for an hour
+  kubectl tokenrequest cleanup -A --stale 1h --errored --dry-run
+
+  # Only requests expired for more than 10 minutes, names on stdout
+  kubectl tokenrequest cleanup -l team=payments --grace 10m -o name";
+
+pub(super) const EXAMPLES_COMPLETION: &str = "\
+Examples:
+  # Let kubectl complete `kubectl tokenrequest ...` (kubectl 1.26 or later)
+  kubectl tokenrequest completion install-kubectl-shim
+
+  # Complete the kubectl-tokenrequest command in bash
+  source <(kubectl tokenrequest completion bash)";
+
+pub(super) const EXAMPLES_COMPLETION_BASH: &str = "\
+Examples:
+  # Load in the current shell
+  source <(kubectl tokenrequest completion bash)
+
+  # Load in every new shell
+  kubectl tokenrequest completion bash > ~/.local/share/bash-completion/completions/kubectl-tokenrequest";
+
+pub(super) const EXAMPLES_COMPLETION_ZSH: &str = "\
+Examples:
+  # Install into the first directory of fpath (then start a new shell)
+  kubectl tokenrequest completion zsh > \"${fpath[1]}/_kubectl-tokenrequest\"";
+
+pub(super) const EXAMPLES_COMPLETION_FISH: &str = "\
+Examples:
+  # Install for the current user
+  kubectl tokenrequest completion fish > ~/.config/fish/completions/kubectl-tokenrequest.fish";
+
+pub(super) const EXAMPLES_COMPLETION_POWERSHELL: &str = "\
+Examples:
+  # Load in the current session (add the line to $PROFILE to keep it)
+  kubectl tokenrequest completion powershell | Out-String | Invoke-Expression";
+
+pub(super) const EXAMPLES_COMPLETION_ELVISH: &str = "\
+Examples:
+  # Install as a module, then add `use kubectl-tokenrequest` to ~/.config/elvish/rc.elv
+  kubectl tokenrequest completion elvish > ~/.config/elvish/lib/kubectl-tokenrequest.elv";
+
+pub(super) const EXAMPLES_INSTALL_SHIM: &str = "\
+Examples:
+  # Next to the plugin (for a krew install: into ~/.krew/bin)
+  kubectl tokenrequest completion install-kubectl-shim
+
+  # Into a directory of your choice that is on PATH
+  kubectl tokenrequest completion install-kubectl-shim --dir ~/.local/bin";

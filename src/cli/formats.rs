@@ -1,0 +1,337 @@
+//! Which `-o` formats each command takes. One list per command, as the clap value parser of
+//! its `-o`: the list is the help text (`possible_values`), the refusal (exit 2, before any
+//! request is sent) and the completion candidates, so the three cannot disagree.
+
+use std::ffi::OsStr;
+
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::error::ErrorKind;
+
+use crate::output::{OutputError, OutputFormat};
+use crate::text::quote_for_message;
+
+/// One `-o` name a command takes, with its line of help.
+#[derive(Debug, Clone, Copy)]
+pub struct Format {
+    pub name: &'static str,
+    pub help: &'static str,
+    /// Accepted, but neither offered by completion nor listed in help.
+    pub hidden: bool,
+}
+
+const fn format(name: &'static str, help: &'static str) -> Format {
+    Format {
+        name,
+        help,
+        hidden: false,
+    }
+}
+
+const JSON: Format = format("json", "the object as JSON");
+const YAML: Format = format("yaml", "the object as YAML");
+const NAME: Format = format("name", "TYPE/NAME, for other commands");
+const JSONPATH: Format = format("jsonpath", "jsonpath=TEMPLATE, as kubectl's");
+const WIDE: Format = format("wide", "more columns: application, tenant, group, URL host");
+
+/// What `-o` asks of a command that shows one request.
+const REQUEST_FORMATS: &[Format] = &[
+    format("url", "the bare connection URL (it carries the token)"),
+    format("token", "the bare token"),
+    format(
+        "env",
+        "export lines for eval: name, namespace, token, URL, expiry, state",
+    ),
+    JSON,
+    YAML,
+    NAME,
+    JSONPATH,
+    format(
+        "config",
+        "the connection configuration behind the URL, as YAML (uses the token up)",
+    ),
+    format(
+        "config-json",
+        "the connection configuration as JSON (uses the token up)",
+    ),
+    // kubectl takes -o wide for one object too; it shows what the default shows.
+    Format {
+        hidden: true,
+        ..WIDE
+    },
+];
+
+/// The `-o` formats of each command.
+#[derive(Debug, Clone, Copy)]
+pub struct Formats {
+    command: &'static str,
+    accepted: &'static [Format],
+}
+
+pub const CREATE: Formats = Formats {
+    command: "create",
+    accepted: REQUEST_FORMATS,
+};
+pub const GET: Formats = Formats {
+    command: "get",
+    accepted: REQUEST_FORMATS,
+};
+pub const LIST: Formats = Formats {
+    command: "list",
+    accepted: &[WIDE, JSON, YAML, NAME, JSONPATH],
+};
+pub const DELETE: Formats = Formats {
+    command: "delete",
+    accepted: &[NAME],
+};
+pub const CLEANUP: Formats = Formats {
+    command: "cleanup",
+    accepted: &[NAME, JSON],
+};
+
+/// Formats that describe one request's credentials.
+const CREDENTIALS: [&str; 5] = ["token", "url", "env", "config", "config-json"];
+
+impl Formats {
+    pub fn accepted(&self) -> impl Iterator<Item = &'static Format> {
+        self.accepted.iter()
+    }
+
+    /// The format `value` names, if this command takes it; otherwise the message to refuse it
+    /// with.
+    fn check<'v>(&self, value: &'v str) -> Result<&'v str, String> {
+        let name = value.split_once('=').map_or(value, |(name, _)| name);
+        if self.accepted.iter().any(|format| format.name == name) {
+            return Ok(name);
+        }
+        let known = REQUEST_FORMATS
+            .iter()
+            .chain(LIST.accepted)
+            .any(|format| format.name == name);
+        if known && CREDENTIALS.contains(&name) {
+            return Err(OutputError::NotForLists {
+                format: CREDENTIALS
+                    .iter()
+                    .find(|c| **c == name)
+                    .copied()
+                    .unwrap_or(""),
+            }
+            .to_string());
+        }
+        if known {
+            let mut listed: Vec<String> =
+                self.visible().map(|f| format!("-o {}", f.name)).collect();
+            return Err(match listed.len() {
+                1 => format!("{} supports only {}", self.command, listed[0]),
+                _ => {
+                    let last = listed.pop().unwrap_or_default();
+                    format!(
+                        "{} supports {} and {last} only",
+                        self.command,
+                        listed.join(", ")
+                    )
+                }
+            });
+        }
+        let mut names: Vec<&str> = self.visible().map(|f| f.name).collect();
+        names.sort_unstable();
+        Err(format!(
+            "unable to match a printer suitable for the output format {}, allowed formats are: \
+             {}",
+            quote_for_message(name),
+            names.join(",")
+        ))
+    }
+
+    fn visible(&self) -> impl Iterator<Item = &'static Format> {
+        self.accepted.iter().filter(|format| !format.hidden)
+    }
+
+    fn possible_values(&self) -> Box<dyn Iterator<Item = PossibleValue>> {
+        Box::new(self.accepted.iter().map(|format| {
+            PossibleValue::new(format.name)
+                .help(format.help)
+                .hide(format.hidden)
+        }))
+    }
+}
+
+/// What `-o` asks of `create` and `get NAME`: a rendering, or the connection configuration,
+/// which the command must first fetch from the Connector Service (using the token up).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestOutput {
+    Render(OutputFormat),
+    Config { json: bool },
+}
+
+impl Default for RequestOutput {
+    fn default() -> Self {
+        RequestOutput::Render(OutputFormat::Human)
+    }
+}
+
+/// The `-o` of `create` and `get`.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestOutputParser(pub Formats);
+
+/// The `-o` of the commands that print lists (`list`, `delete`, `cleanup`).
+#[derive(Debug, Clone, Copy)]
+pub struct ListOutputParser(pub Formats);
+
+fn usage_error(cmd: &clap::Command, message: String) -> clap::Error {
+    clap::Error::raw(ErrorKind::InvalidValue, format!("{message}\n")).with_cmd(cmd)
+}
+
+fn rendering(cmd: &clap::Command, value: &str) -> Result<OutputFormat, clap::Error> {
+    value
+        .parse::<OutputFormat>()
+        .map_err(|e| usage_error(cmd, e.to_string()))
+}
+
+fn text<'v>(cmd: &clap::Command, value: &'v OsStr) -> Result<&'v str, clap::Error> {
+    value.to_str().ok_or_else(|| {
+        usage_error(
+            cmd,
+            format!(
+                "invalid output format {}: not UTF-8",
+                quote_for_message(&value.to_string_lossy())
+            ),
+        )
+    })
+}
+
+impl TypedValueParser for RequestOutputParser {
+    type Value = RequestOutput;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let value = text(cmd, value)?;
+        match self.0.check(value).map_err(|m| usage_error(cmd, m))? {
+            "config" => Ok(RequestOutput::Config { json: false }),
+            "config-json" => Ok(RequestOutput::Config { json: true }),
+            _ => rendering(cmd, value).map(RequestOutput::Render),
+        }
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(self.0.possible_values())
+    }
+}
+
+impl TypedValueParser for ListOutputParser {
+    type Value = OutputFormat;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let value = text(cmd, value)?;
+        self.0.check(value).map_err(|m| usage_error(cmd, m))?;
+        rendering(cmd, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(self.0.possible_values())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(formats: Formats, value: &str) -> String {
+        formats.check(value).unwrap_err()
+    }
+
+    #[test]
+    fn each_command_takes_its_own_formats() {
+        for value in [
+            "json",
+            "yaml",
+            "name",
+            "url",
+            "token",
+            "env",
+            "config",
+            "config-json",
+        ] {
+            assert_eq!(CREATE.check(value), Ok(value));
+            assert_eq!(GET.check(value), Ok(value));
+        }
+        assert_eq!(GET.check("jsonpath={.a}"), Ok("jsonpath"));
+        assert_eq!(GET.check("wide"), Ok("wide"), "accepted, as kubectl does");
+        for value in ["wide", "json", "yaml", "name", "jsonpath={.items}"] {
+            assert!(LIST.check(value).is_ok(), "{value}");
+        }
+        assert_eq!(
+            refusal(LIST, "token"),
+            "-o token prints one request's credentials and cannot print a list; use get NAME \
+             -o token"
+        );
+        assert_eq!(refusal(DELETE, "wide"), "delete supports only -o name");
+        assert_eq!(
+            refusal(CLEANUP, "yaml"),
+            "cleanup supports -o name and -o json only"
+        );
+        assert_eq!(
+            refusal(GET, "xml"),
+            "unable to match a printer suitable for the output format \"xml\", allowed formats \
+             are: config,config-json,env,json,jsonpath,name,token,url,yaml"
+        );
+    }
+
+    #[test]
+    fn config_is_a_mode_of_create_and_get_not_a_rendering() {
+        let command = clap::Command::new("test");
+        let parse = |parser: RequestOutputParser, value: &str| {
+            parser.parse_ref(&command, None, OsStr::new(value))
+        };
+        assert_eq!(
+            parse(RequestOutputParser(GET), "config").unwrap(),
+            RequestOutput::Config { json: false }
+        );
+        assert_eq!(
+            parse(RequestOutputParser(CREATE), "config-json").unwrap(),
+            RequestOutput::Config { json: true }
+        );
+        assert_eq!(
+            parse(RequestOutputParser(GET), "url").unwrap(),
+            RequestOutput::Render(OutputFormat::Url)
+        );
+        let refused = ListOutputParser(LIST)
+            .parse_ref(&command, None, OsStr::new("config"))
+            .unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::InvalidValue);
+        assert!(
+            refused.to_string().contains("cannot print a list"),
+            "{refused}"
+        );
+        let template = ListOutputParser(LIST)
+            .parse_ref(&command, None, OsStr::new("jsonpath="))
+            .unwrap_err();
+        assert!(
+            template.to_string().contains("no template given"),
+            "{template}"
+        );
+    }
+
+    #[test]
+    fn help_and_completion_read_the_same_list() {
+        let shown = |formats: Formats| -> Vec<String> {
+            formats
+                .possible_values()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect()
+        };
+        assert_eq!(shown(DELETE), ["name"]);
+        assert_eq!(shown(CLEANUP), ["name", "json"]);
+        assert!(!shown(GET).contains(&"wide".to_string()));
+        assert!(shown(LIST).contains(&"wide".to_string()));
+    }
+}

@@ -1,0 +1,285 @@
+//! The command line, in kubectl's conventions: connection flags shared by every command,
+//! `-n`, `-A`, `-l`, `-o`, `--dry-run`, durations like `60s` or `1m30s`.
+
+mod args;
+mod duration;
+mod examples;
+pub mod formats;
+
+use clap::{Arg, ArgAction, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
+
+pub use args::*;
+pub use duration::{parse_bool, parse_duration, parse_request_timeout};
+use examples::*;
+pub use formats::RequestOutput;
+
+/// Create Kyma TokenRequests, wait for the controller and print the token, the URL or the
+/// whole request.
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl tokenrequest",
+    bin_name = "kubectl tokenrequest",
+    version,
+    propagate_version = true,
+    args_override_self = true,
+    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 the controller reported an \
+                  error, 4 timed out waiting, 5 the request disappeared while waiting, 130 \
+                  interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process's arguments, see [`Cli::parse_words`].
+    pub fn parse_args() -> Self {
+        Self::parse_words(std::env::args_os())
+    }
+
+    /// Parses like [`Parser::parse_from`], except that the words after a leading `__complete`
+    /// are taken verbatim: they are a half-typed command line, and clap would read the global
+    /// flags among them (`--context ""`, `-n` without its value, `--`, `--help`) as its own.
+    pub fn parse_words<I, T>(words: I) -> Self
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let words: Vec<std::ffi::OsString> = words.into_iter().map(Into::into).collect();
+        if words.get(1).is_some_and(|word| word == "__complete") {
+            return Cli {
+                connection: ConnectionArgs::default(),
+                command: Command::Complete(CompleteArgs {
+                    words: words[2..].to_vec(),
+                }),
+            };
+        }
+        match Self::try_parse_words(words) {
+            Ok(cli) => cli,
+            Err(error) => error.exit(),
+        }
+    }
+
+    /// Parses the words as kubectl would: see [`command`].
+    pub fn try_parse_words(words: Vec<std::ffi::OsString>) -> Result<Self, clap::Error> {
+        let mut matches = command().try_get_matches_from(words)?;
+        Self::from_arg_matches_mut(&mut matches)
+    }
+}
+
+/// The command line as users see it, in help, man pages and completion: clap's derived
+/// definition with kubectl's (pflag's) syntax for booleans, `--flag`, `--flag=true` or
+/// `--flag=false`.
+pub fn command() -> clap::Command {
+    pflag_booleans(Cli::command())
+}
+
+fn pflag_booleans(command: clap::Command) -> clap::Command {
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    let mut command = command.mut_args(|arg| match arg.get_action() {
+        ArgAction::SetTrue => pflag_boolean(arg),
+        _ => arg,
+    });
+    for name in subcommands {
+        command = command.mut_subcommand(name, pflag_booleans);
+    }
+    command
+}
+
+fn pflag_boolean(arg: Arg) -> Arg {
+    arg.action(ArgAction::Set)
+        .num_args(0..=1)
+        .require_equals(true)
+        .default_missing_value("true")
+        .default_value("false")
+        .hide_default_value(true)
+        .value_name("BOOL")
+        .value_parser(parse_bool)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a TokenRequest for an Application, wait for its token and print it
+    #[command(after_help = EXAMPLES_CREATE)]
+    Create(CreateArgs),
+    /// Show one TokenRequest
+    #[command(after_help = EXAMPLES_GET)]
+    Get(GetArgs),
+    /// Get a client certificate for an Application: request a token, send a CSR, write the key,
+    /// certificates and connection.yaml, and check them against the Connector Service
+    #[command(after_help = EXAMPLES_CONNECT)]
+    Connect(ConnectArgs),
+    /// List TokenRequests
+    #[command(after_help = EXAMPLES_LIST, visible_alias = "ls")]
+    List(ListArgs),
+    /// Delete TokenRequests
+    #[command(after_help = EXAMPLES_DELETE)]
+    Delete(DeleteArgs),
+    /// Delete expired TokenRequests (and, if asked, stale or errored ones)
+    #[command(after_help = EXAMPLES_CLEANUP)]
+    Cleanup(CleanupArgs),
+    /// Print a shell completion script, or install kubectl's completion helper
+    #[command(after_help = EXAMPLES_COMPLETION)]
+    Completion(CompletionArgs),
+    /// `__complete WORD…`: completion candidates for kubectl, run by the
+    /// kubectl_complete-tokenrequest shim. Not a clap subcommand: [`Cli::parse_words`]
+    /// recognises it before clap, which keeps it out of help, man pages and the generated
+    /// scripts (clap_complete lists even hidden subcommands) and lets its words through
+    /// unparsed.
+    #[command(skip)]
+    Complete(CompleteArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn booleans_take_pflags_syntax_everywhere() {
+        let parse = |args: &[&str]| Cli::try_parse_words(args.iter().map(Into::into).collect());
+        let list = |args: &[&str]| match parse(args).unwrap().command {
+            Command::List(list) => (list.all_namespaces, list.watch),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(list(&["k", "list"]), (false, false));
+        assert_eq!(list(&["k", "list", "-A", "--watch"]), (true, true));
+        assert_eq!(
+            list(&["k", "list", "--all-namespaces=true", "-w=false"]),
+            (true, false)
+        );
+        assert_eq!(
+            list(&["k", "list", "--all-namespaces=T", "--watch=0"]),
+            (true, false)
+        );
+        let create = |args: &[&str]| match parse(args).unwrap().command {
+            Command::Create(create) => (create.no_wait, create.refresh),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            create(&["k", "create", "a", "--no-wait=true", "--refresh=false"]),
+            (true, false)
+        );
+        let global = parse(&["k", "--insecure-skip-tls-verify=true", "list"]).unwrap();
+        assert!(global.connection.insecure_skip_tls_verify);
+        let error = parse(&["k", "list", "--watch=maybe"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.to_string().contains("maybe"), "{error}");
+        // The next word is never taken as the boolean's value.
+        match parse(&["k", "get", "--wait", "false"]) {
+            Ok(cli) => match cli.command {
+                Command::Get(get) => assert!(get.wait && get.name == "false"),
+                other => panic!("{other:?}"),
+            },
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn connection_flags_work_before_and_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "kubectl-tokenrequest",
+            "--context",
+            "c1",
+            "create",
+            "app",
+            "-n",
+            "ns",
+            "--request-timeout",
+            "5s",
+        ])
+        .unwrap();
+        assert_eq!(cli.connection.context.as_deref(), Some("c1"));
+        assert_eq!(cli.connection.namespace.as_deref(), Some("ns"));
+        assert_eq!(cli.connection.request_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn tenant_needs_group() {
+        let err = Cli::try_parse_from(["kubectl-tokenrequest", "create", "app", "--tenant", "t"])
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--group"), "{err}");
+    }
+
+    #[test]
+    fn dry_run_takes_an_optional_value() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Create(c) => c.dry_run.mode,
+            _ => unreachable!(),
+        };
+        assert_eq!(parse(&["k", "create", "a"]), DryRun::None);
+        assert_eq!(parse(&["k", "create", "a", "--dry-run"]), DryRun::Client);
+        assert_eq!(
+            parse(&["k", "create", "a", "--dry-run=server"]),
+            DryRun::Server
+        );
+    }
+
+    #[test]
+    fn complete_takes_its_words_verbatim() {
+        let words = |args: &[&str]| match Cli::parse_words(args).command {
+            Command::Complete(c) => c.words,
+            other => panic!("{other:?}"),
+        };
+        let typed = ["--context", "", "-n", "--", "--help", "-h", "--version", ""];
+        let all: Vec<&str> = ["k", "__complete"].into_iter().chain(typed).collect();
+        assert_eq!(words(&all), typed.map(std::ffi::OsString::from));
+        assert!(words(&["k", "__complete"]).is_empty());
+    }
+
+    #[test]
+    fn every_command_has_examples_in_kubectls_style() {
+        fn check(command: &clap::Command, path: &str) {
+            if command.is_hide_set() || command.get_name() == "help" {
+                return;
+            }
+            let path = format!("{path} {}", command.get_name()).trim().to_string();
+            if !command.has_subcommands() || path.ends_with("completion") {
+                let help = command
+                    .get_after_help()
+                    .map(|h| h.to_string())
+                    .unwrap_or_default();
+                assert!(
+                    help.starts_with("Examples:\n") && help.contains("  kubectl tokenrequest "),
+                    "{path} needs kubectl-style examples in after_help, got {help:?}"
+                );
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &path);
+            }
+        }
+        let root = command();
+        for sub in root.get_subcommands() {
+            check(sub, "");
+        }
+        let mut usage = command();
+        usage.build();
+        let get = usage.find_subcommand_mut("get").unwrap();
+        assert!(
+            get.render_usage()
+                .to_string()
+                .contains("kubectl tokenrequest get"),
+            "{}",
+            get.render_usage()
+        );
+    }
+
+    #[test]
+    fn help_shows_the_kubectl_plugin_name() {
+        let help = command().render_help().to_string();
+        assert!(help.contains("kubectl tokenrequest"), "{help}");
+    }
+}

@@ -1,0 +1,96 @@
+//! The longer texts of [`super::Error`]: what a kube error means for the user, and what to do
+//! after a timeout or an interruption.
+
+use std::time::Duration;
+
+use super::TimeoutSeen;
+use crate::text::error_chain;
+use crate::tokenrequest::CONTROLLER_NAME;
+
+pub(super) fn source_hint(path: &Option<String>) -> String {
+    path.as_ref().map(|p| format!(" {p}")).unwrap_or_default()
+}
+
+pub(super) fn left_behind_hint(left_behind: &Option<(String, String)>) -> String {
+    match left_behind {
+        Some((namespace, name)) => format!(
+            "; TokenRequest {namespace}/{name} was created and left in place. Delete it with: \
+             kubectl tokenrequest delete {name} -n {namespace}"
+        ),
+        None => String::new(),
+    }
+}
+
+pub(super) fn timeout_message(
+    namespace: &str,
+    name: &str,
+    waited: &str,
+    seen: &TimeoutSeen,
+) -> String {
+    let what = match seen {
+        TimeoutSeen::NoStatus => format!(
+            "no controller answered: the request still has no status. The {CONTROLLER_NAME} \
+             (namespace kyma-integration) fills it in; it does not run on Kyma 2.3 and later or \
+             in Compass mode. Check it with `kubectl -n kyma-integration get deploy \
+             {CONTROLLER_NAME}`"
+        ),
+        TimeoutSeen::OkWithoutToken => format!(
+            "the controller answered with state OK but no token: the Connector Service failed \
+             and the {CONTROLLER_NAME} kept retrying. Check the connector-service logs in \
+             namespace kyma-integration"
+        ),
+        TimeoutSeen::UnknownState => {
+            "the request shows a state that is neither OK nor Error; see it with \
+             `kubectl tokenrequest get`"
+                .to_string()
+        }
+    };
+    format!(
+        "timed out after {waited} waiting for TokenRequest {namespace}/{name}: {what}. \
+         Raise --timeout to wait longer"
+    )
+}
+
+/// A kube error in words a user can act on, without kube's Debug dump.
+pub(super) fn describe_api_error(error: &kube::Error) -> String {
+    match error {
+        kube::Error::Api(status) => {
+            let hint = match status.code {
+                401 => {
+                    "; the cluster did not accept your credentials: log in again or check \
+                     --user/--context/--kubeconfig"
+                }
+                403 => {
+                    "; ask for RBAC rights on tokenrequests.applicationconnector.kyma-project.io"
+                }
+                429 => "; the API server is overloaded, retry later",
+                500..=599 => "; the API server failed, retry later",
+                _ => "",
+            };
+            let message = if status.message.is_empty() {
+                format!("HTTP {}", status.code)
+            } else {
+                status.message.clone()
+            };
+            format!("{message}{hint}")
+        }
+        kube::Error::HyperError(_) | kube::Error::Service(_) => format!(
+            "cannot reach the API server ({}); check the cluster address in your kubeconfig, \
+             your network and --request-timeout",
+            error_chain(error)
+        ),
+        kube::Error::SerdeError(_) => format!(
+            "the server's answer is not a Kubernetes API response ({error}); check that the \
+             kubeconfig points at a Kubernetes API server"
+        ),
+        other => error_chain(other),
+    }
+}
+
+/// `; retried for 10s`, after transient failures.
+pub(super) fn retried_hint(retried_for: &Option<Duration>) -> String {
+    match retried_for {
+        Some(waited) => format!(" (retried for {}s)", waited.as_secs()),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,194 @@
+//! Lists printed as their pages arrive (`list`, `cleanup -o`), so memory stays flat however
+//! many requests there are (except tables, which need every row to size columns, and
+//! jsonpath, which applies to the whole `List`).
+
+use std::io::Write;
+
+use serde_json::Value;
+
+use super::table::{Column, TableRow, columns, render_table, table_row};
+use super::value::{list_value, name_line, object_value, to_json, to_yaml};
+use super::{JsonPathTemplate, ListOptions, OutputError, OutputFormat};
+use crate::tokenrequest::TokenRequest;
+
+/// A list printer: items in, text out.
+pub trait ListPrinter {
+    fn item(&mut self, tr: &TokenRequest) -> Result<(), OutputError>;
+    /// Writes what only the end can tell (table, closing brackets). Call it also for an
+    /// empty list: json/yaml then print an empty `List`.
+    fn finish(self: Box<Self>) -> Result<(), OutputError>;
+}
+
+pub fn list_printer<'a>(
+    format: &OutputFormat,
+    opts: ListOptions,
+    out: Box<dyn Write + 'a>,
+) -> Result<Box<dyn ListPrinter + 'a>, OutputError> {
+    Ok(match format {
+        OutputFormat::Human | OutputFormat::Wide => Box::new(TablePrinter {
+            out,
+            opts,
+            columns: columns(format, opts.all_namespaces),
+            rows: Vec::new(),
+        }),
+        OutputFormat::Name => Box::new(NamePrinter { out }),
+        OutputFormat::Json => Box::new(JsonListPrinter { out, items: 0 }),
+        OutputFormat::Yaml => Box::new(YamlListPrinter { out, items: 0 }),
+        OutputFormat::JsonPath(template) => Box::new(JsonPathListPrinter {
+            out,
+            template: template.clone(),
+            items: Vec::new(),
+        }),
+        OutputFormat::Token | OutputFormat::Url | OutputFormat::Env => {
+            let format = format.single_request_only().unwrap_or_default();
+            return Err(OutputError::NotForLists { format });
+        }
+    })
+}
+
+struct TablePrinter<'a> {
+    out: Box<dyn Write + 'a>,
+    opts: ListOptions,
+    columns: Vec<Column>,
+    rows: Vec<TableRow>,
+}
+
+impl ListPrinter for TablePrinter<'_> {
+    fn item(&mut self, tr: &TokenRequest) -> Result<(), OutputError> {
+        self.rows.push(table_row(tr, &self.columns, self.opts.now));
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
+        if self.rows.is_empty() {
+            return Ok(()); // kubectl prints no header; the caller prints `empty_message`.
+        }
+        let text = render_table(&self.columns, &self.rows, self.opts.color);
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Streamed lists
+
+struct NamePrinter<'a> {
+    out: Box<dyn Write + 'a>,
+}
+
+impl ListPrinter for NamePrinter<'_> {
+    fn item(&mut self, tr: &TokenRequest) -> Result<(), OutputError> {
+        self.out.write_all(name_line(tr).as_bytes())?;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// kubectl's `List` in JSON, written item by item: the same bytes as serializing the whole
+/// `List` at once (a test holds the two together).
+struct JsonListPrinter<'a> {
+    out: Box<dyn Write + 'a>,
+    items: usize,
+}
+
+const JSON_LIST_OPEN: &str = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [";
+const JSON_LIST_CLOSE: &str =
+    "    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n";
+
+impl ListPrinter for JsonListPrinter<'_> {
+    fn item(&mut self, tr: &TokenRequest) -> Result<(), OutputError> {
+        let separator = if self.items == 0 { JSON_LIST_OPEN } else { "," };
+        let json = to_json(&object_value(tr)?)?;
+        let mut text = format!("{separator}\n");
+        // JSON strings hold no raw newline, so indenting every line is safe.
+        for line in json.lines() {
+            text.push_str(&format!("{:8}{line}\n", ""));
+        }
+        text.pop();
+        self.out.write_all(text.as_bytes())?;
+        self.items += 1;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
+        let middle = if self.items == 0 {
+            format!("{JSON_LIST_OPEN}],\n")
+        } else {
+            "\n    ],\n".to_string()
+        };
+        self.out.write_all(middle.as_bytes())?;
+        self.out.write_all(JSON_LIST_CLOSE.as_bytes())?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// kubectl's `List` in YAML, written item by item.
+struct YamlListPrinter<'a> {
+    out: Box<dyn Write + 'a>,
+    items: usize,
+}
+
+const YAML_LIST_CLOSE: &str = "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+
+impl ListPrinter for YamlListPrinter<'_> {
+    fn item(&mut self, tr: &TokenRequest) -> Result<(), OutputError> {
+        let yaml = to_yaml(&object_value(tr)?)?;
+        let mut text = String::new();
+        if self.items == 0 {
+            text.push_str("apiVersion: v1\nitems:\n");
+        }
+        // A sequence entry: "- " before the first line, the rest indented to match. Block
+        // scalars keep their relative indentation, so this is safe for multi-line values.
+        for (i, line) in yaml.lines().enumerate() {
+            let prefix = if i == 0 {
+                "- "
+            } else if line.is_empty() {
+                ""
+            } else {
+                "  "
+            };
+            text.push_str(&format!("{prefix}{line}\n"));
+        }
+        self.out.write_all(text.as_bytes())?;
+        self.items += 1;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
+        if self.items == 0 {
+            self.out.write_all(b"apiVersion: v1\nitems: []\n")?;
+        }
+        self.out.write_all(YAML_LIST_CLOSE.as_bytes())?;
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// jsonpath applies to the whole `List` (`{.items[*].metadata.name}`), so it keeps the
+/// items until the end: the one list format whose memory grows with the list.
+struct JsonPathListPrinter<'a> {
+    out: Box<dyn Write + 'a>,
+    template: JsonPathTemplate,
+    items: Vec<Value>,
+}
+
+impl ListPrinter for JsonPathListPrinter<'_> {
+    fn item(&mut self, tr: &TokenRequest) -> Result<(), OutputError> {
+        self.items.push(object_value(tr)?);
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
+        let items = std::mem::take(&mut self.items);
+        let text = self.template.render(&list_value(items))?;
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()?;
+        Ok(())
+    }
+}

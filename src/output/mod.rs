@@ -1,0 +1,110 @@
+//! Everything the plugin prints on stdout, rendered and never fetched: what `-o` names mean
+//! (`format`), one request (`single`), lists streamed page by page (`list`, `table`), watch
+//! lines (`watch`), and objects as kubectl prints them (`value`).
+//!
+//! Pure functions over [`TokenRequest`] and a given `now`, so every format is tested to the
+//! byte. Formats follow kubectl (`get`'s tables, `-o json|yaml|name|jsonpath`) because CI
+//! scripts treat them as an API. Two rules hold everywhere: the bare token appears only in
+//! `-o token`, `-o env`, `-o json|yaml|jsonpath` and the human view's URL (what the user asked
+//! for) and never in a table cell or an error message; text from the server is shown with
+//! control characters escaped, so a hostile status cannot drive the terminal.
+
+mod duration;
+mod format;
+mod jsonpath;
+mod list;
+mod single;
+mod table;
+mod value;
+mod watch;
+
+use std::io;
+
+use jiff::Timestamp;
+
+use crate::text::quote_for_message;
+
+pub use duration::human_duration;
+pub use format::{FORMAT_NAMES, OutputFormat};
+pub use jsonpath::JsonPathTemplate;
+pub use list::{ListPrinter, list_printer};
+pub use single::render_one;
+#[cfg(test)]
+use table::{age_text, expires_text};
+pub use value::render_connection_config;
+pub use watch::{watch_header, watch_line};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(
+        "unable to match a printer suitable for the output format {}, allowed formats are: {}",
+        quote_for_message(.given),
+        FORMAT_NAMES.join(",")
+    )]
+    UnknownFormat { given: String },
+    #[error("template format specified but no template given: use -o jsonpath=TEMPLATE")]
+    MissingTemplate,
+    #[error("error parsing jsonpath {}: {reason}", quote_for_message(.template))]
+    InvalidJsonPath { template: String, reason: String },
+    #[error("error executing jsonpath {}: {reason}", quote_for_message(.template))]
+    JsonPathExecution { template: String, reason: String },
+    /// `-o token|url|env` on a request without a usable token. Never holds the token.
+    #[error("TokenRequest {} has no {what} yet: {reason}", quote_for_message(.name))]
+    NotReady {
+        name: String,
+        what: &'static str,
+        reason: String,
+    },
+    /// `-o token|url|env` on a request whose token has expired.
+    #[error(
+        "the token of TokenRequest {} expired at {expired_at} ({ago} ago); delete the request and create a new one",
+        quote_for_message(.name)
+    )]
+    Expired {
+        name: String,
+        expired_at: Timestamp,
+        ago: String,
+    },
+    #[error(
+        "-o {format} prints one request's credentials and cannot print a list; use get NAME -o {format}"
+    )]
+    NotForLists { format: &'static str },
+    #[error("cannot write the TokenRequest as {format}: {reason}")]
+    Serialize {
+        format: &'static str,
+        reason: String,
+    },
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+/// The message kubectl prints on stderr when a list is empty, for the formats where kubectl
+/// prints it; `None` for json/yaml/jsonpath, whose empty `List` is the answer.
+pub fn empty_message(
+    format: &OutputFormat,
+    all_namespaces: bool,
+    namespace: &str,
+) -> Option<String> {
+    match format {
+        OutputFormat::Human | OutputFormat::Wide | OutputFormat::Name => Some(if all_namespaces {
+            "No resources found".to_string()
+        } else {
+            format!("No resources found in {namespace} namespace.")
+        }),
+        _ => None,
+    }
+}
+
+/// How a list or watch is shown.
+#[derive(Clone, Copy, Debug)]
+pub struct ListOptions {
+    /// `-A`: a NAMESPACE column first.
+    pub all_namespaces: bool,
+    pub now: Timestamp,
+    /// Colour the STATE cell. The caller decides (stdout is a terminal, NO_COLOR unset);
+    /// without it no escape code is ever written.
+    pub color: bool,
+}
+
+#[cfg(test)]
+mod tests;

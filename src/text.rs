@@ -1,0 +1,58 @@
+//! Text for messages: user input quoted safely, error chains joined. A leaf module, so that
+//! every other one may use it.
+
+/// Quotes user input for an error message, escaping control characters and cutting very long
+/// input so a hostile name cannot forge or flood the terminal.
+pub fn quote_for_message(input: &str) -> String {
+    const MAX: usize = 80;
+    let escaped: String = input.chars().flat_map(char::escape_debug).collect();
+    if escaped.chars().count() > MAX {
+        let cut: String = escaped.chars().take(MAX).collect();
+        format!("\"{cut}…\"")
+    } else {
+        format!("\"{escaped}\"")
+    }
+}
+
+/// The error and its sources joined, as anyhow prints them.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_input_is_escaped_and_cut() {
+        assert_eq!(quote_for_message("a\u{1b}[31m"), "\"a\\u{1b}[31m\"");
+        assert!(quote_for_message(&"x".repeat(500)).ends_with("…\""));
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("{0}")]
+    struct Wrapped(&'static str, #[source] Option<Box<Wrapped>>);
+
+    #[test]
+    fn chains_join_sources_once() {
+        let refused = Wrapped("connection refused", None);
+        let connect = Wrapped("connecting to 127.0.0.1:1", Some(Box::new(refused)));
+        assert_eq!(
+            error_chain(&connect),
+            "connecting to 127.0.0.1:1: connection refused"
+        );
+        // A source already contained in the message is not repeated.
+        let repeated = Wrapped("error: refused", Some(Box::new(Wrapped("refused", None))));
+        assert_eq!(error_chain(&repeated), "error: refused");
+    }
+}
