@@ -27,9 +27,8 @@ pub async fn show_request(
 
 /// One request in `format`, for stdout.
 pub fn render(request: &TokenRequest, format: &OutputFormat) -> Result<String, Error> {
-    output::render_one(request, format, jiff::Timestamp::now()).map_err(|source| Error::Output {
-        context: format!("printing TokenRequest {}", request.name()),
-        source,
+    output::render_one(request, format, jiff::Timestamp::now()).map_err(|source| {
+        Error::output(format!("printing TokenRequest {}", request.name()), source)
     })
 }
 
@@ -56,11 +55,12 @@ async fn show_configuration(
     let configuration = connector::fetch_configuration(url, &tls.tls(), call_timeout)
         .await
         .map_err(|e| Error::connector(action, e, &refresh_hint))?;
-    let text =
-        output::render_connection_config(&configuration, json).map_err(|source| Error::Output {
-            context: format!("printing the connection configuration of {name}"),
+    let text = output::render_connection_config(&configuration, json).map_err(|source| {
+        Error::output(
+            format!("printing the connection configuration of {name}"),
             source,
-        })?;
+        )
+    })?;
     print(&text)?;
     eprintln!(
         "Note: fetching the configuration used up the token of TokenRequest {namespace}/{name}. \

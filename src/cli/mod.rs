@@ -5,6 +5,7 @@ mod args;
 mod duration;
 mod examples;
 pub mod formats;
+mod lifecycle;
 
 use clap::{Arg, ArgAction, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
@@ -12,6 +13,7 @@ pub use args::*;
 pub use duration::{parse_bool, parse_duration, parse_request_timeout};
 use examples::*;
 pub use formats::RequestOutput;
+pub use lifecycle::{InspectArgs, RenewArgs, RevokeArgs};
 
 /// Create Kyma TokenRequests, wait for the controller and print the token, the URL or the
 /// whole request.
@@ -22,9 +24,7 @@ pub use formats::RequestOutput;
     version,
     propagate_version = true,
     args_override_self = true,
-    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 the controller reported an \
-                  error, 4 timed out waiting, 5 the request disappeared while waiting, 130 \
-                  interrupted."
+    after_help = crate::error::exit_code::summary()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -38,6 +38,15 @@ impl Cli {
     /// Parses the process's arguments, see [`Cli::parse_words`].
     pub fn parse_args() -> Self {
         Self::parse_words(std::env::args_os())
+    }
+
+    /// [`Cli::parse_args`], leaving clap's errors (and `--help`, `--version`) to the caller.
+    pub fn try_parse_args() -> Result<Self, clap::Error> {
+        let words: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if words.get(1).is_some_and(|word| word == "__complete") {
+            return Ok(Self::parse_words(words));
+        }
+        Self::try_parse_words(words)
     }
 
     /// Parses like [`Parser::parse_from`], except that the words after a leading `__complete`
@@ -124,6 +133,16 @@ pub enum Command {
     /// Delete expired TokenRequests (and, if asked, stale or errored ones)
     #[command(after_help = EXAMPLES_CLEANUP)]
     Cleanup(CleanupArgs),
+    /// Show what a connection directory holds (subject, serial, validity, key) and whether
+    /// the Connector Service still accepts its certificate
+    #[command(after_help = EXAMPLES_INSPECT)]
+    Inspect(InspectArgs),
+    /// Renew a connection's client certificate over mTLS and replace its files
+    #[command(after_help = EXAMPLES_RENEW)]
+    Renew(RenewArgs),
+    /// Revoke a connection's client certificate and mark its files as revoked
+    #[command(after_help = EXAMPLES_REVOKE)]
+    Revoke(RevokeArgs),
     /// Print a shell completion script, or install kubectl's completion helper
     #[command(after_help = EXAMPLES_COMPLETION)]
     Completion(CompletionArgs),

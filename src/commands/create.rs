@@ -59,7 +59,8 @@ pub async fn run(
         );
     }
     if !waits {
-        return print(&render(&created, format)?);
+        return print(&render(&created, format)?)
+            .map_err(|e| e.after_created(&namespace, &args.app));
     }
 
     session.note_created(&namespace, &args.app);
@@ -73,6 +74,7 @@ pub async fn run(
         call_timeout(connection.request_timeout),
     )
     .await
+    .map_err(|e| e.after_created(&namespace, &args.app))
 }
 
 /// Context is sent only when both tenant and group are given (clap enforces the pair).

@@ -16,7 +16,7 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
     let request = requests
         .get(&args.name, None)
         .await
-        .map_err(|e| Error::request(action(), e))?
+        .map_err(|e| requests.fail(action(), e))?
         .ok_or_else(|| {
             Error::InvalidInput(format!(
                 "{}: not found; `kubectl tokenrequest list` shows the requests in the namespace, \

@@ -67,13 +67,8 @@ async fn watch(
         if args.expired && !request.is_expired_at(jiff::Timestamp::now()) {
             continue;
         }
-        let line =
-            output::watch_line(change.kind(), request, format, options).map_err(|source| {
-                Error::Output {
-                    context: "printing a watch event".to_string(),
-                    source,
-                }
-            })?;
+        let line = output::watch_line(change.kind(), request, format, options)
+            .map_err(|source| Error::output("printing a watch event".to_string(), source))?;
         if let Some(header) = header.take() {
             print(&header)?;
         }
@@ -84,8 +79,5 @@ async fn watch(
 
 /// A format that cannot print a list never gets here (its parser refused it).
 fn printing(source: OutputError) -> Error {
-    Error::Output {
-        context: "printing TokenRequests".to_string(),
-        source,
-    }
+    Error::output("printing TokenRequests".to_string(), source)
 }

@@ -13,7 +13,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use super::ConnectorError;
-use crate::text::error_chain;
+use crate::text::{error_chain, find_cause};
 
 /// How to trust the Connector Service's server certificate.
 #[derive(Debug, Clone, Default)]
@@ -137,7 +137,22 @@ impl ServerCertVerifier for AcceptAnyServer {
 
 /// A failed exchange: TLS (found anywhere in the error's sources) or the network.
 pub(super) fn transport_error(host: &str, error: &(dyn StdError + 'static)) -> ConnectorError {
-    match find_tls_error(error) {
+    use rustls::AlertDescription as Alert;
+    match find_cause::<rustls::Error>(error) {
+        // The server's verdict on our client certificate, not a problem with trusting it.
+        Some(rustls::Error::AlertReceived(
+            alert @ (Alert::BadCertificate
+            | Alert::UnsupportedCertificate
+            | Alert::CertificateRevoked
+            | Alert::CertificateExpired
+            | Alert::CertificateUnknown
+            | Alert::UnknownCA
+            | Alert::AccessDenied
+            | Alert::CertificateRequired),
+        )) => ConnectorError::CertificateRefused {
+            host: host.to_string(),
+            alert: format!("{alert:?}"),
+        },
         Some(tls) => ConnectorError::Tls {
             host: host.to_string(),
             detail: tls.to_string(),
@@ -147,18 +162,4 @@ pub(super) fn transport_error(host: &str, error: &(dyn StdError + 'static)) -> C
             detail: error_chain(error),
         },
     }
-}
-
-/// The rustls error behind `error`. hyper-rustls wraps tokio-rustls' `io::Error` in another
-/// `io::Error`, and `io::Error::source` skips the error it wraps, so wrapped errors are looked
-/// into as well as sources.
-fn find_tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
-    if let Some(tls) = error.downcast_ref::<rustls::Error>() {
-        return Some(tls);
-    }
-    let wrapped = error
-        .downcast_ref::<std::io::Error>()
-        .and_then(|io| io.get_ref())
-        .and_then(|inner| find_tls_error(inner));
-    wrapped.or_else(|| error.source().and_then(find_tls_error))
 }

@@ -11,6 +11,7 @@
 
 mod duration;
 mod format;
+mod inspection;
 mod jsonpath;
 mod list;
 mod single;
@@ -26,6 +27,9 @@ use crate::text::quote_for_message;
 
 pub use duration::human_duration;
 pub use format::{FORMAT_NAMES, OutputFormat};
+pub use inspection::{
+    CertificateView, Inspection, ServiceStatus, ServiceView, expiry_text, flag_duration_text,
+};
 pub use jsonpath::JsonPathTemplate;
 pub use list::{ListPrinter, list_printer};
 pub use single::render_one;

@@ -121,19 +121,8 @@ impl TestCluster {
     /// The plugin with `--kubeconfig` pointing at this sandbox and nothing from the caller's
     /// environment that could change its behaviour.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-tokenrequest"));
-        command
-            .args(args)
-            .arg("--kubeconfig")
-            .arg(&self.kubeconfig)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+        let mut command = plugin_command(self.dir.path(), args);
+        command.arg("--kubeconfig").arg(&self.kubeconfig);
         command
     }
 
@@ -163,6 +152,23 @@ impl TestCluster {
         .await
         .expect("the request should appear")
     }
+}
+
+/// The plugin with `args`, `HOME` at `home` and nothing else from the caller's environment that
+/// could change its behaviour; no kubeconfig (for commands that need no cluster).
+pub fn plugin_command(home: &std::path::Path, args: &[&str]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-tokenrequest"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
 }
 
 pub async fn finish(child: tokio::process::Child) -> Run {
