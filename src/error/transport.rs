@@ -28,7 +28,10 @@ pub(super) fn describe_api_error(error: &kube::Error, server: Option<&Server>) -
             };
             format!("{message}{hint}")
         }
-        kube::Error::HyperError(_) | kube::Error::Service(_) => unreachable_server(error, server),
+        kube::Error::HyperError(_) => unreachable_server(error, server),
+        kube::Error::Service(_) if crate::requests::is_connection_failure(error) => {
+            unreachable_server(error, server)
+        }
         kube::Error::Auth(auth) => credential_problem(auth, server),
         kube::Error::SerdeError(_) => format!(
             "the server's answer is not a Kubernetes API response ({error}); check that the \

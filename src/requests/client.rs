@@ -68,6 +68,7 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
         mut config,
         proxy_url,
     } = load_config(args).await?;
+    trim_token_file(&mut config);
     // kube-client 5 chooses the proxy matching NO_PROXY against the proxy instead of the
     // cluster (see crate::proxy): the choice is made again here, by kubectl's rules.
     config.proxy_url = proxy::choose(
@@ -127,4 +128,24 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
         request_timeout: args.request_timeout,
         server,
     })
+}
+
+/// kube-client 5.0.0 sends a `tokenFile`'s content as it is, so the newline `echo TOKEN > file`
+/// leaves makes every request fail ("invalid bearer token"); client-go trims it. Such a file is
+/// read here, trimmed, once. A file without surrounding whitespace is left to kube, which
+/// re-reads it as it changes (rotated service account tokens).
+fn trim_token_file(config: &mut kube::Config) {
+    let info = &mut config.auth_info;
+    if info.token.is_some() {
+        return;
+    }
+    let Some(path) = info.token_file.clone() else {
+        return;
+    };
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && text.trim() != text
+    {
+        info.token = Some(text.trim().to_string().into());
+        info.token_file = None;
+    }
 }

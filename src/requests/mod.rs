@@ -22,7 +22,7 @@ use tokio::time::Instant;
 
 pub use client::{Connection, Server, connect};
 pub use create::Created;
-pub use retry::{Failure, RetryPolicy, is_transient};
+pub use retry::{Failure, RetryPolicy, is_connection_failure, is_transient};
 
 use crate::error::{Error, status_of};
 use crate::tokenrequest::TokenRequest;

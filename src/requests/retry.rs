@@ -23,6 +23,7 @@ use backon::{BackoffBuilder as _, ExponentialBuilder};
 use tokio::time::Instant;
 
 use crate::error::status_of;
+use crate::text::find_cause;
 
 /// How long transient failures are retried when the command sets no bound of its own.
 pub const DEFAULT_BUDGET: Duration = Duration::from_secs(10);
@@ -161,15 +162,25 @@ fn decide(error: &kube::Error, now: Instant, delay: Duration, deadline: Instant)
     }
 }
 
-/// Failures worth another try: overload, server errors, and no answer.
+/// Failures worth another try: overload, server errors, and no answer (a connection that was
+/// refused, broke or timed out). A failure inside the client itself (a credential that is not
+/// a valid header) is final.
 pub fn is_transient(error: &kube::Error) -> bool {
     match status_of(error) {
         Some(status) => status.code == 429 || status.code >= 500,
-        None => matches!(
-            error,
-            kube::Error::HyperError(_) | kube::Error::Service(_) | kube::Error::ReadEvents(_)
-        ),
+        None => match error {
+            kube::Error::HyperError(_) | kube::Error::ReadEvents(_) => true,
+            kube::Error::Service(_) => is_connection_failure(error),
+            _ => false,
+        },
     }
+}
+
+/// A transport failure: hyper's, hyper-util's (connecting) or the network's.
+pub fn is_connection_failure(error: &kube::Error) -> bool {
+    find_cause::<std::io::Error>(error).is_some()
+        || find_cause::<hyper::Error>(error).is_some()
+        || find_cause::<hyper_util::client::legacy::Error>(error).is_some()
 }
 
 #[cfg(test)]
@@ -193,6 +204,9 @@ mod tests {
         assert!(is_transient(&broken));
         let garbage = kube::Error::SerdeError(serde_json::from_str::<u8>("x").unwrap_err());
         assert!(!is_transient(&garbage));
+        // A failure inside the client, such as a credential that is not a valid header.
+        let inside = kube::Error::Service("invalid bearer token".into());
+        assert!(!is_transient(&inside));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod auth;
 mod cleanup;
 mod completion;
 mod connect;
