@@ -41,11 +41,8 @@ async fn show_configuration(
     let (namespace, name) = (request.namespace(), request.name());
     let url = request
         .usable_at(jiff::Timestamp::now())
-        .map_err(|source| Error::NotUsable {
-            action: "fetching the connection configuration".to_string(),
-            namespace: namespace.to_string(),
-            name: name.to_string(),
-            source,
+        .map_err(|source| {
+            Error::not_usable("fetching the connection configuration", request, source)
         })?
         .url;
     let refresh_hint = format!(

@@ -65,12 +65,7 @@ pub async fn run(
     let request = ready_request(&requests, &args, session).await?;
     let info_url = request
         .usable_at(jiff::Timestamp::now())
-        .map_err(|source| Error::NotUsable {
-            action: "reading the connection URL".to_string(),
-            namespace: namespace.to_string(),
-            name: app.to_string(),
-            source,
-        })?
+        .map_err(|source| Error::not_usable("reading the connection URL", &request, source))?
         .url;
 
     let info = client.info(info_url).await.map_err(|e| {

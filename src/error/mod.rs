@@ -12,7 +12,7 @@ use kube::core::Status;
 use crate::connector::ConnectorError;
 use crate::output::OutputError;
 use crate::requests::{Failure, Server};
-use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME, Unusable};
+use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME, TokenRequest, Unusable};
 use messages::{left_behind_hint, retried_hint, source_hint, timeout_message};
 use transport::describe_api_error;
 
@@ -425,6 +425,16 @@ impl Error {
                 waited,
                 server: None,
             },
+        }
+    }
+
+    /// A request whose token cannot be used now, for `action` (which needs it).
+    pub fn not_usable(action: &str, request: &TokenRequest, source: Unusable) -> Self {
+        Error::NotUsable {
+            action: action.to_string(),
+            namespace: request.namespace().to_string(),
+            name: request.name().to_string(),
+            source,
         }
     }
 

@@ -6,11 +6,10 @@
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use serde_json::{Value, json};
 
-use crate::harness::{Run, TestCluster, cluster, finish};
+use crate::harness::{Run, TestCluster, cluster, finish, plugin_command};
 
 fn url(cluster: &TestCluster) -> String {
     let url = cluster.sandbox.url();
@@ -53,21 +52,14 @@ async fn list(
     cwd: &Path,
     extra: &[&str],
 ) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-tokenrequest"));
-    command.args(["list", "-o", "name"]).args(extra);
+    let mut command = plugin_command(cwd, &["list", "-o", "name"]);
+    command.args(extra);
     if let Some(kubeconfig) = kubeconfig {
         command.arg("--kubeconfig").arg(kubeconfig);
     }
     command
         .current_dir(cwd)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", cwd)
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())));
     finish(command.spawn().unwrap()).await
 }
 

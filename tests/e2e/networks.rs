@@ -4,7 +4,6 @@
 //! Connector Service follows the same rules.
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -12,7 +11,7 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::harness::{Run, TestCluster, cluster, finish};
+use crate::harness::{Run, TestCluster, cluster, finish, plugin_command};
 
 /// An HTTP CONNECT proxy on 127.0.0.1 that counts tunnels and sends every one to
 /// 127.0.0.1 at the asked port, whatever host was asked for (so `sandbox.test` reaches the
@@ -118,19 +117,12 @@ fn edited(cluster: &TestCluster, name: &str, edit: impl FnOnce(&mut Value)) -> P
 
 /// The plugin with `kubeconfig` and exactly the proxy variables given.
 async fn run_with(kubeconfig: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-tokenrequest"));
+    let home = kubeconfig.parent().expect("a folder");
+    let mut command = plugin_command(home, args);
     command
-        .args(args)
         .arg("--kubeconfig")
         .arg(kubeconfig)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        .envs(env.iter().copied());
     finish(command.spawn().unwrap()).await
 }
 
