@@ -9,7 +9,7 @@ use kube::Api;
 use kube::api::PostParams;
 use kubectl_tokenrequest::tokenrequest::TokenRequest;
 use tokenrequest_sandbox::controller::{ControllerConfig, ControllerMode};
-use tokenrequest_sandbox::server::{SchemaVersion, ServerConfig};
+use tokenrequest_sandbox::server::{SchemaVersion, ServerConfig, User, Verbs};
 use tokenrequest_sandbox::{ConnectorConfig, Sandbox, SandboxConfig};
 
 /// Generous bound for any single plugin run; a run that hangs fails the test instead.
@@ -30,6 +30,9 @@ pub struct Setup {
     pub serve_group: bool,
     /// Run a Connector Service too; the controller then issues its tokens.
     pub connector: Option<ConnectorConfig>,
+    /// Let requests without a token in (as admin): kubectl sends no token to an http://
+    /// server, so the tests that run kubectl against the sandbox need this.
+    pub anonymous: bool,
 }
 
 impl Default for Setup {
@@ -42,6 +45,7 @@ impl Default for Setup {
             schema: SchemaVersion::Kyma2,
             serve_group: true,
             connector: None,
+            anonymous: false,
         }
     }
 }
@@ -55,10 +59,15 @@ impl Setup {
     }
 
     pub async fn start(self) -> TestCluster {
+        let mut users = User::defaults();
+        if self.anonymous {
+            users.push(User::anonymous(Verbs::ALL));
+        }
         let config = SandboxConfig {
             server: ServerConfig {
                 schema: self.schema,
                 serve_group: self.serve_group,
+                users,
                 ..ServerConfig::default()
             },
             controller: ControllerConfig {
@@ -121,11 +130,16 @@ impl TestCluster {
     /// The plugin with `--kubeconfig` pointing at this sandbox and nothing from the caller's
     /// environment that could change its behaviour.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-tokenrequest"));
+        let mut command = self.hermetic(env!("CARGO_BIN_EXE_kubectl-tokenrequest"));
+        command.args(args).arg("--kubeconfig").arg(&self.kubeconfig);
         command
-            .args(args)
-            .arg("--kubeconfig")
-            .arg(&self.kubeconfig)
+    }
+
+    /// `program` with only PATH, HOME (this test's directory) and NO_COLOR set, no stdin,
+    /// stdout and stderr captured, killed if the test drops it.
+    fn hermetic(&self, program: &str) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(program);
+        command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
@@ -139,6 +153,35 @@ impl TestCluster {
 
     pub async fn run(&self, args: &[&str]) -> Run {
         finish(self.command(args).spawn().expect("spawn the plugin")).await
+    }
+
+    /// The plugin with stdout and stderr on a terminal (`script` gives it a pseudo-terminal;
+    /// the test fails naming `script` if it is missing). Both arrive in `stdout`, with the
+    /// terminal's `\r\n` line ends.
+    pub async fn run_on_terminal(&self, args: &[&str]) -> Run {
+        require("script", &["--version"]);
+        let plugin = env!("CARGO_BIN_EXE_kubectl-tokenrequest");
+        let words: Vec<String> = [plugin, "--kubeconfig", &self.kubeconfig.to_string_lossy()]
+            .into_iter()
+            .chain(args.iter().copied())
+            .map(|word| format!("'{}'", word.replace('\'', r"'\''")))
+            .collect();
+        let mut command = self.hermetic("script");
+        command.args(["-qec", &words.join(" "), "/dev/null"]);
+        finish(command.spawn().expect("spawn script")).await
+    }
+
+    /// kubectl (which must be installed: the test fails naming it otherwise) against this
+    /// sandbox, with the same hermetic environment as [`TestCluster::command`].
+    pub fn kubectl_command(&self, args: &[&str]) -> tokio::process::Command {
+        require("kubectl", &["version", "--client"]);
+        let mut command = self.hermetic("kubectl");
+        command.args(args).arg("--kubeconfig").arg(&self.kubeconfig);
+        command
+    }
+
+    pub async fn kubectl(&self, args: &[&str]) -> Run {
+        finish(self.kubectl_command(args).spawn().expect("spawn kubectl")).await
     }
 
     /// Creates a request directly through the API (not through the plugin).
