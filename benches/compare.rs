@@ -25,10 +25,7 @@ use kube::Api;
 use kube::api::{PostParams, WatchEvent, WatchParams};
 use kubectl_tokenrequest::tokenrequest::TokenRequest;
 use serde_json::json;
-use tokenrequest_sandbox::server::Verbs;
-use tokenrequest_sandbox::{
-    ControllerConfig, ControllerMode, Sandbox, SandboxConfig, ServerConfig, User,
-};
+use tokenrequest_sandbox::{ControllerConfig, ControllerMode, Sandbox, SandboxConfig};
 
 const PLUGIN: &str = env!("CARGO_BIN_EXE_kubectl-tokenrequest");
 
@@ -135,15 +132,9 @@ async fn run() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// https with the CA in the kubeconfig, so kubectl and the plugin both log in with its token.
 async fn start_sandbox(mode: ControllerMode) -> anyhow::Result<Sandbox> {
-    let mut users = User::defaults();
-    // kubectl sends no token to an http:// server.
-    users.push(User::anonymous(Verbs::ALL));
     Sandbox::start(SandboxConfig {
-        server: ServerConfig {
-            users,
-            ..ServerConfig::default()
-        },
         controller: ControllerConfig {
             mode,
             ..ControllerConfig::default()

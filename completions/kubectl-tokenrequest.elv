@@ -39,6 +39,9 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand ls 'List TokenRequests'
             cand delete 'Delete TokenRequests'
             cand cleanup 'Delete expired TokenRequests (and, if asked, stale or errored ones)'
+            cand inspect 'Show what a connection directory holds (subject, serial, validity, key) and whether the Connector Service still accepts its certificate'
+            cand renew 'Renew a connection''s client certificate over mTLS and replace its files'
+            cand revoke 'Revoke a connection''s client certificate and mark its files as revoked'
             cand completion 'Print a shell completion script, or install kubectl''s completion helper'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -249,6 +252,67 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'kubectl-tokenrequest;inspect'= {
+            cand --offline 'Only read the files; do not ask the Connector Service whether it accepts the certificate'
+            cand --min-validity 'Exit 1 when less than this is left of the certificate''s validity (e.g. 30d, 12h), so a scheduled job notices in time'
+            cand -o 'Output format (default: a summary)'
+            cand --output 'Output format (default: a summary)'
+            cand --certificate-authority 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs'
+            cand --insecure-skip-tls-verify-connector 'Do not check the Connector Service''s certificate (insecure)'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;renew'= {
+            cand --reuse-key 'Keep the private key and have only the certificate renewed (default: a new RSA-2048 key)'
+            cand --before 'Renew only when less than this is left (e.g. 30d); otherwise say "not due" and exit 0'
+            cand --certificate-authority 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs'
+            cand --insecure-skip-tls-verify-connector 'Do not check the Connector Service''s certificate (insecure)'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'kubectl-tokenrequest;revoke'= {
+            cand --yes 'Do not ask for confirmation (needed when stdin is not a terminal)'
+            cand --certificate-authority 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs'
+            cand --insecure-skip-tls-verify-connector 'Do not check the Connector Service''s certificate (insecure)'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'kubectl-tokenrequest;completion'= {
             cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
             cand --context 'The name of the kubeconfig context to use'
@@ -399,6 +463,9 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand list 'List TokenRequests'
             cand delete 'Delete TokenRequests'
             cand cleanup 'Delete expired TokenRequests (and, if asked, stale or errored ones)'
+            cand inspect 'Show what a connection directory holds (subject, serial, validity, key) and whether the Connector Service still accepts its certificate'
+            cand renew 'Renew a connection''s client certificate over mTLS and replace its files'
+            cand revoke 'Revoke a connection''s client certificate and mark its files as revoked'
             cand completion 'Print a shell completion script, or install kubectl''s completion helper'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -413,6 +480,12 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
         &'kubectl-tokenrequest;help;delete'= {
         }
         &'kubectl-tokenrequest;help;cleanup'= {
+        }
+        &'kubectl-tokenrequest;help;inspect'= {
+        }
+        &'kubectl-tokenrequest;help;renew'= {
+        }
+        &'kubectl-tokenrequest;help;revoke'= {
         }
         &'kubectl-tokenrequest;help;completion'= {
             cand bash 'Print the bash completion script for kubectl-tokenrequest'

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Packages kubectl-tokenrequest for one Rust target as a krew-installable archive.
+# Packages kubectl-tokenrequest for one Rust target as a krew-installable archive,
+# or (--sandbox) tokenrequest-sandbox as an archive of its own.
 #
 # Usage:
 #   scripts/package-release.sh TARGET [--binary PATH | --archive PATH]
 #                              [--out DIR] [--manifest FILE] [--version X.Y.Z]
+#   scripts/package-release.sh TARGET --sandbox [--binary PATH]
+#                              [--out DIR] [--version X.Y.Z]
 #
 #   TARGET           Rust target triple, e.g. x86_64-unknown-linux-musl,
 #                    aarch64-apple-darwin, x86_64-pc-windows-msvc.
@@ -19,6 +22,8 @@
 #                    entry whose selector matches TARGET's os/arch. FILE's
 #                    spec.version must already be vVERSION.
 #   --version X.Y.Z  release version (default: [package] version of Cargo.toml).
+#   --sandbox        package tokenrequest-sandbox (built with `-p tokenrequest-sandbox`
+#                    unless --binary is given) instead of the plugin; no manifest.
 #
 # Result: DIR/kubectl-tokenrequest_vVERSION_TARGET.tar.gz (.zip for Windows)
 # holding the binary, LICENSE, README.md and, except on Windows, the
@@ -26,9 +31,13 @@
 # The krew platform entry for TARGET is printed on stdout; progress on stderr.
 # The uri base is `<spec.homepage>/releases/download/vVERSION/`, homepage read
 # from the manifest (FILE, or krew-manifest.yaml at the repository root).
+# With --sandbox: DIR/tokenrequest-sandbox_vVERSION_TARGET.tar.gz (.zip for
+# Windows) holding the binary, LICENSE and the sandbox's README.md
+# (tests/sandbox/README.md), and its .sha256; nothing on stdout. The krew
+# archive stays the plugin alone.
 set -euo pipefail
 
-readonly BIN_NAME=kubectl-tokenrequest
+BIN_NAME=kubectl-tokenrequest
 readonly SHIM_NAME=kubectl_complete-tokenrequest
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 readonly REPO_ROOT
@@ -50,6 +59,7 @@ archive_in=""
 out_dir="dist"
 manifest=""
 version=""
+sandbox=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --binary) [ $# -ge 2 ] || die "--binary needs a path"; binary=$2; shift 2 ;;
@@ -57,6 +67,7 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || die "--out needs a directory"; out_dir=$2; shift 2 ;;
     --manifest) [ $# -ge 2 ] || die "--manifest needs a file"; manifest=$2; shift 2 ;;
     --version) [ $# -ge 2 ] || die "--version needs X.Y.Z"; version=$2; shift 2 ;;
+    --sandbox) sandbox=1; shift ;;
     -h | --help) usage 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *)
@@ -68,6 +79,12 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$target" ] || { echo "package-release.sh: error: TARGET is required" >&2; usage 2; }
 [ -z "$binary" ] || [ -z "$archive_in" ] || die "--binary and --archive exclude each other"
+if [ -n "$sandbox" ]; then
+    [ -z "$archive_in" ] && [ -z "$manifest" ] ||
+        die "--sandbox packages the sandbox only: krew's manifest (--archive, --manifest) is the plugin's"
+    BIN_NAME=tokenrequest-sandbox
+fi
+readonly BIN_NAME
 
 # krew selector labels are Go's GOOS/GOARCH names.
 case "$target" in
@@ -104,6 +121,30 @@ case "$version" in
 v*) die "--version takes X.Y.Z without the leading v" ;;
 esac
 
+# Archives the named files of $stage as $archive (tar.gz, or zip on Windows) and
+# writes $archive.sha256.
+make_archive() {
+    rm -f "$archive"
+    if [ "$archive_ext" = tar.gz ]; then
+        command -v tar >/dev/null 2>&1 || die "tar is not installed"
+        tar -czf "$archive" -C "$stage" "$@"
+    elif command -v zip >/dev/null 2>&1; then
+        (cd "$stage" && zip -q -X "$archive" "$@")
+    elif command -v python3 >/dev/null 2>&1; then
+        (cd "$stage" && python3 -m zipfile -c "$archive" "$@")
+    elif command -v python >/dev/null 2>&1; then
+        (cd "$stage" && python -m zipfile -c "$archive" "$@")
+    elif command -v 7z >/dev/null 2>&1; then
+        (cd "$stage" && 7z a -tzip -bso0 "$archive" "$@")
+    else
+        die "cannot create $archive_name: install zip or python3"
+    fi
+    hash=$(sha256_of "$archive")
+    # Two spaces: the format `sha256sum -c` reads.
+    printf '%s  %s\n' "$hash" "$archive_name" >"$archive.sha256"
+    note "wrote $archive and $archive_name.sha256"
+}
+
 sha256_of() {
     if command -v sha256sum >/dev/null 2>&1; then
         sha256sum "$1" | cut -d' ' -f1
@@ -115,6 +156,40 @@ sha256_of() {
 }
 
 archive_name="${BIN_NAME}_v${version}_${target}.${archive_ext}"
+
+# Fails unless every named file exists in the repository.
+require_files() {
+    for required in "$@"; do
+        [ -f "$REPO_ROOT/$required" ] || die "$REPO_ROOT/$required is missing"
+    done
+}
+
+# Builds the binary unless --binary named one (extra cargo build arguments: "$@"), and
+# stages it and LICENSE in $stage (removed on exit); $archive is the archive to make.
+stage_binary() {
+    if [ -z "$binary" ]; then
+        note "building $BIN_NAME for $target with ${CARGO:-cargo}"
+        (cd "$REPO_ROOT" && "${CARGO:-cargo}" build --release --locked --target "$target" "$@")
+        binary="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/$target/release/$BIN_NAME$exe_suffix"
+    fi
+    [ -f "$binary" ] || die "binary $binary does not exist"
+    mkdir -p "$out_dir"
+    out_dir=$(cd "$out_dir" && pwd)
+    archive="$out_dir/$archive_name"
+    stage=$(mktemp -d)
+    trap 'rm -rf "$stage"' EXIT
+    cp "$binary" "$stage/$BIN_NAME$exe_suffix"
+    chmod 0755 "$stage/$BIN_NAME$exe_suffix"
+    cp "$REPO_ROOT/LICENSE" "$stage/"
+}
+
+if [ -n "$sandbox" ]; then
+    require_files LICENSE tests/sandbox/README.md
+    stage_binary -p tokenrequest-sandbox
+    cp "$REPO_ROOT/tests/sandbox/README.md" "$stage/README.md"
+    make_archive "$BIN_NAME$exe_suffix" LICENSE README.md
+    exit 0
+fi
 
 # Checked before building so a stale manifest fails fast.
 manifest_for_homepage=${manifest:-$REPO_ROOT/krew-manifest.yaml}
@@ -140,25 +215,9 @@ if [ -n "$archive_in" ]; then
             die "$archive has sha256 $hash but $archive.sha256 says $recorded"
     fi
 else
-    if [ -z "$binary" ]; then
-        note "building $target with ${CARGO:-cargo}"
-        (cd "$REPO_ROOT" && "${CARGO:-cargo}" build --release --locked --target "$target")
-        binary="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/$target/release/$BIN_NAME$exe_suffix"
-    fi
-    [ -f "$binary" ] || die "binary $binary does not exist"
-    for required in LICENSE README.md "scripts/$SHIM_NAME"; do
-        [ -f "$REPO_ROOT/$required" ] || die "$REPO_ROOT/$required is missing"
-    done
-
-    mkdir -p "$out_dir"
-    out_dir=$(cd "$out_dir" && pwd)
-    archive="$out_dir/$archive_name"
-    stage=$(mktemp -d)
-    trap 'rm -rf "$stage"' EXIT
-
-    cp "$binary" "$stage/$BIN_NAME$exe_suffix"
-    chmod 0755 "$stage/$BIN_NAME$exe_suffix"
-    cp "$REPO_ROOT/LICENSE" "$REPO_ROOT/README.md" "$stage/"
+    require_files LICENSE README.md "scripts/$SHIM_NAME"
+    stage_binary
+    cp "$REPO_ROOT/README.md" "$stage/"
     members=("$BIN_NAME$exe_suffix" LICENSE README.md)
     # The shim is a POSIX sh script: useless on Windows, so left out there.
     if [ "$os" != windows ]; then
@@ -167,26 +226,7 @@ else
         members+=("$SHIM_NAME")
     fi
 
-    rm -f "$archive"
-    if [ "$archive_ext" = tar.gz ]; then
-        command -v tar >/dev/null 2>&1 || die "tar is not installed"
-        tar -czf "$archive" -C "$stage" "${members[@]}"
-    elif command -v zip >/dev/null 2>&1; then
-        (cd "$stage" && zip -q -X "$archive" "${members[@]}")
-    elif command -v python3 >/dev/null 2>&1; then
-        (cd "$stage" && python3 -m zipfile -c "$archive" "${members[@]}")
-    elif command -v python >/dev/null 2>&1; then
-        (cd "$stage" && python -m zipfile -c "$archive" "${members[@]}")
-    elif command -v 7z >/dev/null 2>&1; then
-        (cd "$stage" && 7z a -tzip -bso0 "$archive" "${members[@]}")
-    else
-        die "cannot create $archive_name: install zip or python3"
-    fi
-
-    hash=$(sha256_of "$archive")
-    # Two spaces: the format `sha256sum -c` reads.
-    printf '%s  %s\n' "$hash" "$archive_name" >"$archive.sha256"
-    note "wrote $archive and $archive_name.sha256"
+    make_archive "${members[@]}"
 fi
 
 if [ -n "$manifest" ]; then

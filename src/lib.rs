@@ -7,6 +7,7 @@
 //! `tokenrequest` is the type and its rules; `output` renders.
 #![forbid(unsafe_code)]
 
+pub(crate) mod certificate;
 pub mod cli;
 pub mod commands;
 pub(crate) mod connection_files;
@@ -17,8 +18,9 @@ pub mod logging;
 pub(crate) mod output;
 pub(crate) mod present;
 pub(crate) mod progress;
+pub mod proxy;
 pub(crate) mod requests;
 pub mod session;
-pub(crate) mod terminal;
+pub mod terminal;
 pub(crate) mod text;
 pub mod tokenrequest;

@@ -65,8 +65,5 @@ impl Listing {
 
 /// A format that cannot print a list never gets here (its parser refused it).
 pub fn printing(source: OutputError) -> Error {
-    Error::Output {
-        context: "printing TokenRequests".to_string(),
-        source,
-    }
+    Error::output("printing TokenRequests", source)
 }

@@ -8,10 +8,17 @@ use kubectl_tokenrequest::commands;
 use kubectl_tokenrequest::error::Error;
 use kubectl_tokenrequest::logging;
 use kubectl_tokenrequest::session::Session;
+use kubectl_tokenrequest::terminal;
 
 fn main() -> ExitCode {
     logging::install_panic_hook();
-    let cli = Cli::parse_args();
+    let cli = match Cli::try_parse_args() {
+        Ok(cli) => cli,
+        // Usage errors: clap's message on stderr, exit 2.
+        Err(error) if error.use_stderr() => error.exit(),
+        // --help and --version: stdout, and a failed write is an error.
+        Err(help) => return exit(terminal::print_help(&help)),
+    };
     logging::init(logging::level(
         cli.connection.verbosity,
         std::env::var("RUST_LOG").ok().as_deref(),
@@ -29,20 +36,27 @@ fn main() -> ExitCode {
     };
     let session = Session::default();
     let result = runtime.block_on(async {
-        // The one Ctrl-C handler: the command future is dropped, which ends any wait at once.
+        // The one signal handler: the command future is dropped, which ends any wait at once.
         tokio::select! {
             result = commands::run(cli, &session) => result,
-            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted {
+            signal = terminal::stop_signal() => Err(Error::Interrupted {
+                signal,
                 left_behind: session.left_behind(),
             }),
         }
     });
     // Don't wait for stray tasks (a watch body still being read) on the way out.
     runtime.shutdown_background();
+    exit(result)
+}
+
+fn exit(result: Result<(), Error>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            if let Some(message) = error.message() {
+                eprintln!("error: {message}");
+            }
             ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(1))
         }
     }

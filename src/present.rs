@@ -48,10 +48,7 @@ pub fn render(request: &TokenRequest, format: &OutputFormat) -> Result<String, E
         UrlView::Masked
     };
     output::render_one(request, format, jiff::Timestamp::now(), url).map_err(|source| {
-        Error::Output {
-            context: format!("printing TokenRequest {}", request.name()),
-            source,
-        }
+        Error::output(format!("printing TokenRequest {}", request.name()), source)
     })
 }
 
@@ -99,11 +96,12 @@ async fn show_configuration(
     let configuration = connector::fetch_configuration(url, &tls.tls(), call_timeout)
         .await
         .map_err(|e| Error::connector(action, e, &refresh_hint))?;
-    let text =
-        output::render_connection_config(&configuration, json).map_err(|source| Error::Output {
-            context: format!("printing the connection configuration of {name}"),
+    let text = output::render_connection_config(&configuration, json).map_err(|source| {
+        Error::output(
+            format!("printing the connection configuration of {name}"),
             source,
-        })?;
+        )
+    })?;
     print(&text)?;
     eprintln!(
         "Note: fetching the configuration used up the token of TokenRequest {namespace}/{name}. \

@@ -29,6 +29,22 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
+/// The first error of type `T` behind `error`, looking into sources and into what an
+/// `io::Error` wraps (whose `source()` skips the error it wraps; hyper, hyper-rustls and
+/// tokio-rustls nest them so).
+pub fn find_cause<'a, T: std::error::Error + 'static>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    if let Some(found) = error.downcast_ref::<T>() {
+        return Some(found);
+    }
+    let wrapped = error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        .and_then(|inner| find_cause::<T>(inner));
+    wrapped.or_else(|| error.source().and_then(find_cause::<T>))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -343,6 +343,32 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// Checks a namespace the way the API server will (an RFC 1123 label), so `-n 'Bad NS'` is
+/// refused before it becomes part of a URL.
+pub fn validate_namespace(namespace: &str) -> Result<(), String> {
+    const RULE: &str = "a namespace must be a lowercase RFC 1123 label: at most 63 lowercase \
+         letters, digits and '-', starting and ending with a letter or digit";
+    let problem = if namespace.len() > 63 {
+        Some(format!("it is {} characters long", namespace.len()))
+    } else if let Some(c) = namespace
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        Some(format!("it contains {}", describe_char(c)))
+    } else if namespace.starts_with('-') || namespace.ends_with('-') {
+        Some("it starts or ends with '-'".to_string())
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(format!(
+            "invalid namespace {}: {problem}; {RULE}",
+            quote_for_message(namespace)
+        )),
+    }
+}
+
 fn describe_char(c: char) -> String {
     if c.is_ascii_uppercase() {
         format!(
@@ -532,6 +558,18 @@ mod tests {
             let err = validate_name(bad).unwrap_err();
             assert!(err.contains(why), "{bad:?}: {err}");
             assert!(err.contains("RFC 1123"), "{err}");
+        }
+        for good in ["default", "kyma-integration", "a1", &"n".repeat(63)] {
+            assert_eq!(validate_namespace(good), Ok(()), "{good}");
+        }
+        for (bad, why) in [
+            ("Bad NS", "uppercase letter 'B'"),
+            ("a.b", "the character '.'"),
+            ("-x", "starts or ends"),
+            (&"n".repeat(64), "64 characters"),
+        ] {
+            let err = validate_namespace(bad).unwrap_err();
+            assert!(err.contains(why), "{bad:?}: {err}");
         }
         let long = "a".repeat(254);
         assert!(validate_name(&long).unwrap_err().contains("254 characters"));

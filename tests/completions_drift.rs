@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use kubectl_tokenrequest::commands::completion::{self, SHELLS};
+use kubectl_tokenrequest::error::exit_code;
 
 const REGENERATE: &str = "UPDATE_GENERATED=1 cargo test --test completions_drift";
 
@@ -51,7 +52,7 @@ fn man_pages() -> BTreeMap<String, String> {
         }
         let man = clap_mangen::Man::new(command.clone()).manual("kubectl plugins");
         let mut page = Vec::new();
-        man.render(&mut page).expect("render a man page");
+        render(&man, command, &mut page).expect("render a man page");
         pages.insert(
             man.get_filename(),
             String::from_utf8(page).expect("UTF-8 man page"),
@@ -65,6 +66,46 @@ fn man_pages() -> BTreeMap<String, String> {
     let mut pages = BTreeMap::new();
     collect(&command, &mut pages);
     pages
+}
+
+/// clap_mangen's sections, except that `after_help` (the command's examples, and on the top
+/// page the exit codes) becomes EXAMPLES, and every page gets an EXIT STATUS section.
+fn render(
+    man: &clap_mangen::Man,
+    command: &clap::Command,
+    page: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    man.render_title(page)?;
+    man.render_name_section(page)?;
+    man.render_synopsis_section(page)?;
+    man.render_description_section(page)?;
+    if command.get_arguments().any(|arg| !arg.is_hide_set()) {
+        man.render_options_section(page)?;
+    }
+    if command.has_subcommands() {
+        man.render_subcommands_section(page)?;
+    }
+    let mut roff = roff::Roff::new();
+    let after = command
+        .get_after_help()
+        .map(|help| help.to_string())
+        .unwrap_or_default();
+    if let Some(examples) = after.strip_prefix("Examples:\n") {
+        roff.control("SH", ["EXAMPLES"]);
+        roff.control("nf", []);
+        for line in examples.lines() {
+            roff.text([roff::roman(line.strip_prefix("  ").unwrap_or(line))]);
+        }
+        roff.control("fi", []);
+    }
+    roff.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in exit_code::TABLE {
+        roff.control("TP", []);
+        roff.text([roff::bold(code.to_string())]);
+        roff.text([roff::roman(*meaning)]);
+    }
+    roff.to_writer(page)?;
+    man.render_version_section(page)
 }
 
 /// Compares `dir` with `expected` (file name → content), or rewrites it when
@@ -142,6 +183,17 @@ fn committed_man_pages_match_the_clap_definition() {
     let pages = man_pages();
     let main = &pages["kubectl-tokenrequest.1"];
     assert!(main.contains("kubectl tokenrequest"), "{main}");
+    for (name, page) in &pages {
+        assert!(
+            page.contains(".SH \"EXIT STATUS\""),
+            "{name} lacks EXIT STATUS"
+        );
+        assert!(page.contains("\\fB143\\fR"), "{name} lacks the exit codes");
+        assert!(
+            !page.contains(".SH EXTRA"),
+            "{name} files something under EXTRA"
+        );
+    }
     for name in [
         "kubectl-tokenrequest-create.1",
         "kubectl-tokenrequest-get.1",

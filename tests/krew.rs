@@ -7,12 +7,17 @@
 //! conventions. The committed `krew-manifest.yaml` is the manifest of the next
 //! release with all-zero sha256 placeholders (see docs/RELEASING.md); the host
 //! archive test renders a real hash into a copy of it with
-//! `scripts/package-release.sh`, then unpacks the archive as `krew install` would.
+//! `scripts/package-release.sh`, then unpacks the archive as `krew install` would. The
+//! sandbox's release archive (`--sandbox`) is packaged and unpacked for the host too.
+
+#[path = "common/sandbox_binary.rs"]
+mod sandbox_binary;
 
 use std::collections::BTreeSet;
+use std::ffi::OsStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
@@ -978,8 +983,70 @@ fn host_krew_platform() -> (&'static str, &'static str) {
     (os, arch)
 }
 
-fn command_exists(program: &str) -> bool {
-    Command::new(program).arg("--version").output().is_ok()
+/// The host archive tests pack and unpack with tar: without it they fail, naming it.
+fn require_tar() {
+    assert!(
+        Command::new("tar").arg("--version").output().is_ok(),
+        "`tar` is not installed: the host archive tests pack and unpack .tar.gz archives with it"
+    );
+}
+
+/// `scripts/package-release.sh ARGS`, which must succeed.
+fn package_release(args: &[&OsStr]) -> Output {
+    let packaged = Command::new("bash")
+        .arg(repo_root().join("scripts/package-release.sh"))
+        .args(args)
+        .output()
+        .expect("run scripts/package-release.sh");
+    assert!(
+        packaged.status.success(),
+        "package-release.sh failed:\n{}",
+        String::from_utf8_lossy(&packaged.stderr)
+    );
+    packaged
+}
+
+/// The archive's hash, checked against its `.sha256` file (sha256sum's format).
+fn checked_sha256(out: &Path, archive_name: &str) -> String {
+    let archive_sha256 = sha256_of(&out.join(archive_name));
+    let sha256_file = std::fs::read_to_string(out.join(format!("{archive_name}.sha256")))
+        .expect("read .sha256 file");
+    assert_eq!(
+        sha256_file,
+        format!("{archive_sha256}  {archive_name}\n"),
+        ".sha256 file in sha256sum format"
+    );
+    archive_sha256
+}
+
+/// The file names in a .tar.gz, sorted.
+fn tar_members(archive: &Path) -> Vec<String> {
+    let listed = Command::new("tar")
+        .arg("-tzf")
+        .arg(archive)
+        .output()
+        .expect("run tar");
+    assert!(listed.status.success(), "tar -tzf {}", archive.display());
+    let mut members: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    members.sort();
+    members
+}
+
+/// Unpacks a .tar.gz into a new directory, as krew does.
+fn unpack(archive: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let extracted = Command::new("tar")
+        .arg("-xzf")
+        .arg(archive)
+        .arg("-C")
+        .arg(dir.path())
+        .status()
+        .expect("run tar");
+    assert!(extracted.success(), "tar -xzf {} failed", archive.display());
+    dir
 }
 
 fn sha256_of(path: &Path) -> String {
@@ -1020,10 +1087,7 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(unix)]
 #[test]
 fn host_archive_installs_like_krew() {
-    if !command_exists("tar") {
-        eprintln!("NOTICE: `tar` is not installed; skipping the host archive test");
-        return;
-    }
+    require_tar();
     let Some(triple) = host_target_triple() else {
         eprintln!("NOTICE: no release target triple for this host; skipping the host archive test");
         return;
@@ -1037,32 +1101,24 @@ fn host_archive_installs_like_krew() {
     let rendered_path = work.path().join(format!("{PLUGIN_NAME}.yaml"));
     std::fs::copy(root.join("krew-manifest.yaml"), &rendered_path).expect("copy manifest");
 
-    let packaged = Command::new("bash")
-        .arg(root.join("scripts/package-release.sh"))
-        .arg(&triple)
-        .arg("--binary")
-        .arg(binary)
-        .arg("--out")
-        .arg(&out)
-        .arg("--manifest")
-        .arg(&rendered_path)
-        .output()
-        .expect("run scripts/package-release.sh");
-    assert!(
-        packaged.status.success(),
-        "package-release.sh failed:\n{}",
-        String::from_utf8_lossy(&packaged.stderr)
-    );
+    let packaged = package_release(&[
+        triple.as_ref(),
+        "--binary".as_ref(),
+        binary.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--manifest".as_ref(),
+        rendered_path.as_os_str(),
+    ]);
 
     let archive_name = format!("{BIN_NAME}_v{version}_{triple}.tar.gz");
     let archive = out.join(&archive_name);
-    let archive_sha256 = sha256_of(&archive);
-    let sha256_file = std::fs::read_to_string(out.join(format!("{archive_name}.sha256")))
-        .expect("read .sha256 file");
+    let archive_sha256 = checked_sha256(&out, &archive_name);
+    // The plugin alone: the sandbox has an archive of its own.
     assert_eq!(
-        sha256_file,
-        format!("{archive_sha256}  {archive_name}\n"),
-        ".sha256 file in sha256sum format"
+        tar_members(&archive),
+        ["LICENSE", "README.md", BIN_NAME, SHIM_NAME],
+        "members of {archive_name}"
     );
 
     // The rendered manifest: still valid, host entry carries the archive, the rest untouched.
@@ -1111,15 +1167,7 @@ fn host_archive_installs_like_krew() {
     );
 
     // Install as krew does: unpack everything, then link `bin`.
-    let install_dir = tempfile::tempdir().expect("tempdir");
-    let extracted = Command::new("tar")
-        .arg("-xzf")
-        .arg(&archive)
-        .arg("-C")
-        .arg(install_dir.path())
-        .status()
-        .expect("run tar");
-    assert!(extracted.success(), "tar -xzf {archive_name} failed");
+    let install_dir = unpack(&archive);
     let bin = install_dir
         .path()
         .join(str_at(host_entry, "/bin").expect("bin"));
@@ -1150,4 +1198,89 @@ fn host_archive_installs_like_krew() {
         is_executable(&install_dir.path().join(SHIM_NAME)),
         "completion shim must be executable"
     );
+}
+
+/// The sandbox's release archive for the host: its binary, LICENSE and its own README, nothing
+/// else, and no krew manifest entry (krew installs the plugin only).
+#[cfg(unix)]
+#[test]
+fn host_sandbox_archive_holds_the_sandbox() {
+    require_tar();
+    let triple = host_target_triple().expect("a release target triple for this host");
+    let version = env!("CARGO_PKG_VERSION");
+    let binary = sandbox_binary::sandbox_binary();
+    let root = repo_root();
+    let work = tempfile::tempdir().expect("tempdir");
+    let out = work.path().join("dist");
+    let packaged = package_release(&[
+        triple.as_ref(),
+        "--sandbox".as_ref(),
+        "--binary".as_ref(),
+        binary.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(
+        packaged.stdout.is_empty(),
+        "no manifest entry for the sandbox"
+    );
+
+    let archive_name = format!("tokenrequest-sandbox_v{version}_{triple}.tar.gz");
+    checked_sha256(&out, &archive_name);
+    let archive = out.join(&archive_name);
+    assert_eq!(
+        tar_members(&archive),
+        ["LICENSE", "README.md", "tokenrequest-sandbox"],
+        "members of {archive_name}"
+    );
+    let unpacked = unpack(&archive);
+    let unpacked_binary = unpacked.path().join("tokenrequest-sandbox");
+    assert!(is_executable(&unpacked_binary));
+    assert_eq!(
+        std::fs::read(&unpacked_binary).unwrap(),
+        std::fs::read(&binary).unwrap()
+    );
+    let ran = Command::new(&unpacked_binary)
+        .arg("--version")
+        .output()
+        .expect("the packaged sandbox runs");
+    assert_eq!(
+        String::from_utf8_lossy(&ran.stdout),
+        format!("tokenrequest-sandbox {version}\n")
+    );
+    for (member, source) in [
+        ("LICENSE", "LICENSE"),
+        ("README.md", "tests/sandbox/README.md"),
+    ] {
+        assert_eq!(
+            std::fs::read(unpacked.path().join(member)).unwrap(),
+            std::fs::read(root.join(source)).unwrap(),
+            "{member} is {source}"
+        );
+    }
+
+    // The krew manifest is the plugin's alone.
+    let refused = Command::new("bash")
+        .arg(root.join("scripts/package-release.sh"))
+        .args([triple.as_str(), "--sandbox", "--manifest"])
+        .arg(root.join("krew-manifest.yaml"))
+        .output()
+        .expect("run scripts/package-release.sh");
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--sandbox packages the sandbox only")
+    );
+}
+
+/// The sandbox is released under the plugin's version (the release workflow checks it too).
+#[test]
+fn the_sandbox_has_the_release_version() {
+    let manifest = std::fs::read_to_string(repo_root().join("tests/sandbox/Cargo.toml"))
+        .expect("tests/sandbox/Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("a version in tests/sandbox/Cargo.toml");
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
 }

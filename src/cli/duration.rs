@@ -41,9 +41,71 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
     }
 }
 
+/// [`parse_duration`], plus days and weeks of 24-hour days (`30d`, `1w`, `2d12h`), for
+/// certificate lifetimes, which kubectl's units are too short for. Months and years are
+/// refused: their length depends on the date.
+pub fn parse_duration_with_days(text: &str) -> Result<Duration, String> {
+    if let Ok(duration) = parse_duration(text) {
+        return Ok(duration);
+    }
+    let text = text.trim();
+    let invalid =
+        || format!("invalid duration {text:?}: use a number with a unit, e.g. 30d, 12h, 1d12h");
+    let span: jiff::Span = text.parse().map_err(|_| invalid())?;
+    if span.get_years() != 0 || span.get_months() != 0 {
+        return Err(format!(
+            "invalid duration {text:?}: months and years have no fixed length; use days, e.g. 90d"
+        ));
+    }
+    let parsed = span
+        .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+        .map_err(|_| invalid())?;
+    if parsed.is_negative() {
+        return Err(format!(
+            "invalid duration {text:?}: it must not be negative"
+        ));
+    }
+    Duration::try_from(parsed).map_err(|e| format!("invalid duration {text:?}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn certificate_durations_take_days_and_weeks() {
+        const DAY: u64 = 24 * 3600;
+        assert_eq!(
+            parse_duration_with_days("30d"),
+            Ok(Duration::from_secs(30 * DAY))
+        );
+        assert_eq!(
+            parse_duration_with_days("1w"),
+            Ok(Duration::from_secs(7 * DAY))
+        );
+        assert_eq!(
+            parse_duration_with_days("2d12h"),
+            Ok(Duration::from_secs(2 * DAY + 12 * 3600))
+        );
+        assert_eq!(parse_duration_with_days("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration_with_days("0"), Ok(Duration::ZERO));
+        assert!(
+            parse_duration("30d").is_err(),
+            "kubectl's durations stay kubectl's"
+        );
+        assert!(
+            parse_duration_with_days("1mo")
+                .unwrap_err()
+                .contains("no fixed length")
+        );
+        assert!(
+            parse_duration_with_days("-3d")
+                .unwrap_err()
+                .contains("negative")
+        );
+        assert!(parse_duration_with_days("30").unwrap_err().contains("30d"));
+        assert!(parse_duration_with_days("soon").is_err());
+    }
 
     #[test]
     fn durations_parse_like_kubectl() {

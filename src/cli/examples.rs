@@ -45,6 +45,33 @@ Examples:
   # Only show the connection configuration (this uses the token up)
   kubectl tokenrequest create my-app -o config";
 
+pub(super) const EXAMPLES_INSPECT: &str = "\
+Examples:
+  # What ./my-app holds, and whether the Connector Service still accepts it
+  kubectl tokenrequest inspect ./my-app
+
+  # In a scheduled job: fail when less than 30 days are left
+  kubectl tokenrequest inspect /etc/my-app --min-validity 30d
+
+  # Only the files, as JSON
+  kubectl tokenrequest inspect ./my-app --offline -o json";
+
+pub(super) const EXAMPLES_RENEW: &str = "\
+Examples:
+  # Renew the certificate in ./my-app with a new key
+  kubectl tokenrequest renew ./my-app
+
+  # From cron: renew only when less than 30 days are left, keeping the key
+  kubectl tokenrequest renew /etc/my-app --before 30d --reuse-key";
+
+pub(super) const EXAMPLES_REVOKE: &str = "\
+Examples:
+  # Revoke the certificate in ./my-app (asks first)
+  kubectl tokenrequest revoke ./my-app
+
+  # Without asking, e.g. in a script retiring the external system
+  kubectl tokenrequest revoke /etc/my-app --yes";
+
 pub(super) const EXAMPLES_LIST: &str = "\
 Examples:
   # Requests in the current namespace

@@ -116,6 +116,11 @@ pub const CLEANUP: Formats = Formats {
     accepted: &[&[NAME, JSON]],
 };
 
+pub const INSPECT: Formats = Formats {
+    command: "inspect",
+    accepted: &[&[format("json", "the findings as JSON, for scripts")]],
+};
+
 /// Formats that describe one request's credentials.
 const CREDENTIALS: [&str; 5] = ["token", "url", "env", "config", "config-json"];
 

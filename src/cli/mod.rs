@@ -6,6 +6,7 @@ mod duration;
 mod examples;
 pub mod formats;
 mod labels;
+mod lifecycle;
 
 use clap::{Arg, ArgAction, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
@@ -13,6 +14,7 @@ pub use args::*;
 pub use duration::{parse_bool, parse_duration, parse_request_timeout};
 use examples::*;
 pub use formats::RequestOutput;
+pub use lifecycle::{InspectArgs, RenewArgs, RevokeArgs};
 
 /// Create Kyma TokenRequests, wait for the controller and print the token, the URL or the
 /// whole request.
@@ -23,9 +25,7 @@ pub use formats::RequestOutput;
     version,
     propagate_version = true,
     args_override_self = true,
-    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 the controller reported an \
-                  error, 4 timed out waiting, 5 the request disappeared while waiting, 130 \
-                  interrupted."
+    after_help = crate::error::exit_code::summary()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -39,6 +39,15 @@ impl Cli {
     /// Parses the process's arguments, see [`Cli::parse_words`].
     pub fn parse_args() -> Self {
         Self::parse_words(std::env::args_os())
+    }
+
+    /// [`Cli::parse_args`], leaving clap's errors (and `--help`, `--version`) to the caller.
+    pub fn try_parse_args() -> Result<Self, clap::Error> {
+        let words: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if words.get(1).is_some_and(|word| word == "__complete") {
+            return Ok(Self::parse_words(words));
+        }
+        Self::try_parse_words(words)
     }
 
     /// Parses like [`Parser::parse_from`], except that the words after a leading `__complete`
@@ -62,12 +71,6 @@ impl Cli {
             Ok(cli) => cli,
             Err(error) => error.exit(),
         }
-    }
-
-    /// Whether Ctrl-C is how this run normally ends: `list -w` (or `--watch-only`) watches
-    /// until interrupted, and kubectl's watch then exits 130 without a message.
-    pub fn ends_by_interrupt(&self) -> bool {
-        matches!(&self.command, Command::List(list) if list.watch || list.watch_only)
     }
 
     /// Parses the words as kubectl would: see [`command`].
@@ -131,6 +134,16 @@ pub enum Command {
     /// Delete expired TokenRequests (and, if asked, stale or errored ones)
     #[command(after_help = EXAMPLES_CLEANUP)]
     Cleanup(CleanupArgs),
+    /// Show what a connection directory holds (subject, serial, validity, key) and whether
+    /// the Connector Service still accepts its certificate
+    #[command(after_help = EXAMPLES_INSPECT)]
+    Inspect(InspectArgs),
+    /// Renew a connection's client certificate over mTLS and replace its files
+    #[command(after_help = EXAMPLES_RENEW)]
+    Renew(RenewArgs),
+    /// Revoke a connection's client certificate and mark its files as revoked
+    #[command(after_help = EXAMPLES_REVOKE)]
+    Revoke(RevokeArgs),
     /// Print a shell completion script, or install kubectl's completion helper
     #[command(after_help = EXAMPLES_COMPLETION)]
     Completion(CompletionArgs),
@@ -192,19 +205,6 @@ mod tests {
             },
             Err(error) => panic!("{error}"),
         }
-    }
-
-    #[test]
-    fn only_a_watch_ends_by_interrupt() {
-        let parse = |args: &[&str]| Cli::try_parse_words(args.iter().map(Into::into).collect());
-        assert!(parse(&["k", "list", "-w"]).unwrap().ends_by_interrupt());
-        assert!(
-            parse(&["k", "list", "--watch-only"])
-                .unwrap()
-                .ends_by_interrupt()
-        );
-        assert!(!parse(&["k", "list"]).unwrap().ends_by_interrupt());
-        assert!(!parse(&["k", "create", "a"]).unwrap().ends_by_interrupt());
     }
 
     #[test]

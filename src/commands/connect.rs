@@ -9,23 +9,26 @@
 //!    output directory: each to a temp file in that directory first, then all renamed, so a
 //!    failure leaves no half-written file.
 //! 5. Prove the result: call management info over mTLS with the new certificate and report the
-//!    client identity the service saw.
+//!    client identity the service saw, and when the certificate expires.
 //!
 //! Nothing here prints a token: URLs in messages are shown without their query.
 
 use std::path::{Path, PathBuf};
 
+use shell_quote::Sh;
 use tokio::time::Instant;
 
+use crate::certificate::check_issued;
 use crate::cli::ConnectArgs;
 use crate::connection_files::{
     CA_FILE, CERTIFICATE_FILE, CHAIN_FILE, CONFIG_FILE, CertificateSummary, ConnectionConfig,
-    FilePaths, KEY_FILE, refuse_existing_files, write_files,
+    ConnectorTrust, FilePaths, KEY_FILE, KEY_MODE, PUBLIC_MODE, refuse_existing_files, write_files,
 };
 use crate::connector::{
     ConnectionInfo, ConnectorClient, call_timeout, generate_key_and_csr, redact,
 };
 use crate::error::Error;
+use crate::output::expiry_text;
 use crate::requests::{Connection, Created, Requests};
 use crate::session::Session;
 use crate::terminal::print;
@@ -43,7 +46,8 @@ pub async fn run(
     let call_timeout = call_timeout(connection.request_timeout);
     let tls = args.tls.tls();
     let refresh_hint = format!(
-        "Request a fresh one with: kubectl tokenrequest connect {app} -n {namespace} --refresh"
+        "Request a fresh one with: {}",
+        refresh_command(&args, namespace)
     );
     let connector_error =
         |action: String, error| Error::connector(action, error, refresh_hint.as_str());
@@ -103,6 +107,20 @@ pub async fn run(
             )
         })?;
 
+    let certificate = check_issued(
+        &issued.client_pem,
+        &issued.chain_pem,
+        key_and_csr.public_key(),
+        app,
+        jiff::Timestamp::now(),
+    )
+    .map_err(|problem| {
+        Error::InvalidInput(format!(
+            "checking the certificate from {}: {problem}; nothing was written",
+            redact(&info.csr_url)
+        ))
+    })?;
+
     let config = ConnectionConfig {
         application: app.to_string(),
         namespace: namespace.to_string(),
@@ -110,21 +128,21 @@ pub async fn run(
         certificate: CertificateSummary {
             subject: key_and_csr.subject.clone(),
             key_algorithm: "rsa2048".into(),
+            not_after: Some(certificate.not_after),
         },
         files: FilePaths::in_dir(&out_dir),
+        connector_trust: ConnectorTrust::record(&tls),
+        revoked_at: None,
     };
-    let config_yaml = serde_saphyr::to_string(&config).map_err(|e| Error::ConnectionFiles {
-        action: format!("writing {CONFIG_FILE}"),
-        message: e.to_string(),
-    })?;
+    let config_yaml = config.to_yaml()?;
     write_files(
         &out_dir,
         &[
-            (KEY_FILE, key_and_csr.key_pem.as_bytes(), 0o600),
-            (CERTIFICATE_FILE, issued.client_pem.as_bytes(), 0o644),
-            (CA_FILE, issued.ca_pem.as_bytes(), 0o644),
-            (CHAIN_FILE, issued.chain_pem.as_bytes(), 0o644),
-            (CONFIG_FILE, config_yaml.as_bytes(), 0o644),
+            (KEY_FILE, key_and_csr.key_pem.as_bytes(), KEY_MODE),
+            (CERTIFICATE_FILE, issued.client_pem.as_bytes(), PUBLIC_MODE),
+            (CA_FILE, issued.ca_pem.as_bytes(), PUBLIC_MODE),
+            (CHAIN_FILE, issued.chain_pem.as_bytes(), PUBLIC_MODE),
+            (CONFIG_FILE, config_yaml.as_bytes(), PUBLIC_MODE),
         ],
         args.force,
     )?;
@@ -152,7 +170,32 @@ pub async fn run(
              {app:?}"
         )));
     }
-    print(&summary(app, &out_dir, &info, &seen))
+    let expires = expiry_text(certificate.not_after, jiff::Timestamp::now());
+    print(&summary(app, &out_dir, &info, &seen, &expires))
+}
+
+/// This very command again with `--refresh`: the user's directory and Connector Service trust
+/// included, so following the advice works. Paths are quoted for a POSIX shell.
+fn refresh_command(args: &ConnectArgs, namespace: &str) -> String {
+    let quote =
+        |path: &Path| String::from_utf8_lossy(&Sh::quote_vec(path.as_os_str())).into_owned();
+    let mut command = format!(
+        "kubectl tokenrequest connect {} -n {namespace} --refresh",
+        args.app
+    );
+    if let Some(dir) = &args.out_dir {
+        command.push_str(&format!(" --out-dir {}", quote(dir)));
+    }
+    if let Some(ca) = &args.tls.certificate_authority {
+        command.push_str(&format!(" --certificate-authority {}", quote(ca)));
+    }
+    if args.tls.insecure_skip_tls_verify_connector {
+        command.push_str(" --insecure-skip-tls-verify-connector");
+    }
+    if args.force {
+        command.push_str(" --force");
+    }
+    command
 }
 
 /// The request with a usable token: a fresh one, a replaced one (`--refresh`) or the existing
@@ -181,7 +224,7 @@ async fn ready_request(
     ready
 }
 
-fn summary(app: &str, dir: &Path, info: &ConnectionInfo, seen: &str) -> String {
+fn summary(app: &str, dir: &Path, info: &ConnectionInfo, seen: &str, expires: &str) -> String {
     let path = |name: &str| dir.join(name).display().to_string();
     let mut text = format!(
         "Connected {app}: the Connector Service at {} knows the new certificate as application \
@@ -197,6 +240,7 @@ fn summary(app: &str, dir: &Path, info: &ConnectionInfo, seen: &str) -> String {
     ] {
         text.push_str(&format!("  {label:<20}{}\n", path(name)));
     }
+    text.push_str(&format!("  {:<20}{expires}\n", "certificate expires"));
     if let Some(metadata) = &info.api.metadata_url {
         text.push_str(&format!("  {:<20}{metadata}\n", "metadata URL"));
     }

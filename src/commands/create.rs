@@ -79,7 +79,12 @@ pub async fn run(
         );
     }
     if !waits {
-        return print(&render_unwaited(&created, format, args.dry_run.mode)?);
+        let printed = print(&render_unwaited(&created, format, args.dry_run.mode)?);
+        // A server dry run stored nothing: only a real create leaves a request behind.
+        return match args.dry_run.mode {
+            DryRun::None => printed.map_err(|e| e.after_created(&namespace, &args.app)),
+            _ => printed,
+        };
     }
 
     session.note_created(&namespace, &args.app);
@@ -93,6 +98,7 @@ pub async fn run(
         call_timeout(connection.request_timeout),
     )
     .await
+    .map_err(|e| e.after_created(&namespace, &args.app))
 }
 
 /// The flags of this run that skip the wait, as the user would drop them.

@@ -66,7 +66,7 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
                 name: name.clone(),
             }),
             Ok(Deletion::Changed) => failures.push(Error::ReplacedMeanwhile { action: action() }),
-            Err(failure) => failures.push(Error::request(action(), failure)),
+            Err(failure) => failures.push(requests.fail(action(), failure)),
         }
     }
     if targets.is_empty() {

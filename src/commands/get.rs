@@ -117,7 +117,7 @@ async fn read(requests: &Requests, name: &str) -> Result<TokenRequest, Error> {
     requests
         .get(name, None)
         .await
-        .map_err(|e| Error::request(action(), e))?
+        .map_err(|e| requests.fail(action(), e))?
         .ok_or_else(|| {
             Error::InvalidInput(format!(
                 "{}: not found; `kubectl tokenrequest list` shows the requests in the namespace, \

@@ -76,10 +76,7 @@ pub async fn run(connection: &Connection, args: ListArgs) -> Result<(), Error> {
             }
             let text = printer
                 .event(change.kind(), request, now)
-                .map_err(|source| Error::Output {
-                    context: "printing a watch event".to_string(),
-                    source,
-                })?;
+                .map_err(|source| Error::output("printing a watch event", source))?;
             print(&text)?;
         }
         Ok(())

@@ -12,9 +12,13 @@ pub mod connect;
 pub mod create;
 pub mod delete;
 pub mod get;
+pub mod inspect;
 pub mod list;
+pub mod renew;
+pub mod revoke;
 
 pub async fn run(cli: Cli, session: &Session) -> Result<(), Error> {
+    let call_timeout = crate::connector::call_timeout(cli.connection.request_timeout);
     match cli.command {
         Command::Create(args) => create::run(&connect(&cli.connection).await?, args, session).await,
         Command::Get(args) => get::run(&connect(&cli.connection).await?, args).await,
@@ -24,6 +28,10 @@ pub async fn run(cli: Cli, session: &Session) -> Result<(), Error> {
         Command::List(args) => list::run(&connect(&cli.connection).await?, args).await,
         Command::Delete(args) => delete::run(&connect(&cli.connection).await?, args).await,
         Command::Cleanup(args) => cleanup::run(&connect(&cli.connection).await?, args).await,
+        // These read no cluster: the connection lives in DIR's connection.yaml.
+        Command::Inspect(args) => inspect::run(args, call_timeout).await,
+        Command::Renew(args) => renew::run(args, call_timeout).await,
+        Command::Revoke(args) => revoke::run(args, call_timeout).await,
         Command::Completion(args) => completion::run(args),
         Command::Complete(args) => completion::run_complete(args).await,
     }

@@ -13,6 +13,7 @@
 //! generate the key as well but would add a C toolchain build for a single call.
 
 use rcgen::{CertificateParams, DistinguishedName, DnType, DnValue, KeyPair, PKCS_RSA_SHA256};
+use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 use crate::text::quote_for_message;
@@ -22,7 +23,7 @@ use super::ConnectorError;
 /// Bits of the key the service asks for with `key-algorithm: rsa2048`.
 const RSA_BITS: usize = 2048;
 
-/// A fresh private key and a CSR for it. The key is a secret: not `Debug`.
+/// A private key and a CSR for it. The key is a secret: not `Debug`.
 pub struct KeyAndCsr {
     /// PKCS#8 DER.
     key_der: Vec<u8>,
@@ -31,34 +32,55 @@ pub struct KeyAndCsr {
     pub csr_pem: String,
     /// The subject the CSR carries, in the service's notation.
     pub subject: String,
+    /// The key's subjectPublicKey bits, as a certificate for it carries them.
+    public_key: Vec<u8>,
 }
 
 impl KeyAndCsr {
     pub fn private_key(&self) -> PrivateKeyDer<'static> {
         PrivatePkcs8KeyDer::from(self.key_der.clone()).into()
     }
+
+    /// The public key bits a certificate for this key must carry.
+    pub fn public_key(&self) -> &[u8] {
+        &self.public_key
+    }
+}
+
+fn crypto(what: &str, error: &dyn std::fmt::Display) -> ConnectorError {
+    ConnectorError::Crypto(format!("{what}: {error}"))
 }
 
 /// A fresh RSA-2048 key and a CSR for `subject` (the service's `O=…,OU=…,…,CN=…`), signed
 /// with SHA-256 by ring. CPU-bound for a moment: call it from a blocking task.
 pub fn generate_key_and_csr(subject: &str) -> Result<KeyAndCsr, ConnectorError> {
     use rsa::pkcs8::EncodePrivateKey as _;
-    let distinguished_name = parse_subject(subject)?;
-    let crypto = |what: &str, error: &dyn std::fmt::Display| {
-        ConnectorError::Crypto(format!("{what}: {error}"))
-    };
+    // A subject the CSR cannot carry fails before the key is made.
+    parse_subject(subject)?;
     let private_key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, RSA_BITS)
         .map_err(|e| crypto("generating the RSA-2048 key", &e))?;
     let pkcs8 = private_key
         .to_pkcs8_der()
         .map_err(|e| crypto("encoding the key as PKCS#8", &e))?;
     drop(private_key);
-    let key_der = pkcs8.as_bytes().to_vec();
+    csr_for(pkcs8.as_bytes().to_vec(), subject)
+}
+
+/// A CSR for `subject` with an existing key (`renew --reuse-key`): PKCS#8 PEM, RSA as the
+/// service asks for.
+pub fn csr_for_existing_key(key_pem: &str, subject: &str) -> Result<KeyAndCsr, ConnectorError> {
+    let key = PrivatePkcs8KeyDer::from_pem_slice(key_pem.as_bytes())
+        .map_err(|e| crypto("reading the private key (PKCS#8 PEM, PRIVATE KEY)", &e))?;
+    csr_for(key.secret_pkcs8_der().to_vec(), subject)
+}
+
+fn csr_for(key_der: Vec<u8>, subject: &str) -> Result<KeyAndCsr, ConnectorError> {
+    let distinguished_name = parse_subject(subject)?;
     let key_pair = KeyPair::from_pkcs8_der_and_sign_algo(
         &PrivatePkcs8KeyDer::from(key_der.as_slice()),
         &PKCS_RSA_SHA256,
     )
-    .map_err(|e| crypto("loading the key into ring", &e))?;
+    .map_err(|e| crypto("loading the RSA key into ring", &e))?;
     let mut params = CertificateParams::default();
     params.distinguished_name = distinguished_name;
     let csr = params
@@ -67,6 +89,7 @@ pub fn generate_key_and_csr(subject: &str) -> Result<KeyAndCsr, ConnectorError> 
         .map_err(|e| crypto("making the certificate signing request", &e))?;
     Ok(KeyAndCsr {
         key_pem: key_pair.serialize_pem(),
+        public_key: key_pair.public_key_raw().to_vec(),
         key_der,
         csr_pem: csr,
         subject: subject.to_string(),

@@ -1,28 +1,29 @@
 //! The Connector Service's external API, as a client (the compatibility spec §4.2–4.4): the
-//! info endpoint behind `status.url`, the certificate endpoint, and management info over mTLS.
-//! The wire types are in `wire`, TLS in `tls`, the key and CSR in `csr`.
+//! info endpoint behind `status.url` and the certificate endpoint here; management info,
+//! renewal and revocation over mTLS in `management`. The wire types are in `wire`, TLS in
+//! `tls`, the key and CSR in `csr`, proxies in `transport`.
 //!
 //! HTTP runs through hyper-util and hyper-rustls (already in the tree through kube). URLs carry
 //! tokens, so errors name only the host.
 
 mod csr;
+mod management;
 mod tls;
+mod transport;
 mod wire;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::Bytes;
 use http::{Method, Request, StatusCode, Uri};
 use http_body_util::{BodyExt as _, Full, Limited};
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use rustls::pki_types::PrivateKeyDer;
 use serde::Deserialize;
 
-pub use csr::{KeyAndCsr, generate_key_and_csr, parse_subject};
+pub use csr::{KeyAndCsr, csr_for_existing_key, generate_key_and_csr, parse_subject};
+pub use management::{Revocation, Standing};
 pub use tls::TlsOptions;
 pub use wire::{
     ApiUrls, CertificateInfo, ClientIdentity, ConnectionInfo, ConnectorError, IssuedCertificates,
@@ -35,9 +36,10 @@ const ANSWER_LIMIT: usize = 1 << 20;
 /// Default bound of one call when `--request-timeout` does not set one.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// An HTTPS client for the Connector Service, with or without a client certificate.
+/// An HTTPS client for the Connector Service, with or without a client certificate. Each
+/// call goes directly or through the proxy the environment names for its URL.
 pub struct ConnectorClient {
-    http: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    tls: Arc<rustls::ClientConfig>,
     call_timeout: Duration,
 }
 
@@ -61,13 +63,8 @@ impl ConnectorClient {
     }
 
     fn build(config: rustls::ClientConfig, call_timeout: Duration) -> Result<Self, ConnectorError> {
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(config)
-            .https_or_http()
-            .enable_http1()
-            .build();
         Ok(ConnectorClient {
-            http: Client::builder(TokioExecutor::new()).build(connector),
+            tls: Arc::new(config),
             call_timeout,
         })
     }
@@ -92,9 +89,9 @@ impl ConnectorClient {
         csr_url: &str,
         request: &KeyAndCsr,
     ) -> Result<IssuedCertificates, ConnectorError> {
-        let base64 = base64::engine::general_purpose::STANDARD;
-        let body = serde_json::json!({ "csr": base64.encode(&request.csr_pem) }).to_string();
-        let (host, status, answer) = self.call(Method::POST, csr_url, Some(body)).await?;
+        let (host, status, answer) = self
+            .call(Method::POST, csr_url, Some(csr_body(request)))
+            .await?;
         match status {
             StatusCode::CREATED | StatusCode::OK => {}
             StatusCode::FORBIDDEN => {
@@ -112,38 +109,7 @@ impl ConnectorClient {
             }
             other => return Err(status_error(host, other, &answer)),
         }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Answer {
-            crt: String,
-            client_crt: String,
-            ca_crt: String,
-        }
-        let answer: Answer = decode(&host, &answer)?;
-        let pem = |field: &str, value: &str| {
-            base64
-                .decode(value.trim())
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| ConnectorError::InvalidAnswer {
-                    host: host.clone(),
-                    detail: format!("{field} is not base64-encoded PEM"),
-                })
-        };
-        Ok(IssuedCertificates {
-            chain_pem: pem("crt", &answer.crt)?,
-            client_pem: pem("clientCrt", &answer.client_crt)?,
-            ca_pem: pem("caCrt", &answer.ca_crt)?,
-        })
-    }
-
-    /// `GET infoUrl` over mTLS: whom the service takes the client certificate for.
-    pub async fn management_info(&self, info_url: &str) -> Result<ManagementInfo, ConnectorError> {
-        let (host, status, body) = self.call(Method::GET, info_url, None).await?;
-        match status {
-            StatusCode::OK => decode(&host, &body),
-            other => Err(status_error(host, other, &body)),
-        }
+        issued_certificates(&host, &answer)
     }
 
     /// One call; returns the host (for messages), the status and the body.
@@ -170,10 +136,9 @@ impl ConnectorClient {
         let request = request
             .body(Full::new(Bytes::from(body.unwrap_or_default())))
             .map_err(|_| ConnectorError::InvalidUrl(redact(url)))?;
+        let proxy = transport::proxy_for(request.uri()).map_err(ConnectorError::Proxy)?;
         let exchange = async {
-            let response = self
-                .http
-                .request(request)
+            let response = transport::send(&self.tls, proxy.as_ref(), request)
                 .await
                 .map_err(|error| tls::transport_error(&host, &error))?;
             let status = response.status();
@@ -195,6 +160,40 @@ impl ConnectorClient {
             })??;
         Ok((host, status, body))
     }
+}
+
+/// `{"csr": base64(PEM)}`, the body of the certificate and renewal calls.
+fn csr_body(request: &KeyAndCsr) -> String {
+    let base64 = base64::engine::general_purpose::STANDARD;
+    serde_json::json!({ "csr": base64.encode(&request.csr_pem) }).to_string()
+}
+
+/// The certificate and renewal calls' answer `{crt, clientCrt, caCrt}`, decoded to PEM.
+fn issued_certificates(host: &str, answer: &[u8]) -> Result<IssuedCertificates, ConnectorError> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Answer {
+        crt: String,
+        client_crt: String,
+        ca_crt: String,
+    }
+    let answer: Answer = decode(host, answer)?;
+    let base64 = base64::engine::general_purpose::STANDARD;
+    let pem = |field: &str, value: &str| {
+        base64
+            .decode(value.trim())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or_else(|| ConnectorError::InvalidAnswer {
+                host: host.to_string(),
+                detail: format!("{field} is not base64-encoded PEM"),
+            })
+    };
+    Ok(IssuedCertificates {
+        chain_pem: pem("crt", &answer.crt)?,
+        client_pem: pem("clientCrt", &answer.client_crt)?,
+        ca_pem: pem("caCrt", &answer.ca_crt)?,
+    })
 }
 
 /// How long one call may take: `--request-timeout`, else [`DEFAULT_CALL_TIMEOUT`].

@@ -13,7 +13,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use super::ConnectorError;
-use crate::text::error_chain;
+use crate::text::{error_chain, find_cause};
 
 /// How to trust the Connector Service's server certificate.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +22,16 @@ pub struct TlsOptions {
     pub certificate_authority: Option<PathBuf>,
     /// Accept any server certificate (insecure).
     pub insecure_skip_verify: bool,
+}
+
+/// TLS to an https proxy: the system's CAs, no client certificate.
+pub(super) fn system_roots_config() -> Option<ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let roots = root_store(None).ok()?;
+    let builder = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .ok()?;
+    Some(builder.with_root_certificates(roots).with_no_client_auth())
 }
 
 /// The rustls configuration for one client: whom to trust and, for mTLS, the client
@@ -137,7 +147,22 @@ impl ServerCertVerifier for AcceptAnyServer {
 
 /// A failed exchange: TLS (found anywhere in the error's sources) or the network.
 pub(super) fn transport_error(host: &str, error: &(dyn StdError + 'static)) -> ConnectorError {
-    match find_tls_error(error) {
+    use rustls::AlertDescription as Alert;
+    match find_cause::<rustls::Error>(error) {
+        // The server's verdict on our client certificate, not a problem with trusting it.
+        Some(rustls::Error::AlertReceived(
+            alert @ (Alert::BadCertificate
+            | Alert::UnsupportedCertificate
+            | Alert::CertificateRevoked
+            | Alert::CertificateExpired
+            | Alert::CertificateUnknown
+            | Alert::UnknownCA
+            | Alert::AccessDenied
+            | Alert::CertificateRequired),
+        )) => ConnectorError::CertificateRefused {
+            host: host.to_string(),
+            alert: format!("{alert:?}"),
+        },
         Some(tls) => ConnectorError::Tls {
             host: host.to_string(),
             detail: tls.to_string(),
@@ -147,18 +172,4 @@ pub(super) fn transport_error(host: &str, error: &(dyn StdError + 'static)) -> C
             detail: error_chain(error),
         },
     }
-}
-
-/// The rustls error behind `error`. hyper-rustls wraps tokio-rustls' `io::Error` in another
-/// `io::Error`, and `io::Error::source` skips the error it wraps, so wrapped errors are looked
-/// into as well as sources.
-fn find_tls_error<'a>(error: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
-    if let Some(tls) = error.downcast_ref::<rustls::Error>() {
-        return Some(tls);
-    }
-    let wrapped = error
-        .downcast_ref::<std::io::Error>()
-        .and_then(|io| io.get_ref())
-        .and_then(|inner| find_tls_error(inner));
-    wrapped.or_else(|| error.source().and_then(find_tls_error))
 }

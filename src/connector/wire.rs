@@ -47,6 +47,9 @@ pub struct ManagementInfo {
     pub client_identity: ClientIdentity,
     #[serde(default)]
     pub urls: ManagementUrls,
+    /// The subject a renewal's CSR must carry.
+    #[serde(default)]
+    pub certificate: Option<CertificateInfo>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -116,6 +119,16 @@ pub enum ConnectorError {
     CaFile { path: PathBuf, detail: String },
     #[error("{0}")]
     Crypto(String),
+    /// The proxy the environment names cannot be used (never with its credentials).
+    #[error("the proxy for the Connector Service: {0}")]
+    Proxy(String),
+    /// 403 `Certificate has been revoked.` from an mTLS endpoint.
+    #[error("the Connector Service at {host} answered 403 {message}: the certificate is revoked")]
+    Revoked { host: String, message: String },
+    /// The TLS handshake ended with an alert about the client certificate (expired, unknown
+    /// CA, revoked): the gateway would not take it.
+    #[error("{host} refused the client certificate in the TLS handshake (alert {alert})")]
+    CertificateRefused { host: String, alert: String },
 }
 pub(super) fn decode<T: serde::de::DeserializeOwned>(
     host: &str,
@@ -125,6 +138,12 @@ pub(super) fn decode<T: serde::de::DeserializeOwned>(
         host: host.to_string(),
         detail: error.to_string(),
     })
+}
+
+/// Whether an error body says the presented certificate is revoked (upstream:
+/// `Certificate has been revoked.`).
+pub(super) fn says_revoked(body: &[u8]) -> bool {
+    error_message(body).to_ascii_lowercase().contains("revoked")
 }
 
 pub(super) fn status_error(host: String, status: StatusCode, body: &[u8]) -> ConnectorError {

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use super::TimeoutSeen;
-use crate::text::error_chain;
 use crate::tokenrequest::CONTROLLER_NAME;
 
 pub(super) fn source_hint(path: &Option<String>) -> String {
@@ -49,42 +48,6 @@ pub(super) fn timeout_message(
         "timed out after {waited} waiting for TokenRequest {namespace}/{name}: {what}. \
          Raise --timeout to wait longer"
     )
-}
-
-/// A kube error in words a user can act on, without kube's Debug dump.
-pub(super) fn describe_api_error(error: &kube::Error) -> String {
-    match error {
-        kube::Error::Api(status) => {
-            let hint = match status.code {
-                401 => {
-                    "; the cluster did not accept your credentials: log in again or check \
-                     --user/--context/--kubeconfig"
-                }
-                403 => {
-                    "; ask for RBAC rights on tokenrequests.applicationconnector.kyma-project.io"
-                }
-                429 => "; the API server is overloaded, retry later",
-                500..=599 => "; the API server failed, retry later",
-                _ => "",
-            };
-            let message = if status.message.is_empty() {
-                format!("HTTP {}", status.code)
-            } else {
-                status.message.clone()
-            };
-            format!("{message}{hint}")
-        }
-        kube::Error::HyperError(_) | kube::Error::Service(_) => format!(
-            "cannot reach the API server ({}); check the cluster address in your kubeconfig, \
-             your network and --request-timeout",
-            error_chain(error)
-        ),
-        kube::Error::SerdeError(_) => format!(
-            "the server's answer is not a Kubernetes API response ({error}); check that the \
-             kubeconfig points at a Kubernetes API server"
-        ),
-        other => error_chain(other),
-    }
 }
 
 /// `; retried for 10s`, after transient failures.

@@ -2,16 +2,19 @@
 //! documented exit codes they map to.
 
 mod messages;
+mod transport;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use kube::core::Status;
 
 use crate::connector::ConnectorError;
 use crate::output::OutputError;
-use crate::requests::Failure;
+use crate::requests::{Failure, Server};
 use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME, Unusable};
-use messages::{describe_api_error, left_behind_hint, retried_hint, source_hint, timeout_message};
+use messages::{left_behind_hint, retried_hint, source_hint, timeout_message};
+use transport::describe_api_error;
 
 /// Exit codes; documented in README.md and stable for scripts.
 pub mod exit_code {
@@ -26,8 +29,54 @@ pub mod exit_code {
     pub const TIMEOUT: i32 = 4;
     /// The request was deleted while we waited for it.
     pub const DISAPPEARED: i32 = 5;
-    /// Ctrl-C.
+    /// Ctrl-C (SIGINT).
     pub const INTERRUPTED: i32 = 130;
+    /// stdout was closed (`| head`): kubectl dies of SIGPIPE, which a shell reports as 141.
+    pub const CLOSED_STDOUT: i32 = 141;
+    /// SIGTERM (a cancelled CI job, `timeout`).
+    pub const TERMINATED: i32 = 143;
+
+    /// Every exit code and what it means: the source of `--help`'s list, the man pages' EXIT
+    /// STATUS and README's table.
+    pub const TABLE: &[(i32, &str)] = &[
+        (SUCCESS, "success"),
+        (
+            ERROR,
+            "error: API, connection, kubeconfig, invalid input, or a write that failed",
+        ),
+        (
+            USAGE,
+            "usage error: unknown flag, bad -o format or duration",
+        ),
+        (CONTROLLER_ERROR, "the controller reported state Error"),
+        (
+            TIMEOUT,
+            "timed out: no usable status, or no clear answer to the create, before --timeout",
+        ),
+        (DISAPPEARED, "the request disappeared while waiting"),
+        (INTERRUPTED, "interrupted (SIGINT, Ctrl-C)"),
+        (
+            CLOSED_STDOUT,
+            "stdout was closed (e.g. | head), as kubectl dying of SIGPIPE",
+        ),
+        (TERMINATED, "terminated (SIGTERM)"),
+    ];
+
+    /// The list `--help` ends with.
+    pub fn summary() -> String {
+        let codes: Vec<String> = TABLE
+            .iter()
+            .map(|(code, meaning)| format!("  {code:>3}  {meaning}"))
+            .collect();
+        format!("Exit codes:\n{}", codes.join("\n"))
+    }
+}
+
+/// The signals that stop a run, as the shell reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    Interrupt,
+    Terminate,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,22 +94,29 @@ pub enum Error {
     },
 
     /// A request to the API server failed; `action` says which one.
-    #[error("{action}: {}{}", describe_api_error(.source), retried_hint(.retried_for))]
+    #[error("{action}: {}{}", describe_api_error(.source, .server.as_deref()), retried_hint(.retried_for))]
     Api {
         action: String,
         #[source]
         source: kube::Error,
         /// How long transient failures were retried before this one was the last.
         retried_for: Option<Duration>,
+        /// The server it went to, for messages that name it.
+        server: Option<Arc<Server>>,
     },
 
     /// The API server did not answer at all before the deadline.
     #[error(
-        "{action}: no answer from the API server within {}s; check that the cluster is up and \
-         reachable, or allow more time with --request-timeout",
+        "{action}: no answer from the API server{} within {}s; check that the cluster is up \
+         and reachable, or allow more time with --request-timeout",
+        .server.as_ref().map(|s| format!(" {}", s.address)).unwrap_or_default(),
         waited.as_secs()
     )]
-    NoAnswer { action: String, waited: Duration },
+    NoAnswer {
+        action: String,
+        waited: Duration,
+        server: Option<Arc<Server>>,
+    },
 
     /// There is no request of that name.
     #[error("{action}: {CRD_NAME} \"{name}\" not found")]
@@ -145,10 +201,29 @@ pub enum Error {
     )]
     CleanupFailed { failed: u64, matched: u64 },
 
-    #[error("interrupted{}", left_behind_hint(.left_behind))]
+    /// SIGINT or SIGTERM. Says something only when a request was left behind.
+    #[error("{}{}", match .signal { Signal::Interrupt => "interrupted", Signal::Terminate => "terminated" }, left_behind_hint(.left_behind))]
     Interrupted {
+        signal: Signal,
         /// `(namespace, name)` of a request this run created and left in place.
         left_behind: Option<(String, String)>,
+    },
+
+    /// stdout is closed (`| head`): end at once, silently.
+    #[error("stdout is closed")]
+    ClosedStdout,
+
+    /// Writing the result failed after the request was created: say that it exists.
+    #[error(
+        "writing the output failed ({source}), but TokenRequest {namespace}/{name} was created: \
+         read it with `kubectl tokenrequest get {name} -n {namespace}` (add -o url, -o token, \
+         ...)"
+    )]
+    OutputLost {
+        namespace: String,
+        name: String,
+        #[source]
+        source: std::io::Error,
     },
 
     #[error("{context}: {source}")]
@@ -200,7 +275,43 @@ pub enum Error {
     ConnectionFiles { action: String, message: String },
 
     #[error("writing the output: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+
+    // The certificate lifecycle: inspect, renew and revoke (all exit 1, but refusing to revoke
+    // unconfirmed, which is `Usage`).
+    /// `inspect` found the connection not usable or with less than `--min-validity` left; its
+    /// findings are on stdout.
+    #[error("the connection in {dir} is not usable: {}", .problems.join("; "))]
+    ConnectionUnusable { dir: String, problems: Vec<String> },
+
+    /// The certificate can no longer authenticate a renewal (revoked or expired).
+    #[error("{reason}: renewal is no longer possible. Get a new certificate with: {reconnect}")]
+    RenewalImpossible { reason: String, reconnect: String },
+
+    /// A renewal or revocation step failed before any file was changed.
+    #[error("{source}. The files in {dir} were not changed")]
+    FilesUnchanged { source: Box<Error>, dir: String },
+
+    /// The revocation was answered, but the service still accepts the certificate.
+    #[error(
+        "the Connector Service at {host} answered the revocation but still accepts the \
+         certificate ({detail}); the files in {dir} were left as they are: run revoke again"
+    )]
+    NotRevoked {
+        host: String,
+        detail: String,
+        dir: String,
+    },
+}
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::ClosedStdout
+        } else {
+            Error::Io(error)
+        }
+    }
 }
 
 /// What the last look at the request showed when the wait ran out of time.
@@ -221,8 +332,53 @@ impl Error {
             Error::ControllerError { .. } => exit_code::CONTROLLER_ERROR,
             Error::Timeout { .. } | Error::CreateTimedOut { .. } => exit_code::TIMEOUT,
             Error::Disappeared { .. } => exit_code::DISAPPEARED,
-            Error::Interrupted { .. } => exit_code::INTERRUPTED,
+            Error::Interrupted {
+                signal: Signal::Interrupt,
+                ..
+            } => exit_code::INTERRUPTED,
+            Error::Interrupted {
+                signal: Signal::Terminate,
+                ..
+            } => exit_code::TERMINATED,
+            Error::ClosedStdout => exit_code::CLOSED_STDOUT,
             _ => exit_code::ERROR,
+        }
+    }
+
+    /// What `main` prints on stderr: nothing for a closed stdout (kubectl dies quietly of
+    /// SIGPIPE) or a signal that left nothing to clean up (kubectl is killed quietly).
+    pub fn message(&self) -> Option<String> {
+        match self {
+            Error::ClosedStdout => None,
+            Error::Interrupted {
+                left_behind: None, ..
+            } => None,
+            error => Some(error.to_string()),
+        }
+    }
+
+    /// A rendering's error; a write into a closed stdout is [`Error::ClosedStdout`].
+    pub fn output(context: impl Into<String>, source: OutputError) -> Self {
+        match source {
+            OutputError::Io(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                Error::ClosedStdout
+            }
+            source => Error::Output {
+                context: context.into(),
+                source,
+            },
+        }
+    }
+
+    /// For a command that created a request: a failed write says the request exists.
+    pub fn after_created(self, namespace: &str, name: &str) -> Self {
+        match self {
+            Error::Io(source) => Error::OutputLost {
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+                source,
+            },
+            error => error,
         }
     }
 
@@ -262,8 +418,36 @@ impl Error {
                 action,
                 source: error,
                 retried_for,
+                server: None,
             },
-            Failure::NoAnswer { waited } => Error::NoAnswer { action, waited },
+            Failure::NoAnswer { waited } => Error::NoAnswer {
+                action,
+                waited,
+                server: None,
+            },
+        }
+    }
+
+    /// Names `server` in the message of a failed request.
+    pub fn at(self, server: &Arc<Server>) -> Self {
+        match self {
+            Error::Api {
+                action,
+                source,
+                retried_for,
+                ..
+            } => Error::Api {
+                action,
+                source,
+                retried_for,
+                server: Some(server.clone()),
+            },
+            Error::NoAnswer { action, waited, .. } => Error::NoAnswer {
+                action,
+                waited,
+                server: Some(server.clone()),
+            },
+            error => error,
         }
     }
 }

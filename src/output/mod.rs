@@ -14,6 +14,7 @@
 mod custom_columns;
 mod duration;
 mod format;
+mod inspection;
 mod jsonpath;
 mod list;
 mod single;
@@ -31,6 +32,9 @@ use crate::text::quote_for_message;
 
 pub use duration::human_duration;
 pub use format::{FORMAT_NAMES, OutputFormat};
+pub use inspection::{
+    CertificateView, Inspection, ServiceStatus, ServiceView, expiry_text, flag_duration_text,
+};
 pub use jsonpath::JsonPathTemplate;
 pub use list::{ListPrinter, list_printer, list_printer_with};
 pub use single::{UrlView, render_one};

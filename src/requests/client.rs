@@ -1,14 +1,18 @@
 //! Builds the kube client the way kubectl resolves its configuration.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use kube::config::{KubeConfigOptions, Kubeconfig};
-use kube::{Client, Config};
+use kube::Client;
 
 use super::RetryPolicy;
+use super::http_log::LogLayer;
+use super::kubeconfig::{Loaded, load_config};
 use crate::cli::ConnectionArgs;
 use crate::error::Error;
+use crate::proxy;
 use crate::text::error_chain;
+use crate::tokenrequest::validate_namespace;
 
 /// A client, the namespace commands act in, and the retry policy `--request-timeout` sets.
 #[derive(Clone)]
@@ -18,13 +22,71 @@ pub struct Connection {
     pub policy: RetryPolicy,
     /// `--request-timeout` (0: none), which bounds Connector Service calls too.
     pub request_timeout: Duration,
+    /// What error messages say about the server.
+    pub server: Arc<Server>,
+}
+
+/// The API server as error messages name it, and the credential plugin that logs in to it.
+#[derive(Debug, Clone, Default)]
+pub struct Server {
+    /// `host:port` of the cluster URL.
+    pub address: String,
+    /// The kubeconfig user's exec credential plugin: its command and install hint.
+    pub exec: Option<(String, Option<String>)>,
+    /// `--request-timeout` (0: none).
+    pub request_timeout: Duration,
+}
+
+impl Server {
+    fn of(config: &kube::Config, request_timeout: Duration) -> Self {
+        let uri = &config.cluster_url;
+        let address = match (uri.host(), uri.port_u16()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) if uri.scheme_str() == Some("http") => format!("{host}:80"),
+            (Some(host), None) => format!("{host}:443"),
+            _ => uri.to_string(),
+        };
+        let exec = config.auth_info.exec.as_ref().map(|exec| {
+            (
+                exec.command.clone().unwrap_or_default(),
+                exec.install_hint.clone(),
+            )
+        });
+        Server {
+            address,
+            exec,
+            request_timeout,
+        }
+    }
 }
 
 /// `--kubeconfig` names one file; otherwise kube merges `KUBECONFIG` (or reads
 /// `~/.kube/config`) itself. In-cluster configuration is only tried when no flag names a
 /// kubeconfig entry, like kubectl.
 pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
-    let mut config = load_config(args).await?;
+    let Loaded {
+        mut config,
+        proxy_url,
+    } = load_config(args).await?;
+    // kube-client 5 chooses the proxy matching NO_PROXY against the proxy instead of the
+    // cluster (see crate::proxy): the choice is made again here, by kubectl's rules.
+    config.proxy_url = proxy::choose(
+        proxy_url.as_deref(),
+        &config.cluster_url,
+        &proxy::ProcessEnvironment,
+    )
+    .map_err(|message| Error::Kubeconfig {
+        path: None,
+        message: format!("choosing the proxy for {}: {message}", config.cluster_url),
+    })?;
+    match &config.proxy_url {
+        Some(proxy) => tracing::debug!(
+            "API server {} through proxy {}",
+            config.cluster_url,
+            proxy::shown(proxy)
+        ),
+        None => tracing::debug!("API server {} directly, no proxy", config.cluster_url),
+    }
     if args.insecure_skip_tls_verify {
         config.accept_invalid_certs = true;
     }
@@ -34,72 +96,35 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
         config.write_timeout = Some(args.request_timeout);
         config.reset_reader_on_write = true;
     }
+    // `-n ''` (an unset `$NS` in a script) means the context's namespace, as for kubectl.
     let namespace = args
         .namespace
         .clone()
+        .filter(|namespace| !namespace.is_empty())
         .unwrap_or_else(|| config.default_namespace.clone());
-    let client = Client::try_from(config).map_err(|e| Error::Kubeconfig {
-        path: None,
-        message: format!("building the API client: {}", error_chain(&e)),
-    })?;
+    validate_namespace(&namespace).map_err(Error::InvalidInput)?;
+    let server = Arc::new(Server::of(&config, args.request_timeout));
+    let base: Arc<str> = config.cluster_url.to_string().into();
+    // Building the client runs an exec credential plugin: its failure names the plugin.
+    let client = kube::client::ClientBuilder::try_from(config)
+        .map_err(|e| match e {
+            kube::Error::Auth(_) => Error::api(
+                format!("logging in to the API server {}", server.address),
+                e,
+            )
+            .at(&server),
+            e => Error::Kubeconfig {
+                path: None,
+                message: format!("building the API client: {}", error_chain(&e)),
+            },
+        })?
+        .with_layer(&LogLayer { base })
+        .build();
     Ok(Connection {
         client,
         namespace,
         policy: RetryPolicy::new(args.request_timeout),
         request_timeout: args.request_timeout,
+        server,
     })
-}
-
-async fn load_config(args: &ConnectionArgs) -> Result<Config, Error> {
-    let options = KubeConfigOptions {
-        context: args.context.clone(),
-        cluster: args.cluster.clone(),
-        user: args.user.clone(),
-    };
-    if let Some(path) = &args.kubeconfig {
-        let shown = path.display().to_string();
-        let fail = |message: String| Error::Kubeconfig {
-            path: Some(shown.clone()),
-            message,
-        };
-        if !path.exists() {
-            return Err(fail("the file does not exist; check --kubeconfig".into()));
-        }
-        let kubeconfig = Kubeconfig::read_from(path)
-            .map_err(|e| fail(format!("{}; is it a kubeconfig file?", error_chain(&e))))?;
-        return Config::from_custom_kubeconfig(kubeconfig, &options)
-            .await
-            .map_err(|e| fail(config_hint(&error_chain(&e))));
-    }
-    let named = options.context.is_some() || options.cluster.is_some() || options.user.is_some();
-    let from_env = || std::env::var("KUBECONFIG").ok().filter(|v| !v.is_empty());
-    let fail = |message: String| Error::Kubeconfig {
-        path: from_env().map(|v| format!("(KUBECONFIG={v})")),
-        message,
-    };
-    if named {
-        Config::from_kubeconfig(&options)
-            .await
-            .map_err(|e| fail(config_hint(&error_chain(&e))))
-    } else {
-        Config::infer().await.map_err(|e| {
-            fail(format!(
-                "{}; set KUBECONFIG or pass --kubeconfig",
-                error_chain(&e)
-            ))
-        })
-    }
-}
-
-/// kube's messages for a missing context, cluster or user, with the flag that chose it.
-fn config_hint(message: &str) -> String {
-    if message.contains("context") {
-        format!("{message}; check --context (kubectl config get-contexts lists them)")
-    } else if message.contains("cluster") {
-        format!("{message}; check --cluster")
-    } else if message.contains("user") || message.contains("auth") {
-        format!("{message}; check --user")
-    } else {
-        message.to_string()
-    }
 }

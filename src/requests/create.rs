@@ -85,7 +85,7 @@ impl Requests {
                 };
                 let conflict = status_of(&error).is_some_and(|s| s.code == 409);
                 if !conflict && !is_transient(&error) {
-                    return Err(Error::api(action(), error));
+                    return Err(self.fail(action(), error));
                 }
                 last_failure = Some(error_chain(&error));
                 if conflict || (may_have_been_stored(&error) && !dry_run) {
@@ -97,7 +97,7 @@ impl Requests {
                         Ok(Some(existing)) => return Ok(Created::Existing(existing)),
                         // Gone again since the 409, or never stored: send it again.
                         Ok(None) => {}
-                        Err(failure) => return Err(Error::request(check_action(), failure)),
+                        Err(failure) => return Err(self.fail(check_action(), failure)),
                     }
                 }
                 let delay = delays.next().unwrap_or_default();
@@ -110,7 +110,7 @@ impl Requests {
                             error,
                             retried_for: Some(started.elapsed()),
                         };
-                        Error::request(action(), failure)
+                        self.fail(action(), failure)
                     });
                 }
                 tracing::info!(name, "sending the create again");
@@ -141,7 +141,7 @@ impl Requests {
         let Some(existing) = self
             .get(name, None)
             .await
-            .map_err(|e| Error::request(action(), e))?
+            .map_err(|e| self.fail(action(), e))?
         else {
             return Ok(());
         };
@@ -149,7 +149,7 @@ impl Requests {
         match self.delete(&namespace, name, &guard, false).await {
             Ok(Deletion::Done | Deletion::Gone | Deletion::Missing) => Ok(()),
             Ok(Deletion::Changed) => Err(Error::ReplacedMeanwhile { action: action() }),
-            Err(failure) => Err(Error::request(action(), failure)),
+            Err(failure) => Err(self.fail(action(), failure)),
         }
     }
 }

@@ -7,16 +7,20 @@
 
 mod client;
 mod create;
+mod http_log;
+mod kubeconfig;
 mod retry;
 mod wait;
 mod watch;
+
+use std::sync::Arc;
 
 use futures::{Stream, TryStreamExt as _, stream};
 use kube::api::{DeleteParams, ListParams, Preconditions};
 use kube::{Api, Client};
 use tokio::time::Instant;
 
-pub use client::{Connection, connect};
+pub use client::{Connection, Server, connect};
 pub use create::Created;
 pub use retry::{Failure, RetryPolicy, is_transient};
 
@@ -45,6 +49,7 @@ pub struct Requests {
     client: Client,
     scope: Scope,
     policy: RetryPolicy,
+    server: Arc<Server>,
 }
 
 /// What a guarded delete may insist on.
@@ -90,7 +95,13 @@ impl Requests {
             client: connection.client.clone(),
             scope,
             policy: connection.policy,
+            server: connection.server.clone(),
         }
+    }
+
+    /// The error of a failed request: what was being done, and the server it went to.
+    pub fn fail(&self, action: impl Into<String>, failure: impl Into<Failure>) -> Error {
+        Error::request(action, failure.into()).at(&self.server)
     }
 
     pub fn scope(&self) -> &Scope {
@@ -176,7 +187,7 @@ impl Requests {
                     .run(None, || api.list(&params))
                     .await
                     .map_err(|e| {
-                        Error::request(format!("listing TokenRequests in {}", requests.scope), e)
+                        requests.fail(format!("listing TokenRequests in {}", requests.scope), e)
                     })?;
                 let next = match page.metadata.continue_.as_deref() {
                     Some(token) if !token.is_empty() => Some(params.continue_token(token)),

@@ -112,7 +112,7 @@ impl Follower<'_> {
                     Trouble::Transient => {}
                     Trouble::Forbidden => return None,
                     Trouble::Fatal(error) => {
-                        return Some(Err(Error::api(self.action("watching"), error)));
+                        return Some(Err(self.requests.fail(self.action("watching"), error)));
                     }
                 },
             }
@@ -128,7 +128,7 @@ impl Follower<'_> {
                 .requests
                 .get(&self.name, Some(self.deadline))
                 .await
-                .map_err(|e| Error::request(self.action("getting"), e))?
+                .map_err(|e| self.requests.fail(self.action("getting"), e))?
                 .ok_or_else(|| self.disappeared())?;
             if let Some(done) = self.judge() {
                 return done;

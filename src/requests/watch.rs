@@ -123,7 +123,7 @@ impl Requests {
         if let Some(fields) = fields {
             config = config.fields(fields);
         }
-        let scope = self.scope().clone();
+        let requests = self.clone();
         let events: Pin<Box<dyn Stream<Item = watcher::Result<Event<TokenRequest>>> + Send>> =
             Box::pin(
                 watcher(self.api(), config)
@@ -135,7 +135,7 @@ impl Requests {
         };
         let state = (events, shown, VecDeque::new(), false);
         stream::unfold(state, move |(mut events, mut shown, mut out, ended)| {
-            let scope = scope.clone();
+            let requests = requests.clone();
             async move {
                 loop {
                     if let Some(change) = out.pop_front() {
@@ -153,8 +153,9 @@ impl Requests {
                         Ok(Event::Delete(request)) => shown.delete(request, &mut out),
                         Err(error) => {
                             if let Some(error) = final_error(error) {
-                                let error =
-                                    Error::api(format!("watching TokenRequests in {scope}"), error);
+                                let action =
+                                    format!("watching TokenRequests in {}", requests.scope());
+                                let error = requests.fail(action, error);
                                 return Some((Err(error), (events, shown, out, true)));
                             }
                         }

@@ -16,8 +16,8 @@ use tokenrequest_sandbox::ConnectorConfig;
 
 use crate::harness::{Run, Setup, TestCluster, assert_no_secret, token_of};
 
-const APP: &str = "my-app";
-const FILES: [&str; 5] = [
+pub(crate) const APP: &str = "my-app";
+pub(crate) const FILES: [&str; 5] = [
     "ca.crt",
     "chain.crt",
     "client.crt",
@@ -25,7 +25,7 @@ const FILES: [&str; 5] = [
     "connection.yaml",
 ];
 
-async fn with_connector(config: ConnectorConfig) -> (TestCluster, PathBuf) {
+pub(crate) async fn with_connector(config: ConnectorConfig) -> (TestCluster, PathBuf) {
     let cluster = Setup {
         connector: Some(config),
         ..Setup::default()
@@ -37,12 +37,17 @@ async fn with_connector(config: ConnectorConfig) -> (TestCluster, PathBuf) {
     (cluster, ca)
 }
 
-fn connector(cluster: &TestCluster) -> &tokenrequest_sandbox::ConnectorHandle {
+pub(crate) fn connector(cluster: &TestCluster) -> &tokenrequest_sandbox::ConnectorHandle {
     cluster.sandbox.connector().expect("the connector runs")
 }
 
 /// `connect APP --out-dir DIR --certificate-authority CA` plus `extra`.
-async fn connect(cluster: &TestCluster, ca: &Path, out_dir: &Path, extra: &[&str]) -> Run {
+pub(crate) async fn connect(
+    cluster: &TestCluster,
+    ca: &Path,
+    out_dir: &Path,
+    extra: &[&str],
+) -> Run {
     let mut args = vec![
         "connect",
         APP,
@@ -56,7 +61,7 @@ async fn connect(cluster: &TestCluster, ca: &Path, out_dir: &Path, extra: &[&str
 }
 
 /// File names in `dir` (empty if it does not exist), temp files included.
-fn entries(dir: &Path) -> Vec<String> {
+pub(crate) fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -74,7 +79,7 @@ fn assert_nothing_written(dir: &Path) {
 }
 
 /// The token the controller issued for APP, and a check that no run leaked it.
-async fn no_leak(cluster: &TestCluster, runs: &[&Run]) {
+pub(crate) async fn no_leak(cluster: &TestCluster, runs: &[&Run]) {
     let token = token_of(cluster, "default", APP).await;
     for run in runs {
         assert_no_secret(run, &token);
@@ -318,4 +323,50 @@ async fn output_config_prints_the_configuration_and_uses_the_token_up() {
         .run(&["create", "other", "-o", "config", "--no-wait"])
         .await
         .failure(2, "-o config");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_refresh_advice_is_a_command_that_works_as_given() {
+    let (cluster, ca) = with_connector(ConnectorConfig::default()).await;
+    cluster.run(&["create", APP, "-o", "url"]).await.success();
+    // Someone used the token (the default view's URL, or a curl): connect gets 403.
+    let url = cluster
+        .run(&["get", APP, "-o", "url"])
+        .await
+        .stdout
+        .trim()
+        .to_string();
+    let tls = TlsOptions {
+        certificate_authority: Some(ca.clone()),
+        insecure_skip_verify: false,
+    };
+    let client = ConnectorClient::new(&tls, DEFAULT_CALL_TIMEOUT).unwrap();
+    client.info(&url).await.expect("the token is spent here");
+    let out = cluster.dir.path().join("with space");
+    let run = connect(&cluster, &ca, &out, &[]).await;
+    run.failure(1, "already used or has expired");
+    let advice = run
+        .stderr
+        .split("Request a fresh one with: ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_else(|| panic!("advice: {run:#?}"))
+        .to_string();
+    assert!(advice.contains("--out-dir"), "{advice}");
+    assert!(advice.contains("--certificate-authority"), "{advice}");
+    // Followed exactly as written (with the same kubeconfig), it connects.
+    let mut command = tokio::process::Command::new("bash");
+    command
+        .arg("-c")
+        .arg(format!(
+            "PATH=\"$(dirname \"$PLUGIN\"):$PATH\"; kubectl() {{ \"$PLUGIN\" \"${{@:2}}\"; }}; {advice} --kubeconfig \"$K\""
+        ))
+        .env("PLUGIN", env!("CARGO_BIN_EXE_kubectl-tokenrequest"))
+        .env("K", &cluster.kubeconfig)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    crate::harness::finish(command.spawn().unwrap())
+        .await
+        .success();
+    assert_eq!(entries(&out), FILES);
 }

@@ -9,7 +9,7 @@ use kube::Api;
 use kube::api::PostParams;
 use kubectl_tokenrequest::tokenrequest::TokenRequest;
 use tokenrequest_sandbox::controller::{ControllerConfig, ControllerMode};
-use tokenrequest_sandbox::server::{SchemaVersion, ServerConfig, User, Verbs};
+use tokenrequest_sandbox::server::{SchemaVersion, ServerConfig};
 use tokenrequest_sandbox::{ConnectorConfig, Sandbox, SandboxConfig};
 
 /// Generous bound for any single plugin run; a run that hangs fails the test instead.
@@ -30,9 +30,6 @@ pub struct Setup {
     pub serve_group: bool,
     /// Run a Connector Service too; the controller then issues its tokens.
     pub connector: Option<ConnectorConfig>,
-    /// Let requests without a token in (as admin): kubectl sends no token to an http://
-    /// server, so the tests that run kubectl against the sandbox need this.
-    pub anonymous: bool,
 }
 
 impl Default for Setup {
@@ -45,7 +42,6 @@ impl Default for Setup {
             schema: SchemaVersion::Kyma2,
             serve_group: true,
             connector: None,
-            anonymous: false,
         }
     }
 }
@@ -59,15 +55,10 @@ impl Setup {
     }
 
     pub async fn start(self) -> TestCluster {
-        let mut users = User::defaults();
-        if self.anonymous {
-            users.push(User::anonymous(Verbs::ALL));
-        }
         let config = SandboxConfig {
             server: ServerConfig {
                 schema: self.schema,
                 serve_group: self.serve_group,
-                users,
                 ..ServerConfig::default()
             },
             controller: ControllerConfig {
@@ -130,24 +121,8 @@ impl TestCluster {
     /// The plugin with `--kubeconfig` pointing at this sandbox and nothing from the caller's
     /// environment that could change its behaviour.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut command = self.hermetic(env!("CARGO_BIN_EXE_kubectl-tokenrequest"));
-        command.args(args).arg("--kubeconfig").arg(&self.kubeconfig);
-        command
-    }
-
-    /// `program` with only PATH, HOME (this test's directory) and NO_COLOR set, no stdin,
-    /// stdout and stderr captured, killed if the test drops it.
-    fn hermetic(&self, program: &str) -> tokio::process::Command {
-        let mut command = tokio::process::Command::new(program);
-        command
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+        let mut command = plugin_command(self.dir.path(), args);
+        command.arg("--kubeconfig").arg(&self.kubeconfig);
         command
     }
 
@@ -166,16 +141,17 @@ impl TestCluster {
             .chain(args.iter().copied())
             .map(|word| format!("'{}'", word.replace('\'', r"'\''")))
             .collect();
-        let mut command = self.hermetic("script");
+        let mut command = hermetic_command("script", self.dir.path());
         command.args(["-qec", &words.join(" "), "/dev/null"]);
         finish(command.spawn().expect("spawn script")).await
     }
 
     /// kubectl (which must be installed: the test fails naming it otherwise) against this
-    /// sandbox, with the same hermetic environment as [`TestCluster::command`].
+    /// sandbox, with the kubeconfig's credentials and the same hermetic environment as
+    /// [`TestCluster::command`].
     pub fn kubectl_command(&self, args: &[&str]) -> tokio::process::Command {
         require("kubectl", &["version", "--client"]);
-        let mut command = self.hermetic("kubectl");
+        let mut command = hermetic_command("kubectl", self.dir.path());
         command.args(args).arg("--kubeconfig").arg(&self.kubeconfig);
         command
     }
@@ -206,6 +182,30 @@ impl TestCluster {
         .await
         .expect("the request should appear")
     }
+}
+
+/// The plugin with `args`, `HOME` at `home` and nothing else from the caller's environment that
+/// could change its behaviour; no kubeconfig (for commands that need no cluster).
+pub fn plugin_command(home: &std::path::Path, args: &[&str]) -> tokio::process::Command {
+    let mut command = hermetic_command(env!("CARGO_BIN_EXE_kubectl-tokenrequest"), home);
+    command.args(args);
+    command
+}
+
+/// `program` with only PATH, HOME (at `home`) and NO_COLOR set, no stdin, stdout and stderr
+/// captured, killed if the test drops it.
+fn hermetic_command(program: &str, home: &std::path::Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(program);
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
 }
 
 pub async fn finish(child: tokio::process::Child) -> Run {

@@ -13,15 +13,10 @@ use crate::harness::{Run, Setup, TestCluster};
 /// kubectl's name for the resource.
 const RESOURCE: &str = "tokenrequests";
 
-/// A sandbox kubectl can use (anonymous access over http) without a controller, so nothing
-/// changes between the kubectl run and the plugin run.
+/// A sandbox without a controller, so nothing changes between the kubectl run and the
+/// plugin run. kubectl reaches it with the kubeconfig's CA and token, as the plugin does.
 async fn still_cluster() -> TestCluster {
-    Setup {
-        anonymous: true,
-        ..Setup::mode(ControllerMode::Off)
-    }
-    .start()
-    .await
+    Setup::mode(ControllerMode::Off).start().await
 }
 
 async fn seed_labelled(

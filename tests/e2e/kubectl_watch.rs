@@ -11,12 +11,7 @@ use crate::harness::{Run, Setup, TestCluster, finish};
 const WATCH_FOR: &str = "10";
 
 async fn cluster_with_two() -> TestCluster {
-    let cluster = Setup {
-        anonymous: true,
-        ..Setup::mode(ControllerMode::Off)
-    }
-    .start()
-    .await;
+    let cluster = Setup::mode(ControllerMode::Off).start().await;
     cluster.seed("default", "w-kept").await;
     cluster.seed("default", "w-gone").await;
     cluster

@@ -115,7 +115,11 @@ pub async fn run(connection: &Connection, args: CleanupArgs) -> Result<(), Error
     }
     progress.finish();
     printer.finish()?;
-    eprintln!("{}", tally.summary(dry_run, &scope));
+    // A list that failed before anything was judged has nothing to sum up (no CRD, no
+    // rights): only its error is said.
+    if list_error.is_none() || tally.listed > 0 {
+        eprintln!("{}", tally.summary(dry_run, &scope));
+    }
     if let Some(error) = list_error {
         return Err(error);
     }
@@ -164,7 +168,7 @@ async fn delete(
         )
         .await
         .map_err(|failure| {
-            Error::request(
+            requests.fail(
                 format!("deleting TokenRequest {}", qualified(request)),
                 failure,
             )

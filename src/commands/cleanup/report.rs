@@ -125,10 +125,7 @@ impl Printer {
 }
 
 fn printing(source: output::OutputError) -> Error {
-    Error::Output {
-        context: "printing the cleaned-up TokenRequests".to_string(),
-        source,
-    }
+    Error::output("printing the cleaned-up TokenRequests".to_string(), source)
 }
 
 #[cfg(test)]

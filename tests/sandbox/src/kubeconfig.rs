@@ -1,33 +1,49 @@
-//! Writes a kubeconfig for a running sandbox: one cluster `sandbox`, one user per built-in
-//! sandbox user with its bearer token, and one context per user (`sandbox` for `admin`, the
-//! current context; `sandbox-<user>` for the others).
+//! Writes a kubeconfig for a running sandbox: one cluster `sandbox` (with the server's CA as
+//! `certificate-authority-data` over https), one user per sandbox user with its bearer token or
+//! client certificate, and one context per user (`sandbox` for `admin`, the current context;
+//! `sandbox-<user>` for the others).
 //!
-//! The file holds bearer tokens, so it is written with mode 0600, and atomically (a temporary
-//! file in the same directory renamed over the target) so a reader never sees half a file.
+//! The file holds bearer tokens and private keys, so it is written with mode 0600, and
+//! atomically (a temporary file in the same directory renamed over the target) so a reader
+//! never sees half a file.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use base64::Engine as _;
 use serde::Serialize;
+
+use crate::server::ClientIdentity;
 
 /// Name of the cluster entry and of the admin context.
 pub const CLUSTER_NAME: &str = "sandbox";
 /// The user whose context is `sandbox` and current.
 pub const ADMIN_USER: &str = "admin";
 
-/// A user and the bearer token that authenticates it.
+/// A user and what authenticates it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub user: String,
-    pub token: String,
+    pub secret: Secret,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Secret {
+    /// `token`
+    Token(String),
+    /// `client-certificate-data` and `client-key-data`
+    Certificate(ClientIdentity),
 }
 
 /// What to write into the kubeconfig.
 #[derive(Debug, Clone)]
 pub struct KubeconfigSpec {
-    /// The sandbox's URL, e.g. `http://127.0.0.1:PORT`.
+    /// The sandbox's URL, e.g. `https://127.0.0.1:PORT`.
     pub server_url: String,
+    /// The CA (PEM) that signed the server's certificate, written as
+    /// `certificate-authority-data`; `None` for plain http.
+    pub certificate_authority_pem: Option<String>,
     /// Namespace set on every context.
     pub namespace: String,
     pub users: Vec<Credentials>,
@@ -62,6 +78,7 @@ pub fn render(spec: &KubeconfigSpec) -> Result<String, KubeconfigError> {
         .or(spec.users.first())
         .map(|credentials| context_name(&credentials.user))
         .unwrap_or_default();
+    let base64 = base64::engine::general_purpose::STANDARD;
     let file = KubeconfigFile {
         api_version: "v1",
         kind: "Config",
@@ -70,6 +87,10 @@ pub fn render(spec: &KubeconfigSpec) -> Result<String, KubeconfigError> {
             name: CLUSTER_NAME.to_owned(),
             cluster: Some(ClusterEntry {
                 server: &spec.server_url,
+                certificate_authority_data: spec
+                    .certificate_authority_pem
+                    .as_ref()
+                    .map(|pem| base64.encode(pem)),
             }),
             user: None,
             context: None,
@@ -80,8 +101,16 @@ pub fn render(spec: &KubeconfigSpec) -> Result<String, KubeconfigError> {
             .map(|credentials| Named {
                 name: credentials.user.clone(),
                 cluster: None,
-                user: Some(UserEntry {
-                    token: &credentials.token,
+                user: Some(match &credentials.secret {
+                    Secret::Token(token) => UserEntry {
+                        token: Some(token),
+                        ..UserEntry::default()
+                    },
+                    Secret::Certificate(identity) => UserEntry {
+                        client_certificate_data: Some(base64.encode(&identity.certificate_pem)),
+                        client_key_data: Some(base64.encode(&identity.key_pem)),
+                        ..UserEntry::default()
+                    },
                 }),
                 context: None,
             })
@@ -172,11 +201,24 @@ struct Named<'a> {
 #[derive(Serialize)]
 struct ClusterEntry<'a> {
     server: &'a str,
+    #[serde(
+        rename = "certificate-authority-data",
+        skip_serializing_if = "Option::is_none"
+    )]
+    certificate_authority_data: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct UserEntry<'a> {
-    token: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<&'a str>,
+    #[serde(
+        rename = "client-certificate-data",
+        skip_serializing_if = "Option::is_none"
+    )]
+    client_certificate_data: Option<String>,
+    #[serde(rename = "client-key-data", skip_serializing_if = "Option::is_none")]
+    client_key_data: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -193,6 +235,7 @@ mod tests {
     fn spec() -> KubeconfigSpec {
         KubeconfigSpec {
             server_url: "http://127.0.0.1:4321".to_owned(),
+            certificate_authority_pem: None,
             namespace: "team-a".to_owned(),
             users: [
                 ("admin", "sandbox-admin-token"),
@@ -202,7 +245,7 @@ mod tests {
             .into_iter()
             .map(|(user, token)| Credentials {
                 user: user.to_owned(),
-                token: token.to_owned(),
+                secret: Secret::Token(token.to_owned()),
             })
             .collect(),
         }
@@ -245,6 +288,66 @@ mod tests {
         );
         assert_eq!(parsed.auth_infos.len(), 3);
         assert!(text.contains("sandbox-nowatch-token"));
+    }
+
+    #[test]
+    fn https_writes_the_ca_and_client_certificates_as_data() {
+        let mut spec = spec();
+        spec.server_url = "https://127.0.0.1:4321".to_owned();
+        spec.certificate_authority_pem = Some("CA PEM\n".to_owned());
+        spec.users.push(Credentials {
+            user: "certuser".to_owned(),
+            secret: Secret::Certificate(ClientIdentity {
+                certificate_pem: "CERT PEM\n".to_owned(),
+                key_pem: "KEY PEM\n".to_owned(),
+            }),
+        });
+        let text = render(&spec).unwrap();
+        let parsed = kube::config::Kubeconfig::from_yaml(&text).unwrap();
+        let decode = |data: &str| {
+            String::from_utf8(
+                base64::engine::general_purpose::STANDARD
+                    .decode(data)
+                    .unwrap(),
+            )
+            .unwrap()
+        };
+        let cluster = parsed.clusters[0].cluster.as_ref().unwrap();
+        assert_eq!(
+            decode(cluster.certificate_authority_data.as_deref().unwrap()),
+            "CA PEM\n"
+        );
+        let certuser = parsed
+            .auth_infos
+            .iter()
+            .find(|named| named.name == "certuser")
+            .and_then(|named| named.auth_info.as_ref())
+            .unwrap();
+        assert_eq!(
+            decode(certuser.client_certificate_data.as_deref().unwrap()),
+            "CERT PEM\n"
+        );
+        assert!(certuser.token.is_none());
+        assert!(text.contains("client-key-data: "), "{text}");
+        assert!(
+            !text.contains("KEY PEM"),
+            "the key is base64-encoded: {text}"
+        );
+        let context = parsed
+            .contexts
+            .iter()
+            .find(|named| named.name == "sandbox-certuser")
+            .and_then(|named| named.context.as_ref())
+            .unwrap();
+        assert_eq!(context.user.as_deref(), Some("certuser"));
+        // Token users keep their tokens and nothing else.
+        let admin = parsed
+            .auth_infos
+            .iter()
+            .find(|named| named.name == "admin")
+            .and_then(|named| named.auth_info.as_ref())
+            .unwrap();
+        assert!(admin.client_certificate_data.is_none() && admin.client_key_data.is_none());
     }
 
     #[test]

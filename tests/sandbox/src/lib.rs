@@ -7,7 +7,7 @@
 //!
 //! Module ownership while the sandbox is being built:
 //! - `schema`, `store`, `server`: the API server.
-//! - `controller`, `kubeconfig`, this facade and `main.rs`: the controller and the CLI.
+//! - `controller`, `kubeconfig`, `exec`, this facade and `main.rs`: the controller and the CLI.
 //!
 //! Tests start one [`Sandbox`] each:
 //!
@@ -25,19 +25,21 @@
 
 pub mod connector;
 pub mod controller;
+pub mod exec;
 pub mod kubeconfig;
 pub mod schema;
 pub mod server;
 pub mod store;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
 pub use connector::{ConnectorConfig, ConnectorHandle};
 pub use controller::{ControllerConfig, ControllerMode};
 pub use server::{
-    Access, ControllerDeployment, Resource, SchemaVersion, ServerConfig, ServerHandle, User,
+    Access, ClientIdentity, ControllerDeployment, Resource, SchemaVersion, ServerConfig,
+    ServerHandle, User,
 };
 
 /// Namespace of the kubeconfig contexts unless a caller picks another one.
@@ -54,6 +56,28 @@ pub struct SandboxConfig {
     pub connector: Option<ConnectorConfig>,
 }
 
+/// Where [`Sandbox::write_files`] writes the files a client needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxFiles {
+    pub kubeconfig: PathBuf,
+    /// The API server's CA certificate (PEM), written over https only.
+    pub ca: PathBuf,
+    /// The Connector Service's CA certificate (PEM), written when it runs.
+    pub connector_ca: PathBuf,
+}
+
+impl SandboxFiles {
+    /// `kubeconfig`, `ca.crt` and `connector-ca.crt` in `dir`, as `exec` writes them (and `serve`
+    /// writes the CAs beside its kubeconfig).
+    pub fn in_dir(dir: &Path) -> SandboxFiles {
+        SandboxFiles {
+            kubeconfig: dir.join("kubeconfig"),
+            ca: dir.join("ca.crt"),
+            connector_ca: dir.join("connector-ca.crt"),
+        }
+    }
+}
+
 /// A running API server plus, unless its mode is [`ControllerMode::Off`], a controller task.
 ///
 /// [`Sandbox::shutdown`] stops both; dropping a `Sandbox` aborts the controller at once and
@@ -63,7 +87,6 @@ pub struct Sandbox {
     controller: Option<tokio::task::JoinHandle<()>>,
     connector: Option<ConnectorHandle>,
     admin_client: kube::Client,
-    url: String,
 }
 
 impl Sandbox {
@@ -96,16 +119,14 @@ impl Sandbox {
         let server = server::start(config.server)
             .await
             .context("could not start the sandbox API server")?;
-        let url = server.url();
-        let admin_client = match admin_user(server.users())
-            .and_then(|admin| client_for_user(&url, server.users(), &admin.name))
-        {
-            Ok(client) => client,
-            Err(error) => {
-                server.shutdown().await;
-                return Err(error);
-            }
-        };
+        let admin_client =
+            match admin_user(server.users()).and_then(|admin| server.client_for(&admin.name)) {
+                Ok(client) => client,
+                Err(error) => {
+                    server.shutdown().await;
+                    return Err(error);
+                }
+            };
         let controller = (config.controller.mode != ControllerMode::Off).then(|| {
             let client = admin_client.clone();
             tokio::spawn(async move {
@@ -122,13 +143,28 @@ impl Sandbox {
             controller,
             connector,
             admin_client,
-            url,
         })
     }
 
-    /// The server's base URL, `http://127.0.0.1:PORT`.
+    /// The server's base URL, `https://127.0.0.1:PORT` (`http://` with
+    /// [`ServerConfig::https`] off).
     pub fn url(&self) -> String {
-        self.url.clone()
+        self.server().url()
+    }
+
+    /// The API server's CA certificate (PEM); `None` over plain http.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.server().ca_pem()
+    }
+
+    /// Writes the API server's CA certificate (PEM) to `path`; an error over plain http.
+    pub fn write_ca(&self, path: &Path) -> anyhow::Result<()> {
+        self.server().write_ca(path)
+    }
+
+    /// The client certificate and key (PEM) of a user who logs in with one (`certuser`).
+    pub fn client_identity(&self, user: &str) -> Option<&ClientIdentity> {
+        self.server().client_identity(user)
     }
 
     /// The running server, for its test controls (`drop_watches`, `forget_history`, `store`,
@@ -156,25 +192,34 @@ impl Sandbox {
         self.admin_client.clone()
     }
 
-    /// A client authenticated as the named user (`admin`, `nobody`, `nowatch`, or one the
-    /// [`ServerConfig`] added).
+    /// A client authenticated as the named user (`admin`, `nobody`, `nowatch`, `certuser`
+    /// with its client certificate, or one the [`ServerConfig`] added); it trusts the CA.
     pub fn client_for(&self, user: &str) -> anyhow::Result<kube::Client> {
-        client_for_user(&self.url, self.users(), user)
+        self.server().client_for(user)
     }
 
     /// What [`Sandbox::write_kubeconfig`] writes, with contexts in `namespace`.
     pub fn kubeconfig(&self, namespace: &str) -> kubeconfig::KubeconfigSpec {
+        let server = self.server();
         kubeconfig::KubeconfigSpec {
-            server_url: self.url.clone(),
+            server_url: server.url(),
+            certificate_authority_pem: server.ca_pem(),
             namespace: namespace.to_owned(),
-            // The anonymous user (empty token) has no credentials to write.
-            users: self
+            // The anonymous user has no credentials to write, nor has a certificate user over
+            // plain http.
+            users: server
                 .users()
                 .iter()
-                .filter(|user| !user.token.is_empty())
-                .map(|user| kubeconfig::Credentials {
-                    user: user.name.clone(),
-                    token: user.token.clone(),
+                .filter_map(|user| {
+                    let secret = if !user.token.is_empty() {
+                        kubeconfig::Secret::Token(user.token.clone())
+                    } else {
+                        kubeconfig::Secret::Certificate(server.client_identity(&user.name)?.clone())
+                    };
+                    Some(kubeconfig::Credentials {
+                        user: user.name.clone(),
+                        secret,
+                    })
                 })
                 .collect(),
         }
@@ -188,6 +233,19 @@ impl Sandbox {
     /// Writes a kubeconfig (mode 0600, atomically) whose contexts use `namespace`.
     pub fn write_kubeconfig_in(&self, path: &Path, namespace: &str) -> anyhow::Result<()> {
         Ok(kubeconfig::write(path, &self.kubeconfig(namespace))?)
+    }
+
+    /// Writes the kubeconfig (contexts in `namespace`), the API server's CA (over https) and the
+    /// Connector Service's CA (if it runs).
+    pub fn write_files(&self, files: &SandboxFiles, namespace: &str) -> anyhow::Result<()> {
+        self.write_kubeconfig_in(&files.kubeconfig, namespace)?;
+        if self.ca_pem().is_some() {
+            self.write_ca(&files.ca)?;
+        }
+        if let Some(connector) = self.connector() {
+            connector.write_ca(&files.connector_ca)?;
+        }
+        Ok(())
     }
 
     /// Stops the controller, then the server, and waits for both.
@@ -226,20 +284,4 @@ fn admin_user(users: &[User]) -> anyhow::Result<&User> {
             })
         })
         .context("the sandbox has no `admin` user and no other user allowed every verb")
-}
-
-fn client_for_user(url: &str, users: &[User], name: &str) -> anyhow::Result<kube::Client> {
-    let user = users
-        .iter()
-        .find(|user| user.name == name)
-        .with_context(|| format!("the sandbox has no user {name:?}"))?;
-    let mut config = kube::Config::new(
-        url.parse()
-            .with_context(|| format!("the sandbox URL {url:?} is not a URI"))?,
-    );
-    // The anonymous user has no token: its requests carry no Authorization header.
-    if !user.token.is_empty() {
-        config.auth_info.token = Some(user.token.clone().into());
-    }
-    kube::Client::try_from(config).context("could not build a Kubernetes client")
 }

@@ -1,17 +1,19 @@
 //! `tokenrequest-sandbox`: a loopback fake Kubernetes API server for Kyma TokenRequests with a
-//! TokenRequest controller (`serve`), or that controller alone against any cluster
-//! (`controller`).
+//! TokenRequest controller (`serve`, or `exec` for the length of one command), or that
+//! controller alone against any cluster (`controller`).
 #![forbid(unsafe_code)]
 
+use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tokenrequest_sandbox::{
-    ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SchemaVersion,
-    ServerConfig, User, controller,
+    ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SandboxFiles,
+    SchemaVersion, ServerConfig, User, controller, exec,
     server::{ControllerDeployment, FaultConfig, Verbs},
 };
 
@@ -24,8 +26,9 @@ use tokenrequest_sandbox::{
         (tokenrequests.applicationconnector.kyma-project.io/v1alpha1), with a controller that \
         behaves like Kyma's connection-token-handler: it fills status.token, url, expireAfter, \
         application and state, and deletes a TokenRequest at the first resync after it expired.\n\n\
-        `serve` runs both and writes a kubeconfig for kubectl; `controller` runs only the \
-        controller against any cluster that has the TokenRequest CRD."
+        `serve` runs both (on https, with a CA of its own) and writes a kubeconfig for kubectl; \
+        `exec` runs one command against a fresh sandbox; `controller` runs only the controller \
+        against any cluster that has the TokenRequest CRD."
 )]
 struct Cli {
     /// Also log debug events (never tokens) to stderr.
@@ -41,9 +44,24 @@ enum Command {
     /// SIGINT or SIGTERM.
     ///
     /// Once the server accepts requests and the kubeconfig is written, prints one line
-    /// `ready url=<URL> kubeconfig=<FILE>` on stdout, followed by
+    /// `ready url=<URL> kubeconfig=<FILE>` on stdout, followed by ` ca=<FILE>` over https and
     /// ` connector=<URL> connector-ca=<FILE>` when the Connector Service runs.
     Serve(ServeArgs),
+    /// Run COMMAND against a fresh sandbox, then shut the sandbox down and exit with COMMAND's
+    /// status (128+N if signal N ended it).
+    ///
+    /// The sandbox's files live in a new temporary directory, removed afterwards. COMMAND gets
+    /// KUBECONFIG (the sandbox's kubeconfig), TOKENREQUEST_SANDBOX_URL, TOKENREQUEST_SANDBOX_CA
+    /// (the API server's CA file; not with --http), TOKENREQUEST_SANDBOX_CONNECTOR_URL and
+    /// TOKENREQUEST_SANDBOX_CONNECTOR_CA (the Connector Service's CA file, for the plugin's
+    /// --certificate-authority; not with --no-connector), TOKENREQUEST_SANDBOX_DIR (the
+    /// directory), and PATH with this binary's directory first if a kubectl-tokenrequest lies
+    /// there. SIGINT, SIGTERM and SIGHUP are passed on to COMMAND. Exits 126 or 127 if COMMAND
+    /// cannot be run, 1 if the sandbox cannot start.
+    #[command(
+        after_help = "Example:\n  tokenrequest-sandbox exec -- sh -c 'kubectl-tokenrequest create my-app -o env'"
+    )]
+    Exec(ExecArgs),
     /// Run only the controller, against the cluster of a kubeconfig, until SIGINT or SIGTERM.
     Controller(ControllerArgs),
 }
@@ -52,12 +70,41 @@ enum Command {
 struct ServeArgs {
     /// Where to write the kubeconfig (mode 0600). Its contexts: `sandbox` (current, user
     /// admin), `sandbox-nobody` (may do nothing), `sandbox-nowatch` (may do all but watch),
-    /// and `sandbox-NAME` for each --user.
+    /// `sandbox-certuser` (may do everything, logs in with a client certificate; not with
+    /// --http), and `sandbox-NAME` for each --user.
     #[arg(long, value_name = "FILE")]
     kubeconfig_out: PathBuf,
+    /// Where to write the API server's CA certificate (PEM; it is in the kubeconfig too);
+    /// default: ca.crt beside the kubeconfig. Not written with --http.
+    #[arg(long, value_name = "FILE")]
+    ca_out: Option<PathBuf>,
+    /// Where to write the Connector Service's CA certificate (PEM); default: connector-ca.crt
+    /// beside the kubeconfig.
+    #[arg(long, value_name = "FILE", help_heading = "Connector Service")]
+    connector_ca_out: Option<PathBuf>,
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+}
+
+#[derive(Args)]
+struct ExecArgs {
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+    /// The command to run and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    command: Vec<OsString>,
+}
+
+/// What `serve` and `exec` share: how the sandbox behaves.
+#[derive(Args)]
+struct SandboxArgs {
     /// Port on 127.0.0.1; 0 picks a free one.
     #[arg(long, value_name = "N", default_value_t = 0)]
     port: u16,
+    /// Serve plain http instead of https: no CA, no client certificates, and kubectl then sends
+    /// no credentials at all (see --anonymous).
+    #[arg(long)]
+    http: bool,
     /// Which CRD to imitate: kyma2 (apiextensions v1, prunes the undeclared `context`) or
     /// kyma1 (v1beta1, keeps it).
     #[arg(long, value_enum, default_value_t = SchemaArg::Kyma2)]
@@ -66,10 +113,8 @@ struct ServeArgs {
     /// under it answers 404 (Applications too), and no CRD object is there.
     #[arg(long)]
     no_group: bool,
-    /// Let requests without a bearer token in, with every permission. kubectl sends no
-    /// credentials to an http:// server, so it needs this; kube-rs clients (the plugin) send the
-    /// kubeconfig's token either way, so the `sandbox-nobody` and `sandbox-nowatch` contexts
-    /// still work for them.
+    /// Let requests without credentials in, with every permission. kubectl sends no
+    /// credentials to an http:// server, so with --http it needs this.
     #[arg(long)]
     anonymous: bool,
     /// Namespace of the kubeconfig's contexts.
@@ -77,7 +122,7 @@ struct ServeArgs {
     namespace: String,
     /// Faults to inject from the start, as JSON, e.g. '{"errorRatio":0.1,"seed":7}' (fields:
     /// see FaultConfig in tests/sandbox/README.md). Change them while running with
-    /// `curl -H "Authorization: Bearer sandbox-admin-token" -d JSON URL/sandbox/faults`.
+    /// `curl --cacert CA -H "Authorization: Bearer sandbox-admin-token" -d JSON URL/sandbox/faults`.
     #[arg(long, value_name = "JSON", value_parser = parse_faults)]
     faults: Option<Box<FaultConfig>>,
     /// Add a user NAME (token sandbox-NAME-token, context sandbox-NAME) with VERBS on every
@@ -120,10 +165,6 @@ struct ConnectorKnobs {
     /// serves.
     #[arg(long)]
     no_connector: bool,
-    /// Where to write the Connector Service's CA certificate (PEM); default: connector-ca.crt
-    /// beside the kubeconfig.
-    #[arg(long, value_name = "FILE")]
-    connector_ca_out: Option<PathBuf>,
     /// Port of the Connector Service's https listener on 127.0.0.1; 0 picks a free one.
     #[arg(long, value_name = "N", default_value_t = 0)]
     connector_port: u16,
@@ -135,6 +176,49 @@ struct ConnectorKnobs {
     #[arg(long, value_name = "SECONDS", default_value_t = 92 * 24 * 3600,
           value_parser = clap::value_parser!(u64).range(1..))]
     connector_cert_validity: u64,
+}
+
+impl SandboxArgs {
+    /// The sandbox these flags describe; an error if a --user repeats a user's name.
+    fn config(&self) -> anyhow::Result<SandboxConfig> {
+        let mut users = User::defaults();
+        for user in &self.users {
+            if users.iter().any(|known| known.name == user.name) {
+                anyhow::bail!("--user {}: a user of that name exists already", user.name);
+            }
+            users.push(user.clone());
+        }
+        if self.anonymous {
+            users.push(User::anonymous(Verbs::ALL));
+        }
+        Ok(SandboxConfig {
+            server: ServerConfig {
+                port: self.port,
+                schema: match self.schema {
+                    SchemaArg::Kyma2 => SchemaVersion::Kyma2,
+                    SchemaArg::Kyma1 => SchemaVersion::Kyma1,
+                },
+                serve_group: !self.no_group,
+                users,
+                faults: self.faults.as_deref().cloned().unwrap_or_default(),
+                https: !self.http,
+                serve_applications: !self.no_applications,
+                applications: self.applications.clone(),
+                controller_deployment: self.controller_deployment.map(|state| match state {
+                    DeploymentArg::Absent => ControllerDeployment::Absent,
+                    DeploymentArg::Unready => ControllerDeployment::Unready,
+                    DeploymentArg::Ready => ControllerDeployment::Ready,
+                }),
+            },
+            controller: self.knobs.config(),
+            connector: (!self.connector.no_connector).then(|| ConnectorConfig {
+                port: self.connector.connector_port,
+                token_ttl: Duration::from_secs(self.connector.connector_token_ttl),
+                certificate_validity: Duration::from_secs(self.connector.connector_cert_validity),
+                ..ConnectorConfig::default()
+            }),
+        })
+    }
 }
 
 #[derive(Args)]
@@ -227,100 +311,91 @@ impl ControllerKnobs {
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     let cli = Cli::parse();
     let _ = tracing::subscriber::set_global_default(stderr_log::StderrLog {
         verbose: cli.verbose,
+        // exec's stderr is the command's: the sandbox keeps to warnings there.
+        quiet: matches!(cli.command, Command::Exec(_)),
     });
     let result = match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Exec(args) => return exec(args).await,
         Command::Controller(args) => run_controller(args).await,
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("tokenrequest-sandbox: {error:#}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let mut users = User::defaults();
-    for user in args.users {
-        if users.iter().any(|known| known.name == user.name) {
-            anyhow::bail!("--user {}: a user of that name exists already", user.name);
-        }
-        users.push(user);
-    }
-    if args.anonymous {
-        users.push(User::anonymous(Verbs::ALL));
-    }
-    let config = SandboxConfig {
-        server: ServerConfig {
-            port: args.port,
-            schema: match args.schema {
-                SchemaArg::Kyma2 => SchemaVersion::Kyma2,
-                SchemaArg::Kyma1 => SchemaVersion::Kyma1,
-            },
-            serve_group: !args.no_group,
-            users,
-            faults: args.faults.map(|faults| *faults).unwrap_or_default(),
-            serve_applications: !args.no_applications,
-            applications: args.applications,
-            controller_deployment: args.controller_deployment.map(|state| match state {
-                DeploymentArg::Absent => ControllerDeployment::Absent,
-                DeploymentArg::Unready => ControllerDeployment::Unready,
-                DeploymentArg::Ready => ControllerDeployment::Ready,
-            }),
-        },
-        controller: args.knobs.config(),
-        connector: (!args.connector.no_connector).then(|| ConnectorConfig {
-            port: args.connector.connector_port,
-            token_ttl: Duration::from_secs(args.connector.connector_token_ttl),
-            certificate_validity: Duration::from_secs(args.connector.connector_cert_validity),
-            ..ConnectorConfig::default()
-        }),
-    };
-    let sandbox = Sandbox::start(config).await?;
-    let ca_path = args.connector.connector_ca_out.clone().unwrap_or_else(|| {
+    let beside_kubeconfig = |name: &str| {
         args.kubeconfig_out
             .parent()
             .unwrap_or(std::path::Path::new("."))
-            .join("connector-ca.crt")
-    });
-    let written = sandbox
-        .write_kubeconfig_in(&args.kubeconfig_out, &args.namespace)
-        .and_then(|()| match sandbox.connector() {
-            Some(connector) => connector.write_ca(&ca_path),
-            None => Ok(()),
-        });
-    if let Err(error) = written {
+            .join(name)
+    };
+    let files = SandboxFiles {
+        kubeconfig: args.kubeconfig_out.clone(),
+        ca: args
+            .ca_out
+            .clone()
+            .unwrap_or_else(|| beside_kubeconfig("ca.crt")),
+        connector_ca: args
+            .connector_ca_out
+            .clone()
+            .unwrap_or_else(|| beside_kubeconfig("connector-ca.crt")),
+    };
+    let sandbox = Sandbox::start(args.sandbox.config()?).await?;
+    if let Err(error) = sandbox.write_files(&files, &args.sandbox.namespace) {
         sandbox.shutdown().await;
         return Err(error);
     }
-    let connector = sandbox
-        .connector()
-        .map(|connector| {
-            format!(
-                " connector={} connector-ca={}",
-                connector.url(),
-                ca_path.display()
-            )
-        })
-        .unwrap_or_default();
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "ready url={} kubeconfig={}{connector}",
+    let mut ready = format!(
+        "ready url={} kubeconfig={}",
         sandbox.url(),
-        args.kubeconfig_out.display()
-    )?;
+        files.kubeconfig.display()
+    );
+    if sandbox.ca_pem().is_some() {
+        ready.push_str(&format!(" ca={}", files.ca.display()));
+    }
+    if let Some(connector) = sandbox.connector() {
+        ready.push_str(&format!(
+            " connector={} connector-ca={}",
+            connector.url(),
+            files.connector_ca.display()
+        ));
+    }
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{ready}")?;
     stdout.flush()?;
     drop(stdout);
     let signal = shutdown_signal().await;
     sandbox.shutdown().await;
     signal
+}
+
+async fn exec(args: ExecArgs) -> ExitCode {
+    let config = match args.sandbox.config() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("tokenrequest-sandbox exec: {error:#}");
+            return ExitCode::from(exec::FAILED as u8);
+        }
+    };
+    let code = match exec::run(config, &args.sandbox.namespace, &args.command).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("tokenrequest-sandbox exec: {error}");
+            error.code
+        }
+    };
+    // Exit statuses beyond a byte exist on Windows only.
+    u8::try_from(code).map_or_else(|_| std::process::exit(code), ExitCode::from)
 }
 
 async fn run_controller(args: ControllerArgs) -> anyhow::Result<()> {
@@ -371,8 +446,9 @@ async fn shutdown_signal() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A tiny `tracing` subscriber: one line per event on stderr; info and up from this crate,
-/// warnings and up from libraries (debug with `--verbose`). Spans are ignored.
+/// A tiny `tracing` subscriber: one line per event on stderr; info and up from this crate
+/// (warnings when `quiet`), warnings and up from libraries (debug with `--verbose`). Spans are
+/// ignored.
 mod stderr_log {
     use std::fmt::Write as _;
 
@@ -382,12 +458,13 @@ mod stderr_log {
 
     pub struct StderrLog {
         pub verbose: bool,
+        pub quiet: bool,
     }
 
     impl Subscriber for StderrLog {
         fn enabled(&self, metadata: &Metadata<'_>) -> bool {
             let ours = metadata.target().starts_with("tokenrequest_sandbox");
-            let most_detailed = match (self.verbose, ours) {
+            let most_detailed = match (self.verbose, ours && !self.quiet) {
                 (true, _) => Level::DEBUG,
                 (false, true) => Level::INFO,
                 (false, false) => Level::WARN,

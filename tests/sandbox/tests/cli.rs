@@ -1,83 +1,25 @@
-//! The built `tokenrequest-sandbox` binary. `serve`: it announces `ready`, its kubeconfig
-//! works (with a context per `--user`), its controller fills requests, `--applications` and
-//! `--controller-deployment` shape the cluster, and SIGTERM ends it cleanly. `controller`: against an
-//! in-process sandbox whose own controller is off, it reads the kubeconfig, fills requests, and
-//! SIGTERM ends it cleanly.
+//! The built `tokenrequest-sandbox` binary. `serve`: it announces `ready`, serves https with
+//! its CA in the kubeconfig (or plain http with `--http`), its kubeconfig works (with a context
+//! per `--user`), its controller fills requests, `--applications` and `--controller-deployment`
+//! shape the cluster, and SIGTERM ends it cleanly. `controller`: against an in-process sandbox
+//! whose own controller is off, it reads the kubeconfig, fills requests, and SIGTERM ends it
+//! cleanly.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
+use base64::Engine as _;
 use k8s_openapi::api::apps::v1::Deployment;
-use kube::api::{Api, ApiResource, DynamicObject, PostParams};
+use kube::api::{Api, DynamicObject, PostParams};
 use tokenrequest_sandbox::controller::token_request_resource;
 use tokenrequest_sandbox::{ControllerConfig, ControllerMode, Sandbox, SandboxConfig};
 
-const PATIENCE: Duration = Duration::from_secs(30);
+mod support;
 
-/// Kills the child if a failing assertion leaves it running.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
-impl KillOnDrop {
-    /// Sends SIGTERM and checks that the binary exits cleanly within [`PATIENCE`].
-    async fn terminate(&mut self) {
-        let terminated = Command::new("kill")
-            .args(["-TERM", &self.0.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(terminated.success());
-        let exit = tokio::time::timeout(PATIENCE, async {
-            loop {
-                if let Some(exit) = self.0.try_wait().unwrap() {
-                    return exit;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        })
-        .await
-        .expect("the binary exits after SIGTERM");
-        assert!(exit.success(), "exit after SIGTERM: {exit}");
-    }
-}
-
-/// Starts `tokenrequest-sandbox ARGS --kubeconfig-out KUBECONFIG` and returns it with the
-/// `ready` line it printed.
-async fn serve(args: &[&str], kubeconfig: &std::path::Path) -> (KillOnDrop, String) {
-    let mut child = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"))
-            .args(args)
-            .arg("--kubeconfig-out")
-            .arg(kubeconfig)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the binary starts"),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    let ready_line = tokio::time::timeout(
-        PATIENCE,
-        tokio::task::spawn_blocking(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .find(|line| line.contains("ready"))
-        }),
-    )
-    .await
-    .expect("`ready` within the timeout")
-    .unwrap()
-    .expect("a line with `ready` before stdout closed");
-    (child, ready_line)
-}
+use support::{
+    KNOBS, KillOnDrop, PATIENCE, applications_resource, assert_knobs_apply, client_for_context,
+    kube_config, pem_certificates, ready_field, sandbox_binary, serve, tokenrequests,
+};
 
 #[tokio::test]
 async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
@@ -88,21 +30,34 @@ async fn serve_announces_ready_and_serves_through_its_kubeconfig() {
         &kubeconfig_path,
     )
     .await;
-    assert!(ready_line.contains("http://127.0.0.1:"), "{ready_line}");
+    assert!(ready_line.contains("https://127.0.0.1:"), "{ready_line}");
     assert!(
         ready_line.contains(&kubeconfig_path.display().to_string()),
         "{ready_line}"
     );
-
-    let kubeconfig = kube::config::Kubeconfig::read_from(&kubeconfig_path).unwrap();
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-        .await
-        .unwrap();
-    assert_eq!(config.default_namespace, "team-a");
-    let api: Api<DynamicObject> = Api::default_namespaced_with(
-        kube::Client::try_from(config).unwrap(),
-        &token_request_resource(),
+    // The CA beside the kubeconfig is the one the kubeconfig carries.
+    let ca = std::fs::read_to_string(ready_field(&ready_line, "ca")).unwrap();
+    assert_eq!(
+        std::path::Path::new(ready_field(&ready_line, "ca")),
+        directory.path().join("ca.crt")
     );
+    assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{ca}");
+    let parsed = kube::config::Kubeconfig::read_from(&kubeconfig_path).unwrap();
+    let data = parsed.clusters[0]
+        .cluster
+        .as_ref()
+        .and_then(|cluster| cluster.certificate_authority_data.as_deref())
+        .expect("certificate-authority-data");
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .unwrap(),
+        ca.as_bytes()
+    );
+
+    let config = kube_config(&kubeconfig_path).await;
+    assert_eq!(config.default_namespace, "team-a");
+    let api = tokenrequests(config);
     let object = DynamicObject::new("cli-app", &token_request_resource());
     api.create(&PostParams::default(), &object).await.unwrap();
     let state = tokio::time::timeout(PATIENCE, async {
@@ -127,13 +82,12 @@ async fn serve_anonymous_lets_token_less_requests_in() {
     let kubeconfig_path = directory.path().join("kubeconfig");
     let (_child, ready_line) =
         serve(&["serve", "--anonymous", "--mode", "off"], &kubeconfig_path).await;
-    let url = ready_line
-        .split_whitespace()
-        .find_map(|word| word.strip_prefix("url="))
-        .expect("the ready line names the URL");
+    let url = ready_field(&ready_line, "url");
 
-    // As kubectl talks to an http:// server: no Authorization header at all.
-    let client = kube::Client::try_from(kube::Config::new(url.parse().unwrap())).unwrap();
+    // No credentials at all: no Authorization header and no client certificate.
+    let mut config = kube::Config::new(url.parse().unwrap());
+    config.root_cert = Some(pem_certificates(ready_field(&ready_line, "ca")));
+    let client = kube::Client::try_from(config).unwrap();
     let api: Api<DynamicObject> =
         Api::namespaced_with(client, "default", &token_request_resource());
     let object = DynamicObject::new("anonymous-app", &token_request_resource());
@@ -145,85 +99,13 @@ async fn serve_anonymous_lets_token_less_requests_in() {
     assert!(!kubeconfig.contains("anonymous"), "{kubeconfig}");
 }
 
-/// A kube client for `context` of the kubeconfig at `path`.
-async fn client_for_context(path: &std::path::Path, context: &str) -> kube::Client {
-    let kubeconfig = kube::config::Kubeconfig::read_from(path).unwrap();
-    let options = kube::config::KubeConfigOptions {
-        context: Some(context.into()),
-        ..Default::default()
-    };
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
-        .await
-        .unwrap();
-    kube::Client::try_from(config).unwrap()
-}
-
 #[tokio::test]
 async fn serve_takes_users_applications_and_the_controller_deployment() {
     let directory = tempfile::tempdir().unwrap();
     let kubeconfig_path = directory.path().join("kubeconfig");
-    let args = [
-        "serve",
-        "--no-connector",
-        "--user",
-        "ci=create,get;deployments=",
-        "--applications",
-        "billing,crm",
-        "--controller-deployment",
-        "unready",
-    ];
+    let args: Vec<&str> = std::iter::once("serve").chain(KNOBS).collect();
     let (mut child, _) = serve(&args, &kubeconfig_path).await;
-    let ci = client_for_context(&kubeconfig_path, "sandbox-ci").await;
-    let admin = client_for_context(&kubeconfig_path, "sandbox").await;
-
-    let tokenrequests: Api<DynamicObject> =
-        Api::namespaced_with(ci.clone(), "default", &token_request_resource());
-    let object = DynamicObject::new("ci-app", &token_request_resource());
-    tokenrequests
-        .create(&PostParams::default(), &object)
-        .await
-        .unwrap();
-    assert!(tokenrequests.get("ci-app").await.is_ok());
-    let forbidden =
-        |result: kube::Result<_>| matches!(result, Err(kube::Error::Api(s)) if s.code == 403);
-    assert!(forbidden(
-        tokenrequests.list(&Default::default()).await.map(drop)
-    ));
-
-    let deployment = Api::<Deployment>::namespaced(admin.clone(), "kyma-integration")
-        .get("connection-token-handler")
-        .await
-        .unwrap();
-    assert_eq!(
-        deployment.status.unwrap().available_replicas,
-        None,
-        "unready"
-    );
-    let ci_deployments = Api::<Deployment>::namespaced(ci, "kyma-integration");
-    assert!(forbidden(
-        ci_deployments
-            .get("connection-token-handler")
-            .await
-            .map(drop)
-    ));
-
-    let applications = ApiResource {
-        group: "applicationconnector.kyma-project.io".into(),
-        version: "v1alpha1".into(),
-        api_version: "applicationconnector.kyma-project.io/v1alpha1".into(),
-        kind: "Application".into(),
-        plural: "applications".into(),
-    };
-    let listed = Api::<DynamicObject>::all_with(admin, &applications)
-        .list(&Default::default())
-        .await
-        .unwrap();
-    let names: Vec<_> = listed
-        .items
-        .into_iter()
-        .filter_map(|item| item.metadata.name)
-        .collect();
-    assert_eq!(names, ["billing", "crm"]);
+    assert_knobs_apply(&kubeconfig_path).await;
     child.terminate().await;
 
     // No Application CRD, no controller: neither Applications nor the Deployment are there.
@@ -239,7 +121,7 @@ async fn serve_takes_users_applications_and_the_controller_deployment() {
     let admin = client_for_context(&bare_path, "sandbox").await;
     let missing =
         |result: kube::Result<()>| matches!(result, Err(kube::Error::Api(s)) if s.code == 404);
-    let applications = Api::<DynamicObject>::all_with(admin.clone(), &applications);
+    let applications = Api::<DynamicObject>::all_with(admin.clone(), &applications_resource());
     assert!(missing(applications.get("billing").await.map(drop)));
     let deployments = Api::<Deployment>::namespaced(admin, "kyma-integration");
     assert!(missing(
@@ -248,7 +130,7 @@ async fn serve_takes_users_applications_and_the_controller_deployment() {
     bare.terminate().await;
 
     // A verb or resource serve does not know is a usage error, before anything listens.
-    let refused = Command::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"))
+    let refused = sandbox_binary()
         .args(["serve", "--kubeconfig-out"])
         .arg(directory.path().join("other"))
         .args(["--user", "ci=fly"])
@@ -257,6 +139,46 @@ async fn serve_takes_users_applications_and_the_controller_deployment() {
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("unknown verb \"fly\""), "{stderr}");
+}
+
+#[tokio::test]
+async fn serve_without_credentials_is_unauthorized() {
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig_path = directory.path().join("kubeconfig");
+    let (_child, ready_line) = serve(&["serve", "--mode", "off"], &kubeconfig_path).await;
+    let mut config = kube::Config::new(ready_field(&ready_line, "url").parse().unwrap());
+    config.root_cert = Some(pem_certificates(ready_field(&ready_line, "ca")));
+    let api: Api<DynamicObject> = Api::namespaced_with(
+        kube::Client::try_from(config).unwrap(),
+        "default",
+        &token_request_resource(),
+    );
+    match api.list(&Default::default()).await {
+        Err(kube::Error::Api(status)) => assert_eq!(status.code, 401, "{status:?}"),
+        other => panic!("expected a 401, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn serve_http_speaks_plain_http_without_ca_or_certificate_user() {
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig_path = directory.path().join("kubeconfig");
+    let (_child, ready_line) = serve(&["serve", "--http", "--mode", "off"], &kubeconfig_path).await;
+    assert!(
+        ready_field(&ready_line, "url").starts_with("http://127.0.0.1:"),
+        "{ready_line}"
+    );
+    assert!(!ready_line.contains(" ca="), "{ready_line}");
+    assert!(!directory.path().join("ca.crt").exists());
+    let text = std::fs::read_to_string(&kubeconfig_path).unwrap();
+    assert!(!text.contains("certificate-authority-data"), "{text}");
+    // No CA, so no client certificate to log in with.
+    assert!(!text.contains("certuser"), "{text}");
+
+    // The kubeconfig's bearer tokens work over http.
+    let api = tokenrequests(kube_config(&kubeconfig_path).await);
+    let object = DynamicObject::new("http-app", &token_request_resource());
+    api.create(&PostParams::default(), &object).await.unwrap();
 }
 
 #[tokio::test]
@@ -275,7 +197,7 @@ async fn controller_binary_fills_requests_through_a_kubeconfig_context() {
     sandbox.write_kubeconfig(&kubeconfig_path).unwrap();
 
     let mut child = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"))
+        support::sandbox_binary()
             .args([
                 "controller",
                 "--context",

@@ -6,6 +6,10 @@
 //! structure are compared, and each built-in group the sandbox lists must be the recorded one
 //! cut down to what it serves. The v1.36 recordings are replayed here, the v1.28 ones of a
 //! diagnosis in `contract/doctor.rs`.
+//!
+//! The servers here (and in `contract/doctor.rs`) speak plain http ([`plain_http`]): the
+//! exchanges are compared at the HTTP level, which TLS does not change; https and client
+//! certificates are tested in `tls.rs`.
 
 #[path = "contract/doctor.rs"]
 mod doctor;
@@ -17,8 +21,8 @@ use std::collections::{BTreeSet, HashMap};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use replay::{
-    ADMIN_TOKEN, Exchange, Fixtures, Http, NOBODY_TOKEN, Reply, compare, recorded_exchange,
-    with_query_value,
+    ADMIN_TOKEN, Exchange, Fixtures, Http, NOBODY_TOKEN, Reply, compare, plain_http,
+    recorded_exchange, with_query_value,
 };
 use serde_json::{Value, json};
 use tokenrequest_sandbox::server::{self, ServerConfig, ServerHandle};
@@ -177,7 +181,7 @@ async fn every_recorded_exchange_replays() {
     // The recorded cluster had the TokenRequest CRD only, no Application CRD.
     let config = ServerConfig {
         serve_applications: false,
-        ..ServerConfig::default()
+        ..plain_http()
     };
     let server = server::start(config.clone()).await.unwrap();
     let without_group = server::start(ServerConfig {
@@ -246,7 +250,7 @@ async fn call(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn updates_track_generation_and_skip_no_ops() {
     let http = Http::new();
-    let server = server::start(ServerConfig::default()).await.unwrap();
+    let server = server::start(plain_http()).await.unwrap();
     let created = call(
         &http,
         &server,
@@ -319,7 +323,7 @@ async fn updates_track_generation_and_skip_no_ops() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn selectors_apply_to_lists_watches_and_deletecollection() {
     let http = Http::new();
-    let server = server::start(ServerConfig::default()).await.unwrap();
+    let server = server::start(plain_http()).await.unwrap();
     let other =
         "/apis/applicationconnector.kyma-project.io/v1alpha1/namespaces/other/tokenrequests";
     let all = "/apis/applicationconnector.kyma-project.io/v1alpha1/tokenrequests";
@@ -430,7 +434,7 @@ async fn kyma1_keeps_undeclared_fields_and_users_are_authorized_per_verb() {
     let http = Http::new();
     let config = ServerConfig {
         schema: server::SchemaVersion::Kyma1,
-        ..ServerConfig::default()
+        ..plain_http()
     };
     let server = server::start(config).await.unwrap();
     let mut object = tokenrequest("ctx", json!({}));

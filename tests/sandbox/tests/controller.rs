@@ -301,7 +301,10 @@ async fn clearing_the_token_gets_a_fresh_one() {
 async fn shutdown_leaves_the_port_closed() {
     let sandbox = start(controller_config(ControllerMode::Ok)).await;
     let url = sandbox.url();
-    let address = url.trim_start_matches("http://").to_owned();
+    let address = url
+        .split_once("://")
+        .map(|(_, address)| address.to_owned())
+        .expect("the URL has a scheme");
     sandbox.shutdown().await;
     assert!(tokio::net::TcpStream::connect(&address).await.is_err());
 }

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use futures::StreamExt as _;
 use http_body_util::{BodyExt as _, Full};
 use kube::api::{Api, DynamicObject, PostParams, WatchEvent, WatchParams};
+use kube::client::ConfigExt as _;
 use serde_json::{Value, json};
 use tokenrequest_sandbox::controller::token_request_resource;
 use tokenrequest_sandbox::server::{FaultConfig, Verb};
@@ -44,8 +45,8 @@ struct Answer {
     body: String,
 }
 
-/// One plain HTTP/1.1 request on a fresh connection: `Err` when the connection closed
-/// without an answer.
+/// One HTTP/1.1 request (over the sandbox's https) on a fresh connection: `Err` when the
+/// connection closed without an answer.
 async fn raw(
     sandbox: &Sandbox,
     method: &str,
@@ -53,8 +54,14 @@ async fn raw(
     token: &str,
     body: &str,
 ) -> Result<Answer, String> {
+    // TLS that trusts the sandbox's CA; the token goes into the request below.
+    let https = sandbox
+        .server()
+        .kube_config()
+        .rustls_https_connector()
+        .expect("a TLS connector for the sandbox");
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build_http::<Full<Bytes>>();
+        .build::<_, Full<Bytes>>(https);
     let request = http::Request::builder()
         .method(method)
         .uri(format!("{}{path}", sandbox.url()))

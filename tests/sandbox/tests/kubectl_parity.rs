@@ -1,38 +1,38 @@
-//! kubectl 1.32 against the sandbox: create with client-side OpenAPI validation, get as table,
-//! JSON and YAML, watch an update made through kube-rs, delete (kubectl then waits for the
-//! object to go), and list across namespaces. Skips with a notice when kubectl is absent.
+//! kubectl 1.32 against a default `tokenrequest-sandbox serve` (no flags but
+//! `--kubeconfig-out`): https with the CA from the kubeconfig, its bearer tokens and its client
+//! certificate. As `admin`: create with client-side OpenAPI validation, get as table, JSON and
+//! YAML, watch (a new request, the controller's status for it, an update made through kube-rs),
+//! list across namespaces, delete (kubectl then waits for the object to go). `nobody` is
+//! refused every verb, `nowatch` may do all but watch, `certuser` (a client certificate) may do
+//! everything, and with an unknown token or a certificate from another CA kubectl is told to
+//! log in.
+//!
+//! kubectl must be on PATH: without it this test fails, naming what is missing.
+
+mod support;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, PostParams};
+use base64::Engine as _;
+use kube::api::PostParams;
 use serde_json::{Value, json};
-use tokenrequest_sandbox::server::{self, ServerConfig, ServerHandle, User, Verbs};
+use support::{KillOnDrop, kube_config, ready_field, serve, tokenrequests};
+use tokenrequest_sandbox::{Sandbox, SandboxConfig};
 
-const TOKEN: &str = "sandbox-admin-token";
-
-fn find_kubectl() -> Option<PathBuf> {
-    let fixed = PathBuf::from("/usr/bin/kubectl");
-    if fixed.is_file() {
-        return Some(fixed);
-    }
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("kubectl"))
-            .find(|candidate| candidate.is_file())
-    })
-}
-
-/// A kubeconfig for the sandbox, written by hand so this test needs nothing but the server.
-/// kubectl (clientcmd) sends credentials only to `https://` servers, so over plain http the
-/// token is never used: the server must let anonymous requests in (see the test).
-fn write_kubeconfig(path: &Path, url: &str) {
-    let config = format!(
-        "apiVersion: v1\nkind: Config\nclusters:\n- name: sandbox\n  cluster:\n    server: {url}\nusers:\n- name: admin\n  user:\n    token: {TOKEN}\ncontexts:\n- name: sandbox\n  context:\n    cluster: sandbox\n    user: admin\n    namespace: default\ncurrent-context: sandbox\n"
-    );
-    std::fs::write(path, config).expect("kubeconfig written");
+fn find_kubectl() -> PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join("kubectl"))
+                .find(|candidate| candidate.is_file())
+        })
+        .expect(
+            "kubectl is not on PATH: this test runs kubectl (1.32) against the sandbox, so \
+             install kubectl and put it on PATH",
+        )
 }
 
 struct Kubectl {
@@ -41,11 +41,13 @@ struct Kubectl {
 }
 
 impl Kubectl {
-    fn command(&self, args: &[&str]) -> Command {
+    fn command(&self, context: &str, args: &[&str]) -> Command {
         let mut command = Command::new(&self.binary);
         command
             .arg("--kubeconfig")
             .arg(&self.kubeconfig)
+            .arg("--context")
+            .arg(context)
             .args(args)
             .env_remove("KUBECONFIG")
             .env(
@@ -55,67 +57,172 @@ impl Kubectl {
         command
     }
 
-    /// Runs kubectl off the async runtime and insists it succeeded.
-    async fn run(&self, args: &[&str]) -> String {
-        let mut command = self.command(args);
+    async fn output(&self, context: &str, args: &[&str]) -> Output {
+        let mut command = self.command(context, args);
         command.arg("--request-timeout=30s");
-        let output: Output = tokio::task::spawn_blocking(move || command.output())
+        tokio::task::spawn_blocking(move || command.output())
             .await
             .expect("kubectl task")
-            .expect("kubectl runs");
+            .expect("kubectl runs")
+    }
+
+    /// Runs kubectl off the async runtime and insists it succeeded.
+    async fn run_as(&self, context: &str, args: &[&str]) -> String {
+        let output = self.output(context, args).await;
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         assert!(
             output.status.success(),
-            "kubectl {args:?} failed: {}\nstdout: {stdout}\nstderr: {}",
+            "kubectl --context {context} {args:?} failed: {}\nstdout: {stdout}\nstderr: {}",
             output.status,
             String::from_utf8_lossy(&output.stderr)
         );
-        // Discovery or decoding trouble shows up as warnings on stderr even on success.
+        // Discovery, TLS or decoding trouble shows up as warnings on stderr even on success.
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
             stderr.trim().is_empty(),
-            "kubectl {args:?} complained: {stderr}"
+            "kubectl --context {context} {args:?} complained: {stderr}"
         );
         stdout
     }
+
+    async fn run(&self, args: &[&str]) -> String {
+        self.run_as("sandbox", args).await
+    }
+
+    /// Runs kubectl, insists it failed, and returns its stderr.
+    async fn refused(&self, context: &str, args: &[&str]) -> String {
+        let output = self.output(context, args).await;
+        assert!(
+            !output.status.success(),
+            "kubectl --context {context} {args:?} should fail: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
 }
 
-fn tokenrequests(server: &ServerHandle, namespace: &str) -> Api<DynamicObject> {
-    let mut config = kube::Config::new(server.url().parse().expect("server URL"));
-    config.auth_info.token = Some(TOKEN.to_string().into());
-    let client = kube::Client::try_from(config).expect("kube client");
-    let gvk = GroupVersionKind::gvk(
-        "applicationconnector.kyma-project.io",
-        "v1alpha1",
-        "TokenRequest",
-    );
-    let resource = ApiResource::from_gvk_with_plural(&gvk, "tokenrequests");
-    Api::namespaced_with(client, namespace, &resource)
+/// A TokenRequest manifest named `name` in `dir`.
+fn manifest(dir: &Path, name: &str) -> String {
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: applicationconnector.kyma-project.io/v1alpha1\nkind: TokenRequest\n\
+             metadata:\n  name: {name}\n"
+        ),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// `kubectl get tokenrequests -w --output-watch-events` as `context`, its lines on a channel.
+struct Watch {
+    _child: KillOnDrop,
+    lines: tokio::sync::mpsc::UnboundedReceiver<String>,
+}
+
+impl Watch {
+    fn start(kubectl: &Kubectl, context: &str) -> Watch {
+        let mut child = KillOnDrop(
+            kubectl
+                .command(
+                    context,
+                    &[
+                        "get",
+                        "tokenrequests",
+                        "-w",
+                        "--output-watch-events",
+                        "--request-timeout=30s",
+                    ],
+                )
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("kubectl get -w starts"),
+        );
+        let (sender, lines) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let stdout = child.0.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Watch {
+            _child: child,
+            lines,
+        }
+    }
+
+    /// Skips lines until one starts with `event` and names `name`.
+    async fn expect(&mut self, event: &str, name: &str) -> String {
+        tokio::time::timeout(Duration::from_secs(20), async {
+            loop {
+                let line = self
+                    .lines
+                    .recv()
+                    .await
+                    .expect("kubectl get -w still running");
+                let words: Vec<&str> = line.split_whitespace().collect();
+                if words.first() == Some(&event) && words.get(1) == Some(&name) {
+                    return line;
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("kubectl get -w printed {event} {name} in time"))
+    }
+}
+
+/// Waits until kubectl shows the controller's `state` on `name`.
+async fn state_of(kubectl: &Kubectl, name: &str) -> String {
+    let jsonpath = [
+        "get",
+        "tokenrequest",
+        name,
+        "-o",
+        "jsonpath={.status.state}",
+    ];
+    for _ in 0..100 {
+        let state = kubectl.run(&jsonpath).await;
+        if !state.is_empty() {
+            return state;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{name} got no status.state");
+}
+
+fn header(table: &str) -> Vec<&str> {
+    table
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect()
+}
+
+/// `tokenrequest-sandbox serve --kubeconfig-out DIR/kubeconfig`, its ready line, and kubectl
+/// with that kubeconfig.
+async fn default_sandbox() -> (tempfile::TempDir, KillOnDrop, String, Kubectl) {
+    let binary = find_kubectl();
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    let (server, ready) = serve(&["serve"], &kubeconfig).await;
+    (dir, server, ready, Kubectl { binary, kubeconfig })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kubectl_works_against_the_sandbox() {
-    let Some(binary) = find_kubectl() else {
-        eprintln!("kubectl not found: skipping the kubectl parity test");
-        return;
-    };
-    // kubectl sends no token over http: its requests are anonymous, so allow anonymous.
-    let mut config = ServerConfig::default();
-    config.users.push(User::anonymous(Verbs::ALL));
-    let server = server::start(config).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("kubeconfig");
-    write_kubeconfig(&kubeconfig, &server.url());
-    let kubectl = Kubectl { binary, kubeconfig };
+async fn kubectl_works_against_the_default_sandbox() {
+    let (dir, mut server, ready, kubectl) = default_sandbox().await;
+    assert!(
+        ready_field(&ready, "url").starts_with("https://"),
+        "{ready}"
+    );
 
-    let manifest = dir.path().join("tokenrequest.yaml");
-    std::fs::write(
-        &manifest,
-        "apiVersion: applicationconnector.kyma-project.io/v1alpha1\nkind: TokenRequest\nmetadata:\n  name: parity-app\n",
-    )
-    .unwrap();
     let created = kubectl
-        .run(&["create", "-f", manifest.to_str().unwrap()])
+        .run(&["create", "-f", &manifest(dir.path(), "parity-app")])
         .await;
     assert!(
         created.contains("tokenrequest.applicationconnector.kyma-project.io/parity-app created"),
@@ -123,18 +230,14 @@ async fn kubectl_works_against_the_sandbox() {
     );
 
     let table = kubectl.run(&["get", "tokenrequests"]).await;
-    let header: Vec<&str> = table
-        .lines()
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    assert_eq!(header, ["NAME", "AGE"], "{table}");
+    assert_eq!(header(&table), ["NAME", "AGE"], "{table}");
     assert!(
         table.lines().any(|line| line.starts_with("parity-app ")),
         "{table}"
     );
 
+    // The controller answers: state OK, and its status write made generation 2.
+    assert_eq!(state_of(&kubectl, "parity-app").await, "OK");
     let object: Value = serde_json::from_str(
         &kubectl
             .run(&["get", "tokenrequest", "parity-app", "-o", "json"])
@@ -143,8 +246,9 @@ async fn kubectl_works_against_the_sandbox() {
     .expect("kubectl prints JSON");
     assert_eq!(object["metadata"]["name"], "parity-app");
     assert_eq!(object["metadata"]["namespace"], "default");
-    assert_eq!(object["metadata"]["generation"], 1);
+    assert_eq!(object["metadata"]["generation"], 2);
     assert!(object["metadata"]["uid"].is_string());
+    assert_eq!(object["status"]["token"].as_str().map(str::len), Some(88));
 
     let yaml = kubectl
         .run(&["get", "tokenrequest", "parity-app", "-o", "yaml"])
@@ -154,91 +258,55 @@ async fn kubectl_works_against_the_sandbox() {
         "{yaml}"
     );
 
-    // Watch with kubectl while kube-rs gives the object a status.
-    let mut watch = kubectl
-        .command(&[
-            "get",
-            "tokenrequests",
-            "-w",
-            "--output-watch-events",
-            "--request-timeout=20s",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kubectl get -w starts");
-    let (lines, mut seen) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let stdout = watch.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let next_line = async |seen: &mut tokio::sync::mpsc::UnboundedReceiver<String>| {
-        tokio::time::timeout(Duration::from_secs(20), seen.recv())
-            .await
-            .expect("kubectl get -w printed in time")
-            .expect("kubectl get -w still running")
-    };
-    let mut first = next_line(&mut seen).await;
-    if first.starts_with("EVENT") {
-        first = next_line(&mut seen).await;
-    }
-    assert!(
-        first.starts_with("ADDED") && first.contains("parity-app"),
-        "{first}"
-    );
-    let api = tokenrequests(&server, "default");
+    // What create prints comes before the controller: generation 1, no status.
+    let fresh: Value = serde_json::from_str(
+        &kubectl
+            .run(&[
+                "create",
+                "-f",
+                &manifest(dir.path(), "fresh-app"),
+                "-o",
+                "json",
+            ])
+            .await,
+    )
+    .expect("kubectl create -o json prints JSON");
+    assert_eq!(fresh["metadata"]["generation"], 1);
+    assert!(fresh.get("status").is_none(), "{fresh}");
+
+    // Watch: the existing requests, a new one and its status, an update through kube-rs.
+    let mut watch = Watch::start(&kubectl, "sandbox");
+    watch.expect("ADDED", "parity-app").await;
+    kubectl
+        .run(&["create", "-f", &manifest(dir.path(), "watched-app")])
+        .await;
+    watch.expect("ADDED", "watched-app").await;
+    watch.expect("MODIFIED", "watched-app").await;
+    let api = tokenrequests(kube_config(&kubectl.kubeconfig).await);
     let mut current = api.get("parity-app").await.unwrap();
-    current.data["status"] = json!({
-        "application": "parity-app", "expireAfter": "2030-01-01T00:00:00Z", "state": "OK",
-        "token": "t", "url": "https://connector-service.example.com/info?token=t",
-    });
+    current.metadata.labels = Some([("team".to_owned(), "parity".to_owned())].into());
     api.replace("parity-app", &PostParams::default(), &current)
         .await
         .unwrap();
-    let update = next_line(&mut seen).await;
-    assert!(
-        update.starts_with("MODIFIED") && update.contains("parity-app"),
-        "{update}"
-    );
-    let _ = watch.kill();
-    let _ = watch.wait();
-
-    let state = kubectl
-        .run(&[
-            "get",
-            "tokenrequest",
-            "parity-app",
-            "-o",
-            "jsonpath={.status.state}",
-        ])
-        .await;
-    assert_eq!(state, "OK");
+    watch.expect("MODIFIED", "parity-app").await;
+    drop(watch);
 
     // Another namespace, to see -A list across namespaces.
-    tokenrequests(&server, "elsewhere")
-        .create(
-            &PostParams::default(),
-            &serde_json::from_value(json!({
-                "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
-                "kind": "TokenRequest",
-                "metadata": {"name": "other-app"},
-            }))
-            .unwrap(),
-        )
-        .await
-        .unwrap();
+    kubectl
+        .run(&[
+            "create",
+            "-n",
+            "elsewhere",
+            "-f",
+            &manifest(dir.path(), "other-app"),
+        ])
+        .await;
     let everywhere = kubectl.run(&["get", "tokenrequests", "-A"]).await;
-    let header: Vec<&str> = everywhere
-        .lines()
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    assert_eq!(header, ["NAMESPACE", "NAME", "AGE"], "{everywhere}");
+    assert_eq!(
+        header(&everywhere),
+        ["NAMESPACE", "NAME", "AGE"],
+        "{everywhere}"
+    );
     assert!(
         everywhere.contains("default") && everywhere.contains("parity-app"),
         "{everywhere}"
@@ -255,5 +323,124 @@ async fn kubectl_works_against_the_sandbox() {
         .await;
     assert!(!after.contains("parity-app"), "{after}");
 
-    server.shutdown().await;
+    server.terminate().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_contexts_have_their_users_permissions() {
+    let (dir, mut server, ready, kubectl) = default_sandbox().await;
+    let mentions = |stderr: &str, user: &str, verb: &str| {
+        let refusal = format!("User \"{user}\" cannot {verb} resource \"tokenrequests\"");
+        assert!(
+            stderr.contains("Error from server (Forbidden)") && stderr.contains(&refusal),
+            "expected {user} to be refused {verb}: {stderr}"
+        );
+    };
+
+    // certuser logs in with its client certificate and may do everything.
+    let created = kubectl
+        .run_as(
+            "sandbox-certuser",
+            &["create", "-f", &manifest(dir.path(), "cert-app")],
+        )
+        .await;
+    assert!(created.contains("cert-app created"), "{created}");
+    let mut watch = Watch::start(&kubectl, "sandbox-certuser");
+    watch.expect("ADDED", "cert-app").await;
+    drop(watch);
+    let listed = kubectl
+        .run_as("sandbox-certuser", &["get", "tokenrequests", "-o", "name"])
+        .await;
+    assert!(listed.contains("tokenrequest.applicationconnector.kyma-project.io/cert-app"));
+
+    // nowatch may do all but watch.
+    kubectl
+        .run_as(
+            "sandbox-nowatch",
+            &["create", "-f", &manifest(dir.path(), "nowatch-app")],
+        )
+        .await;
+    let listed = kubectl
+        .run_as("sandbox-nowatch", &["get", "tokenrequests", "-o", "name"])
+        .await;
+    assert!(
+        listed.contains("nowatch-app") && listed.contains("cert-app"),
+        "{listed}"
+    );
+    let stderr = kubectl
+        .refused("sandbox-nowatch", &["get", "tokenrequests", "-w"])
+        .await;
+    mentions(&stderr, "nowatch", "watch");
+    let deleted = kubectl
+        .run_as(
+            "sandbox-nowatch",
+            &["delete", "tokenrequest", "nowatch-app"],
+        )
+        .await;
+    assert!(deleted.contains("deleted"), "{deleted}");
+
+    // nobody may do nothing.
+    for (args, verb) in [
+        (vec!["get", "tokenrequests"], "list"),
+        (vec!["get", "tokenrequest", "cert-app"], "get"),
+        (
+            vec!["create", "-f", &manifest(dir.path(), "nobody-app")],
+            "create",
+        ),
+        (vec!["delete", "tokenrequest", "cert-app"], "delete"),
+    ] {
+        let stderr = kubectl.refused("sandbox-nobody", &args).await;
+        mentions(&stderr, "nobody", verb);
+    }
+
+    // certuser deletes what it made.
+    kubectl
+        .run_as("sandbox-certuser", &["delete", "tokenrequest", "cert-app"])
+        .await;
+
+    // A token the server does not know, or a client certificate from another CA (whose CN is a
+    // sandbox user): the server's CA (ca.crt beside the kubeconfig), no valid credentials.
+    let other = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let foreign = other.client_identity("certuser").unwrap().clone();
+    other.shutdown().await;
+    let base64 = base64::engine::general_purpose::STANDARD;
+    for (name, user) in [
+        ("unknown-token", json!({"token": "not-a-sandbox-token"})),
+        (
+            "foreign-certificate",
+            json!({
+                "client-certificate-data": base64.encode(&foreign.certificate_pem),
+                "client-key-data": base64.encode(&foreign.key_pem),
+            }),
+        ),
+    ] {
+        let path = dir.path().join(format!("{name}.kubeconfig"));
+        std::fs::write(
+            &path,
+            json!({
+                "apiVersion": "v1", "kind": "Config", "current-context": name,
+                "clusters": [{"name": "sandbox", "cluster": {
+                    "server": ready_field(&ready, "url"),
+                    "certificate-authority": ready_field(&ready, "ca"),
+                }}],
+                "users": [{"name": name, "user": user}],
+                "contexts": [{"name": name, "context": {"cluster": "sandbox", "user": name}}],
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let unauthenticated = Kubectl {
+            binary: kubectl.binary.clone(),
+            kubeconfig: path,
+        };
+        let stderr = unauthenticated
+            .refused(name, &["get", "tokenrequests"])
+            .await;
+        assert!(
+            stderr.contains("You must be logged in to the server"),
+            "{name}: {stderr}"
+        );
+    }
+
+    server.terminate().await;
 }

@@ -48,9 +48,7 @@ async fn lists_many_tokenrequests_in_pages() {
     }
     let stored = started.elapsed();
 
-    let mut config = kube::Config::new(server.url().parse().unwrap());
-    config.auth_info.token = Some("sandbox-admin-token".to_string().into());
-    let client = kube::Client::try_from(config).unwrap();
+    let client = server.client_for("admin").unwrap();
     let gvk = GroupVersionKind::gvk(
         "applicationconnector.kyma-project.io",
         "v1alpha1",

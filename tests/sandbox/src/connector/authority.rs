@@ -66,12 +66,20 @@ pub struct Authority {
 impl Authority {
     /// A fresh CA and a server certificate for 127.0.0.1 and localhost signed by it.
     pub fn generate() -> anyhow::Result<Authority> {
+        Self::generate_named(
+            "tokenrequest-sandbox Connector Service CA",
+            "connector-service.sandbox",
+        )
+    }
+
+    /// As [`Authority::generate`], with the CA's and the server certificate's common names
+    /// given (the API server has a CA of its own).
+    pub fn generate_named(ca_name: &str, server_name: &str) -> anyhow::Result<Authority> {
         let mut ca_params = CertificateParams::default();
         ca_params.distinguished_name = DistinguishedName::new();
-        ca_params.distinguished_name.push(
-            DnType::CommonName,
-            "tokenrequest-sandbox Connector Service CA",
-        );
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, ca_name);
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let (not_before, not_after) = validity(Duration::from_secs(10 * 365 * 24 * 3600));
@@ -86,7 +94,7 @@ impl Authority {
         server_params.distinguished_name = DistinguishedName::new();
         server_params
             .distinguished_name
-            .push(DnType::CommonName, "connector-service.sandbox");
+            .push(DnType::CommonName, server_name);
         server_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         server_params.not_before = not_before;
         server_params.not_after = not_after;
@@ -114,6 +122,36 @@ impl Authority {
             vec![self.server_certificate.clone(), self.ca_der()],
             PrivatePkcs8KeyDer::from(self.server_key.clone()).into(),
         )
+    }
+
+    /// A fresh key and a client certificate (ClientAuth) for subject
+    /// `O=<organization>,…,CN=<common_name>`, valid for `validity_period`:
+    /// `(certificate PEM, PKCS#8 key PEM)`.
+    pub fn issue_client(
+        &self,
+        common_name: &str,
+        organizations: &[&str],
+        validity_period: Duration,
+    ) -> anyhow::Result<(String, String)> {
+        let mut params = CertificateParams::default();
+        params.distinguished_name = DistinguishedName::new();
+        for organization in organizations {
+            params
+                .distinguished_name
+                .push(DnType::OrganizationName, *organization);
+        }
+        params
+            .distinguished_name
+            .push(DnType::CommonName, common_name);
+        let (not_before, not_after) = validity(validity_period);
+        params.not_before = not_before;
+        params.not_after = not_after;
+        params.is_ca = IsCa::ExplicitNoCa;
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let key = KeyPair::generate()?;
+        let certificate = params.signed_by(&key, &self.issuer)?;
+        Ok((certificate.pem(), key.serialize_pem()))
     }
 
     /// Signs a checked CSR: the CSR's subject, `serial`, DigitalSignature, ClientAuth, valid

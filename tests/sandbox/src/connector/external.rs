@@ -1,4 +1,4 @@
-//! The token-guarded calls (the compatibility spec §4.1–4.3): the internal token API the
+//! The token-guarded calls (`docs/kyma-tokenrequest-spec.md` §4.1–4.3): the internal token API the
 //! controller calls, the signing-request info behind `status.url`, and the certificate call.
 
 use http::StatusCode;

@@ -1,6 +1,6 @@
-//! The mTLS endpoints (the compatibility spec §4.4): management info, renewal and revocation,
-//! authenticated by the client certificate that the TLS handshake verified against the CA
-//! (an expired one fails the handshake, as at upstream's gateway).
+//! The mTLS endpoints (`docs/kyma-tokenrequest-spec.md` §4.4): management info, renewal and
+//! revocation, authenticated by the client certificate that the TLS handshake verified against the
+//! CA (an expired one fails the handshake, as at upstream's gateway).
 //!
 //! Upstream's code checks the revocation list on renewal only; with
 //! [`RevocationChecks::Everywhere`] (the default) management info and revocation refuse a

@@ -1,4 +1,4 @@
-//! A Connector Service that follows the compatibility spec §4.1–4.4:
+//! A Connector Service that follows `docs/kyma-tokenrequest-spec.md` §4.1–4.4:
 //!
 //! - the internal API (plain http, as upstream's ClusterIP port 8080):
 //!   `POST /v1/applications/tokens` with an `Application` header, called by the controller;
@@ -21,7 +21,8 @@
 //! Tokens are secrets: nothing here logs one.
 
 mod api;
-mod authority;
+// The API server's HTTPS (`server::tls`) uses this CA code too.
+pub(crate) mod authority;
 mod controls;
 mod external;
 mod faults;

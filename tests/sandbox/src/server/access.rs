@@ -1,7 +1,8 @@
 //! What each user may do beyond TokenRequests, judged the way RBAC would judge the sandbox's
 //! users if each had one ClusterRole bound cluster-wide (`sandbox:<user>`), plus the rules
 //! every authenticated user gets (`system:basic-user`, `system:discovery`,
-//! `system:public-info-viewer`) as `rules-nobody` records them; `admin` is in `system:masters`.
+//! `system:public-info-viewer`) as `rules-nobody` records them; `admin` and `certuser` are in
+//! `system:masters`.
 
 use serde_json::{Value, json};
 
@@ -250,13 +251,22 @@ impl User {
         self
     }
 
-    /// The groups the server puts the user in (SelfSubjectReview's `userInfo.groups`).
+    /// The groups the server puts the user in (SelfSubjectReview's `userInfo.groups`); a
+    /// certificate user is authenticated as a token user is.
     pub fn groups(&self) -> Vec<&'static str> {
-        match (self.token.is_empty(), self.access.masters) {
+        match (self.is_anonymous(), self.access.masters) {
             (true, _) => vec!["system:unauthenticated"],
             (false, true) => vec!["system:masters", "system:authenticated"],
             (false, false) => vec!["system:authenticated"],
         }
+    }
+
+    /// The groups a client certificate names in its O values: kube-apiserver adds
+    /// `system:authenticated` itself.
+    pub fn certificate_groups(&self) -> Vec<&'static str> {
+        let mut groups = self.groups();
+        groups.retain(|group| *group != "system:authenticated");
+        groups
     }
 
     /// A user from `NAME=VERBS[;RESOURCE=VERBS]...` (`serve --user`): VERBS (comma-separated,

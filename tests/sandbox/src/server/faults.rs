@@ -529,7 +529,7 @@ impl InjectedAnswer {
 /// - `POST /sandbox/restart`: drops every open connection shortly after answering; objects
 ///   stay.
 pub(super) async fn admin(state: &State, request: Request<Incoming>) -> Response<Body> {
-    match super::authenticate(state, &request) {
+    match super::users::authenticate(state, &request) {
         None => return ApiError::unauthorized().into_response(),
         Some(user) if user.verbs != Verbs::ALL => {
             return responses::json_value(

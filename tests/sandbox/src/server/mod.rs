@@ -1,11 +1,13 @@
-//! The HTTP/1.1 API server: bearer-token authentication, per-verb authorization, discovery,
-//! OpenAPI, and the TokenRequest resource (CRUD, lists, Table output, watches), answering the
-//! way the recordings in `tests/fixtures/kube-apiserver-v1.36/` show; and what a diagnosis
-//! looks at around it (`cluster`: self reviews, CRD objects, Applications, the controller's
-//! Deployment, namespaces), as `tests/fixtures/kube-apiserver-v1.28-doctor/` shows.
+//! The HTTP/1.1 API server, on https by default (`tls`): bearer-token and client-certificate
+//! authentication, per-verb and per-resource authorization, discovery, OpenAPI, and the
+//! TokenRequest resource (CRUD, lists, Table output, watches), answering the way the recordings
+//! in `tests/fixtures/kube-apiserver-v1.36/` show; and what a diagnosis looks at around it
+//! (`cluster`: self reviews, CRD objects, Applications, the controller's Deployment,
+//! namespaces), as `tests/fixtures/kube-apiserver-v1.28-doctor/` shows.
 
 mod access;
 mod applications;
+mod clients;
 mod cluster;
 mod crds;
 mod deployments;
@@ -16,6 +18,8 @@ mod managed;
 mod resource;
 mod responses;
 mod reviews;
+mod tls;
+mod users;
 mod watch;
 
 use std::collections::HashMap;
@@ -38,6 +42,8 @@ pub use deployments::{CONTROLLER_NAME, CONTROLLER_NAMESPACE, ControllerDeploymen
 pub use faults::{DeleteRequest, FaultConfig, FaultCounts, RequestRecord};
 pub use kinds::Resource;
 use responses::{ApiError, Body};
+pub use tls::ClientIdentity;
+pub use users::{ANONYMOUS, User, Verb, Verbs};
 
 pub const GROUP: &str = "applicationconnector.kyma-project.io";
 pub const VERSION: &str = "v1alpha1";
@@ -45,120 +51,6 @@ pub const GROUP_VERSION: &str = "applicationconnector.kyma-project.io/v1alpha1";
 pub const KIND: &str = "TokenRequest";
 pub const LIST_KIND: &str = "TokenRequestList";
 pub const PLURAL: &str = "tokenrequests";
-
-/// What a request does to a resource, as RBAC names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verb {
-    Get,
-    List,
-    Watch,
-    Create,
-    Update,
-    Patch,
-    Delete,
-    DeleteCollection,
-}
-
-impl Verb {
-    pub const ALL: [Verb; 8] = [
-        Verb::Get,
-        Verb::List,
-        Verb::Watch,
-        Verb::Create,
-        Verb::Update,
-        Verb::Patch,
-        Verb::Delete,
-        Verb::DeleteCollection,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verb::Get => "get",
-            Verb::List => "list",
-            Verb::Watch => "watch",
-            Verb::Create => "create",
-            Verb::Update => "update",
-            Verb::Patch => "patch",
-            Verb::Delete => "delete",
-            Verb::DeleteCollection => "deletecollection",
-        }
-    }
-
-    fn bit(self) -> u8 {
-        1 << self as u8
-    }
-}
-
-/// A set of verbs a user may use on a resource (in every namespace).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Verbs(u8);
-
-impl Verbs {
-    pub const NONE: Verbs = Verbs(0);
-    pub const ALL: Verbs = Verbs(u8::MAX);
-
-    pub fn allows(self, verb: Verb) -> bool {
-        self.0 & verb.bit() != 0
-    }
-
-    pub fn with(self, verb: Verb) -> Verbs {
-        Verbs(self.0 | verb.bit())
-    }
-
-    pub fn without(self, verb: Verb) -> Verbs {
-        Verbs(self.0 & !verb.bit())
-    }
-}
-
-impl FromIterator<Verb> for Verbs {
-    fn from_iter<I: IntoIterator<Item = Verb>>(verbs: I) -> Self {
-        verbs.into_iter().fold(Verbs::NONE, Verbs::with)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub name: String,
-    /// The bearer token; an empty one makes this the user of requests without a token.
-    pub token: String,
-    /// What the user may do to TokenRequests, in every namespace.
-    pub verbs: Verbs,
-    /// What the user may do to the other resources the sandbox serves.
-    pub access: Access,
-}
-
-impl User {
-    /// A user with `verbs` on TokenRequests and on every other resource the sandbox serves;
-    /// [`User::with_verbs_on`] and [`User::with_access`] narrow or widen that.
-    pub fn new(name: &str, token: &str, verbs: Verbs) -> User {
-        User {
-            name: name.to_string(),
-            token: token.to_string(),
-            verbs,
-            access: Access::uniform(verbs),
-        }
-    }
-
-    /// The user of requests without a token (kubectl sends none over plain http): not among
-    /// the defaults, so those requests are a 401 unless a configuration adds it.
-    pub fn anonymous(verbs: Verbs) -> User {
-        User::new("system:anonymous", "", verbs)
-    }
-
-    /// The built-in users: `admin` (in `system:masters`) may do everything, `nobody` nothing,
-    /// `nowatch` all but watch, on every resource.
-    pub fn defaults() -> Vec<User> {
-        vec![
-            User::new("admin", "sandbox-admin-token", Verbs::ALL).with_access(Access::MASTERS),
-            User::new("nobody", "sandbox-nobody-token", Verbs::NONE),
-            User::new(
-                "nowatch",
-                "sandbox-nowatch-token",
-                Verbs::ALL.without(Verb::Watch),
-            ),
-        ]
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -171,6 +63,8 @@ pub struct ServerConfig {
     pub users: Vec<User>,
     /// Faults switched on from the start; [`ServerHandle::set_faults`] changes them later.
     pub faults: FaultConfig,
+    /// true: https with a CA made at start; false: plain http (no client certificates).
+    pub https: bool,
     /// false: no Application CRD, as on a cluster that has TokenRequests only
     /// (`application-get-no-crd`). Without the group (`serve_group: false`) there is none either.
     pub serve_applications: bool,
@@ -190,6 +84,7 @@ impl Default for ServerConfig {
             serve_group: true,
             users: User::defaults(),
             faults: FaultConfig::default(),
+            https: true,
             serve_applications: true,
             applications: Vec::new(),
             controller_deployment: None,
@@ -212,6 +107,8 @@ struct State {
     expired_watches: std::sync::atomic::AtomicU64,
     /// Fault switches, injected delete failures, and the logs of requests and deletes.
     faults: faults::Faults,
+    /// The CA and certificates when serving https.
+    tls: Option<tls::Tls>,
     /// CRD objects, Applications and Deployments.
     cluster: cluster::Cluster,
     /// When the server started, as objects made at start carry it.
@@ -222,14 +119,21 @@ pub struct ServerHandle {
     address: SocketAddr,
     state: Arc<State>,
     users: Vec<User>,
+    /// The certificates of the users who log in with one, issued at start (https only).
+    identities: HashMap<String, ClientIdentity>,
     shutdown: tokio::sync::watch::Sender<bool>,
     accept_loop: JoinHandle<()>,
 }
 
 impl ServerHandle {
-    /// `http://127.0.0.1:PORT`
+    /// `https://127.0.0.1:PORT` (`http://` with [`ServerConfig::https`] off).
     pub fn url(&self) -> String {
-        format!("http://{}", self.address)
+        let scheme = if self.state.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.address)
     }
 
     pub fn users(&self) -> &[User] {
@@ -367,6 +271,18 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
     let address = listener.local_addr()?;
     let (shutdown, shutdown_signal) = tokio::sync::watch::channel(false);
     let users = config.users.clone();
+    let tls = config.https.then(tls::Tls::generate).transpose()?;
+    let identities = match &tls {
+        Some(tls) => users
+            .iter()
+            .filter(|user| user.uses_certificate())
+            .map(|user| {
+                let groups = user.certificate_groups();
+                Ok((user.name.clone(), tls.issue_client(&user.name, &groups)?))
+            })
+            .collect::<anyhow::Result<_>>()?,
+        None => HashMap::new(),
+    };
     let cluster = cluster::Cluster::new(&config)?;
     let state = Arc::new(State {
         config,
@@ -376,6 +292,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         watch_requests: Default::default(),
         expired_watches: Default::default(),
         faults: Default::default(),
+        tls,
         cluster,
         started: resource::now_rfc3339(),
     });
@@ -385,6 +302,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         address,
         state,
         users,
+        identities,
         shutdown,
         accept_loop,
     })
@@ -408,12 +326,17 @@ async fn accept(
         let mut connection_shutdown = shutdown.clone();
         let mut restarted = state.faults.restarted();
         connections.spawn(async move {
-            // An Err from the service makes hyper close the connection without an answer.
-            let service = service_fn(move |request| {
-                let state = state.clone();
-                async move { handle(&state, request).await }
-            });
-            let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+            let connection = async {
+                let Some(tls) = &state.tls else {
+                    return serve_connection(TokioIo::new(stream), state.clone(), None).await;
+                };
+                match tls.accept(stream).await {
+                    Ok((stream, user)) => {
+                        serve_connection(TokioIo::new(stream), state.clone(), user).await
+                    }
+                    Err(error) => tracing::debug!(%error, "TLS handshake failed"),
+                }
+            };
             tokio::select! {
                 _ = connection => {}
                 _ = stopped(&mut connection_shutdown) => {}
@@ -424,6 +347,22 @@ async fn accept(
         while connections.try_join_next().is_some() {}
     }
     connections.shutdown().await;
+}
+
+/// Serves HTTP/1.1 on one connection; `user` is the client certificate's, if it had a valid one.
+async fn serve_connection<I>(io: I, state: Arc<State>, user: Option<tls::CertificateUser>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    // An Err from the service makes hyper close the connection without an answer.
+    let service = service_fn(move |mut request: Request<Incoming>| {
+        let state = state.clone();
+        if let Some(user) = &user {
+            request.extensions_mut().insert(user.clone());
+        }
+        async move { handle(&state, request).await }
+    });
+    let _ = http1::Builder::new().serve_connection(io, service).await;
 }
 
 /// Resolves once shutdown was asked for (or the handle is gone).
@@ -463,12 +402,13 @@ async fn handle(
     if request.uri().path().starts_with("/sandbox/") {
         return Ok(faults::admin(state, request).await);
     }
-    let Some(user) = authenticate(state, &request) else {
+    let Some(user) = users::authenticate(state, &request) else {
         return Ok(ApiError::unauthorized().into_response());
     };
     if state.faults.unauthorized(&user.name) {
         return Ok(ApiError::unauthorized().into_response());
     }
+    let user = &*user;
     let path = request.uri().path().to_string();
     let query = Query::parse(request.uri().query());
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -596,21 +536,4 @@ async fn route_group(
         ..handled
     });
     answer.ok_or(faults::CloseConnection)
-}
-
-/// Finds the user of the request's bearer token. A request without `Authorization` is
-/// anonymous: it gets the user whose token is empty, if the configuration has one (kubectl never
-/// sends credentials over plain http), and is a 401 otherwise, like an unknown token.
-fn authenticate<'a>(state: &'a State, request: &Request<Incoming>) -> Option<&'a User> {
-    let token = match request.headers().get(http::header::AUTHORIZATION) {
-        None => "",
-        Some(header) => {
-            let (scheme, token) = header.to_str().ok()?.split_once(' ')?;
-            if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-                return None;
-            }
-            token.trim()
-        }
-    };
-    state.config.users.iter().find(|user| user.token == token)
 }

@@ -1,5 +1,5 @@
-//! The mTLS management endpoints (the compatibility spec §4.4): renewal, revocation, expired
-//! certificates, and the test controls for them (validity, revocation list, renewal faults,
+//! The mTLS management endpoints (`docs/kyma-tokenrequest-spec.md` §4.4): renewal, revocation,
+//! expired certificates, and the test controls for them (validity, revocation list, renewal faults,
 //! request log).
 
 use std::time::Duration;

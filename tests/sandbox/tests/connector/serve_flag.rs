@@ -1,8 +1,8 @@
-//! `tokenrequest-sandbox serve --connector-cert-validity`, run as a user runs it: the binary's
-//! Connector Service signs certificates that live that long.
+//! `tokenrequest-sandbox serve --connector-cert-validity` and `exec --connector-cert-validity`,
+//! run as a user runs them: the binary's Connector Service signs certificates that live that
+//! long.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -10,64 +10,47 @@ use http::{Method, StatusCode};
 use kube::api::{Api, DynamicObject, PostParams};
 use serde_json::json;
 use tokenrequest_sandbox::controller::token_request_resource;
+use tokenrequest_sandbox::exec;
 use tokio_rustls::rustls::pki_types::CertificateDer;
 use tokio_rustls::rustls::pki_types::pem::PemObject as _;
 use x509_parser::prelude::{FromDer as _, X509Certificate};
 
 use crate::client::{APP, call, csr, decode, full_subject};
-
-const PATIENCE: Duration = Duration::from_secs(30);
-
-/// Kills the binary when the test ends, passing or not.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use crate::support::{self, DUMP_AND_WAIT, PATIENCE, Scratch, ready_field};
 
 #[tokio::test]
 async fn serve_connector_cert_validity_sets_the_lifetime_of_signed_certificates() {
     let directory = tempfile::tempdir().unwrap();
     let kubeconfig_path = directory.path().join("kubeconfig");
-    let mut child = Running(
-        Command::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"))
-            .args([
-                "serve",
-                "--connector-cert-validity",
-                "7",
-                "--kubeconfig-out",
-            ])
-            .arg(&kubeconfig_path)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the binary starts"),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    let ready = tokio::time::timeout(
-        PATIENCE,
-        tokio::task::spawn_blocking(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .find(|line| line.starts_with("ready "))
-        }),
+    let (mut serve, ready) = support::serve(
+        &["serve", "--connector-cert-validity", "7"],
+        &kubeconfig_path,
     )
-    .await
-    .expect("`ready` within the timeout")
-    .unwrap()
-    .expect("a `ready` line before stdout closed");
-    let ca_path = ready
-        .split_whitespace()
-        .find_map(|word| word.strip_prefix("connector-ca="))
-        .unwrap_or_else(|| panic!("no connector-ca in {ready}"));
-    let ca_pem = std::fs::read_to_string(ca_path).unwrap();
+    .await;
+    let ca_pem = std::fs::read_to_string(ready_field(&ready, "connector-ca")).unwrap();
+    assert_signed_certificates_live(&kubeconfig_path, &ca_pem, 7).await;
+    serve.terminate().await;
+}
 
+#[tokio::test]
+async fn exec_connector_cert_validity_sets_the_lifetime_of_signed_certificates() {
+    let scratch = Scratch::new();
+    let binary = Path::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"));
+    let flags = ["--connector-cert-validity", "7"];
+    let mut exec = scratch.spawn(binary, &flags, DUMP_AND_WAIT);
+    let environment = scratch.environment().await;
+    let ca_pem = std::fs::read_to_string(&environment[exec::CONNECTOR_CA]).unwrap();
+    let kubeconfig_path = Path::new(&environment[exec::KUBECONFIG]);
+    assert_signed_certificates_live(kubeconfig_path, &ca_pem, 7).await;
+    std::fs::write(scratch.stop(), "").unwrap();
+    assert!(exec.exit().await.success());
+}
+
+/// Gets a token as a user does (a TokenRequest the controller fills, through the kubeconfig),
+/// has a CSR signed, and checks the certificate lives `seconds`.
+async fn assert_signed_certificates_live(kubeconfig_path: &Path, ca_pem: &str, seconds: i64) {
     // The token comes as a user gets it: a TokenRequest the controller fills.
-    let kubeconfig = kube::config::Kubeconfig::read_from(&kubeconfig_path).unwrap();
+    let kubeconfig = kube::config::Kubeconfig::read_from(kubeconfig_path).unwrap();
     let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
         .await
         .unwrap();
@@ -93,14 +76,14 @@ async fn serve_connector_cert_validity_sets_the_lifetime_of_signed_certificates(
     .await
     .expect("a status.url within the timeout");
 
-    let info = call(&ca_pem, None, Method::GET, &info_url, &[], "").await;
+    let info = call(ca_pem, None, Method::GET, &info_url, &[], "").await;
     assert_eq!(info.status, StatusCode::OK, "{}", info.text);
     let csr_url = info.json()["csrUrl"].as_str().unwrap().to_owned();
     let (csr_pem, _key) = csr(&full_subject(APP));
     let body = json!({ "csr": base64::engine::general_purpose::STANDARD.encode(&csr_pem) });
     let headers = [("Content-Type", "application/json")];
     let answer = call(
-        &ca_pem,
+        ca_pem,
         None,
         Method::POST,
         &csr_url,
@@ -115,6 +98,6 @@ async fn serve_connector_cert_validity_sets_the_lifetime_of_signed_certificates(
     let validity = certificate.validity();
     assert_eq!(
         validity.not_after.timestamp() - validity.not_before.timestamp(),
-        7
+        seconds
     );
 }

@@ -1,5 +1,5 @@
-//! The sandbox Connector Service's token-guarded calls against the compatibility spec
-//! (§4.1–4.4): the internal token API, single-use tokens with a TTL, the certificate endpoint's
+//! The sandbox Connector Service's token-guarded calls against `docs/kyma-tokenrequest-spec.md`
+//! §4.1–4.4: the internal token API, single-use tokens with a TTL, the certificate endpoint's
 //! subject checks and error bodies, the issued certificate, management info over mTLS, and the
 //! controller using it.
 

@@ -11,7 +11,7 @@ use tokenrequest_sandbox::server::{
     self, ControllerDeployment, SchemaVersion, ServerConfig, ServerHandle,
 };
 
-use crate::replay::{Fixtures, Http, compare, recorded_exchange};
+use crate::replay::{Fixtures, Http, compare, plain_http, recorded_exchange};
 
 const FIXTURES: Fixtures = Fixtures("kube-apiserver-v1.28-doctor");
 
@@ -33,18 +33,18 @@ impl Clusters {
         Clusters {
             without_crds: start(ServerConfig {
                 serve_group: false,
-                ..ServerConfig::default()
+                ..plain_http()
             })
             .await,
             tokenrequests_only: start(ServerConfig {
                 serve_applications: false,
-                ..ServerConfig::default()
+                ..plain_http()
             })
             .await,
-            both: start(ServerConfig::default()).await,
+            both: start(plain_http()).await,
             kyma1: start(ServerConfig {
                 schema: SchemaVersion::Kyma1,
-                ..ServerConfig::default()
+                ..plain_http()
             })
             .await,
         }

@@ -11,9 +11,18 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
+use tokenrequest_sandbox::server::ServerConfig;
 
 pub const ADMIN_TOKEN: &str = "sandbox-admin-token";
 pub const NOBODY_TOKEN: &str = "sandbox-nobody-token";
+
+/// The default server configuration, over plain http.
+pub fn plain_http() -> ServerConfig {
+    ServerConfig {
+        https: false,
+        ..ServerConfig::default()
+    }
+}
 
 /// A directory of recordings under `tests/fixtures`.
 pub struct Fixtures(pub &'static str);

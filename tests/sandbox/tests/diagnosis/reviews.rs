@@ -1,4 +1,5 @@
-//! The self reviews for users with chosen verbs, and those users in the kubeconfig.
+//! The self reviews for users with chosen verbs or a client certificate, and those users in
+//! the kubeconfig.
 
 use super::*;
 
@@ -21,13 +22,71 @@ async fn self_subject_review_names_each_user_and_rejects_unknown_tokens() {
         assert_eq!(info.uid, Some(format!("uid-{user}")));
         assert_eq!(info.groups.unwrap(), groups);
     }
-    let mut config = kube::Config::new(sandbox.url().parse().unwrap());
+    // Trusting the server's CA, with a token nobody has.
+    let mut config = sandbox.server().kube_config();
     config.auth_info.token = Some("not-a-known-token".to_string().into());
     let stranger = kube::Client::try_from(config).unwrap();
     let rejected = Api::<SelfSubjectReview>::all(stranger)
         .create(&PostParams::default(), &SelfSubjectReview::default())
         .await;
     assert_eq!(api_code(rejected), 401);
+    sandbox.shutdown().await;
+}
+
+/// `(username, uid, groups)` of a SelfSubjectReview made by `client`.
+async fn who_am_i(client: kube::Client) -> (Option<String>, Option<String>, Vec<String>) {
+    let review = Api::<SelfSubjectReview>::all(client)
+        .create(&PostParams::default(), &SelfSubjectReview::default())
+        .await
+        .unwrap();
+    let info = review.status.unwrap().user_info.unwrap();
+    (info.username, info.uid, info.groups.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn reviews_name_certificate_users_with_their_groups() {
+    let sandbox = sandbox(ServerConfig::default(), ControllerMode::Off).await;
+    // certuser is in system:masters, as admin, and its certificate says so (O=system:masters).
+    let identity = sandbox.client_identity("certuser").unwrap();
+    let pem = x509_parser::pem::parse_x509_pem(identity.certificate_pem.as_bytes())
+        .unwrap()
+        .1;
+    let certificate = pem.parse_x509().unwrap();
+    let organizations: Vec<_> = certificate
+        .subject()
+        .iter_organization()
+        .map(|value| value.as_str().unwrap())
+        .collect();
+    assert_eq!(organizations, ["system:masters"]);
+    let certuser = sandbox.client_for("certuser").unwrap();
+    assert_eq!(
+        who_am_i(certuser.clone()).await,
+        (
+            Some("certuser".to_owned()),
+            None,
+            vec![
+                "system:masters".to_owned(),
+                "system:authenticated".to_owned()
+            ]
+        ),
+        "named by its certificate, without the uid a token user has"
+    );
+    assert!(may(&certuser, "", "secrets", "get", "x").await);
+    assert!(may(&certuser, "apps", "deployments", "list", "").await);
+
+    // A certificate for a name no user has: authenticated, allowed nothing.
+    let stranger = sandbox.server().issue_client_identity("stranger").unwrap();
+    let stranger = sandbox.server().kube_config_with(&stranger);
+    let stranger = kube::Client::try_from(stranger).unwrap();
+    assert_eq!(
+        who_am_i(stranger.clone()).await,
+        (
+            Some("stranger".to_owned()),
+            None,
+            vec!["system:authenticated".to_owned()]
+        )
+    );
+    assert!(!may(&stranger, GROUP, "tokenrequests", "get", "x").await);
     sandbox.shutdown().await;
 }
 
@@ -171,6 +230,7 @@ async fn users_with_chosen_verbs_get_contexts_in_the_kubeconfig() {
             "sandbox",
             "sandbox-nobody",
             "sandbox-nowatch",
+            "sandbox-certuser",
             "sandbox-creator"
         ]
     );
