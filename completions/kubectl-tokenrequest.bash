@@ -690,7 +690,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__create)
-            opts="-o -n -v -h -V --tenant --group --timeout --no-wait --refresh --dry-run --output --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-l -o -n -v -h -V --tenant --group --labels --timeout --no-wait --refresh --dry-run --output --allow-missing-template-keys --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,6 +701,14 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --labels)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -721,11 +729,15 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath jsonpath-file jsonpath-as-json config config-json" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath jsonpath-file jsonpath-as-json config config-json" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --certificate-authority)
@@ -784,13 +796,21 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__delete)
-            opts="-o -n -v -h -V --all --ignore-not-found --dry-run --output --chunk-size --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-l -o -n -v -h -V --all --selector --ignore-not-found --dry-run --output --chunk-size --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --all)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -862,12 +882,32 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__get)
-            opts="-o -n -v -h -V --wait --timeout --output --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-A -l -o -L -n -v -h -V --all-namespaces --selector --field-selector --wait --timeout --output --allow-missing-template-keys --no-headers --show-labels --label-columns --sort-by --chunk-size --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --all-namespaces)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -A)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -877,11 +917,39 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath jsonpath-file jsonpath-as-json config config-json custom-columns" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath config config-json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "url token env json yaml name jsonpath jsonpath-file jsonpath-as-json config config-json custom-columns" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --no-headers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --show-labels)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label-columns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -L)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chunk-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --certificate-authority)
@@ -1018,7 +1086,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__list)
-            opts="-A -l -o -w -n -v -h -V --all-namespaces --selector --output --watch --expired --chunk-size --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-A -l -o -L -w -n -v -h -V --all-namespaces --selector --field-selector --output --allow-missing-template-keys --no-headers --show-labels --label-columns --sort-by --watch --watch-only --output-watch-events --expired --chunk-size --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1040,12 +1108,40 @@ _kubectl__tokenrequest() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --field-selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
-                    COMPREPLY=($(compgen -W "wide json yaml name jsonpath" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "wide json yaml name jsonpath jsonpath-file jsonpath-as-json custom-columns" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "wide json yaml name jsonpath" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "wide json yaml name jsonpath jsonpath-file jsonpath-as-json custom-columns" -- "${cur}"))
+                    return 0
+                    ;;
+                --allow-missing-template-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --no-headers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --show-labels)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label-columns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -L)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort-by)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --watch)
@@ -1053,6 +1149,14 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch-only)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output-watch-events)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,7 +35,7 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" 
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -s h -l help -d 'Print help'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "create" -d 'Create a TokenRequest for an Application, wait for its token and print it'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "get" -d 'Show one TokenRequest'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "get" -d 'Show one TokenRequest, or several (or all) as a table'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "connect" -d 'Get a client certificate for an Application: request a token, send a CSR, write the key, certificates and connection.yaml, and check them against the Connector Service'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "list" -d 'List TokenRequests'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "ls" -d 'List TokenRequests'
@@ -48,6 +48,7 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" 
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l tenant -d 'Tenant for the Connector Service\'s central mode (needs --group)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l group -d 'Group for the Connector Service\'s central mode (needs --tenant)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s l -l labels -d 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci); list -l, delete -l and cleanup -l select on them' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l timeout -d 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l no-wait -d 'Return as soon as the request is created, without waiting for the token' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l refresh -d 'Delete an existing request of that name first and request a fresh token' -r
@@ -61,8 +62,11 @@ json\t'the object as JSON'
 yaml\t'the object as YAML'
 name\t'TYPE/NAME, for other commands'
 jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'
+jsonpath-file\t'jsonpath-file=FILE: the template in FILE'
+jsonpath-as-json\t'jsonpath-as-json=TEMPLATE: each result as a JSON array'
 config\t'the connection configuration behind the URL, as YAML (uses the token up)'
 config-json\t'the connection configuration as JSON (uses the token up)'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l allow-missing-template-keys -d 'If true, a field a jsonpath template names but the object lacks prints as nothing; if false, it is an error' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -75,17 +79,29 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s V -l version -d 'Print version'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l wait -d 'Wait for the controller to fill in the status, as create does' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s A -l all-namespaces -d 'List the requests in all namespaces (no NAME)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s l -l selector -d 'Label selector to filter on (e.g. app=foo,tier!=x)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l field-selector -d 'Field selector to filter on; the API server supports metadata.name and metadata.namespace with =, == and != (e.g. metadata.name!=old-app)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l wait -d 'Wait for the controller to fill in the status, as create does (one NAME)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l timeout -d 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s o -l output -d 'Output format (default: a summary); config and config-json fetch the connection configuration, which uses the token up' -r -f -a "url\t'the bare connection URL (it carries the token)'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s o -l output -d 'Output format (default: a summary of one request, a table of several); config and config-json fetch the connection configuration, which uses the token up' -r -f -a "url\t'the bare connection URL (it carries the token)'
 token\t'the bare token'
 env\t'export lines for eval: name, namespace, token, URL, expiry, state'
 json\t'the object as JSON'
 yaml\t'the object as YAML'
 name\t'TYPE/NAME, for other commands'
 jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'
+jsonpath-file\t'jsonpath-file=FILE: the template in FILE'
+jsonpath-as-json\t'jsonpath-as-json=TEMPLATE: each result as a JSON array'
 config\t'the connection configuration behind the URL, as YAML (uses the token up)'
-config-json\t'the connection configuration as JSON (uses the token up)'"
+config-json\t'the connection configuration as JSON (uses the token up)'
+custom-columns\t'custom-columns=HEADER:PATH,...: a table of those columns'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l allow-missing-template-keys -d 'If true, a field a jsonpath template names but the object lacks prints as nothing; if false, it is an error' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l no-headers -d 'Print no header line (the default table, -o wide and -o custom-columns)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l show-labels -d 'Show every label in a last column, LABELS' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s L -l label-columns -d 'Labels to show as columns, each named after its key (comma-separated or repeated: -L app -L team)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l sort-by -d 'Sort the list by this field, a JSONPath expression (e.g. \'{.metadata.name}\' or .status.expireAfter); numbers numerically, text byte by byte as kubectl does (x10 before x9)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -116,12 +132,23 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s A -l all-namespaces -d 'List requests in all namespaces' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s l -l selector -d 'Label selector to filter on (e.g. app=foo,tier!=x)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l field-selector -d 'Field selector to filter on; the API server supports metadata.name and metadata.namespace with =, == and != (e.g. metadata.name!=old-app)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s o -l output -d 'Output format (default: a table)' -r -f -a "wide\t'more columns: application, tenant, group, URL host'
 json\t'the object as JSON'
 yaml\t'the object as YAML'
 name\t'TYPE/NAME, for other commands'
-jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'"
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'
+jsonpath-file\t'jsonpath-file=FILE: the template in FILE'
+jsonpath-as-json\t'jsonpath-as-json=TEMPLATE: each result as a JSON array'
+custom-columns\t'custom-columns=HEADER:PATH,...: a table of those columns'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l allow-missing-template-keys -d 'If true, a field a jsonpath template names but the object lacks prints as nothing; if false, it is an error' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l no-headers -d 'Print no header line (the default table, -o wide and -o custom-columns)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l show-labels -d 'Show every label in a last column, LABELS' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s L -l label-columns -d 'Labels to show as columns, each named after its key (comma-separated or repeated: -L app -L team)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l sort-by -d 'Sort the list by this field, a JSONPath expression (e.g. \'{.metadata.name}\' or .status.expireAfter); numbers numerically, text byte by byte as kubectl does (x10 before x9)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s w -l watch -d 'After listing, watch for changes' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l watch-only -d 'Watch for changes without printing the requests there are first' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l output-watch-events -d 'With -w or --watch-only, say what happened to each request: an EVENT column (ADDED, MODIFIED, DELETED), or kubectl\'s watch event objects for -o json|yaml; the requests there are first show as ADDED' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l expired -d 'Only requests whose expiry has passed' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -136,12 +163,23 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s A -l all-namespaces -d 'List requests in all namespaces' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s l -l selector -d 'Label selector to filter on (e.g. app=foo,tier!=x)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l field-selector -d 'Field selector to filter on; the API server supports metadata.name and metadata.namespace with =, == and != (e.g. metadata.name!=old-app)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s o -l output -d 'Output format (default: a table)' -r -f -a "wide\t'more columns: application, tenant, group, URL host'
 json\t'the object as JSON'
 yaml\t'the object as YAML'
 name\t'TYPE/NAME, for other commands'
-jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'"
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'
+jsonpath-file\t'jsonpath-file=FILE: the template in FILE'
+jsonpath-as-json\t'jsonpath-as-json=TEMPLATE: each result as a JSON array'
+custom-columns\t'custom-columns=HEADER:PATH,...: a table of those columns'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l allow-missing-template-keys -d 'If true, a field a jsonpath template names but the object lacks prints as nothing; if false, it is an error' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l no-headers -d 'Print no header line (the default table, -o wide and -o custom-columns)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l show-labels -d 'Show every label in a last column, LABELS' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s L -l label-columns -d 'Labels to show as columns, each named after its key (comma-separated or repeated: -L app -L team)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l sort-by -d 'Sort the list by this field, a JSONPath expression (e.g. \'{.metadata.name}\' or .status.expireAfter); numbers numerically, text byte by byte as kubectl does (x10 before x9)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s w -l watch -d 'After listing, watch for changes' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l watch-only -d 'Watch for changes without printing the requests there are first' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l output-watch-events -d 'With -w or --watch-only, say what happened to each request: an EVENT column (ADDED, MODIFIED, DELETED), or kubectl\'s watch event objects for -o json|yaml; the requests there are first show as ADDED' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l expired -d 'Only requests whose expiry has passed' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -155,6 +193,7 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand ls" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l all -d 'Delete every TokenRequest in the namespace' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s l -l selector -d 'Delete the TokenRequests in the namespace that match this label selector (e.g. team=payments,env!=prod)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l ignore-not-found -d 'Treat a missing request as deleted' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l dry-run -d 'Only show (client) or let the server validate (server) what would change; nothing is stored' -r -f -a "client\t'Only print what would be sent'
 server\t'Let the API server validate the request without storing it'
@@ -321,7 +360,7 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "install-kubectl-shim" -d 'Write kubectl_complete-tokenrequest, which kubectl (1.26 or later) runs to complete `kubectl tokenrequest …`, next to the plugin on PATH'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand help; and not __fish_seen_subcommand_from create get connect list delete cleanup inspect renew revoke completion help" -f -a "create" -d 'Create a TokenRequest for an Application, wait for its token and print it'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand help; and not __fish_seen_subcommand_from create get connect list delete cleanup inspect renew revoke completion help" -f -a "get" -d 'Show one TokenRequest'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand help; and not __fish_seen_subcommand_from create get connect list delete cleanup inspect renew revoke completion help" -f -a "get" -d 'Show one TokenRequest, or several (or all) as a table'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand help; and not __fish_seen_subcommand_from create get connect list delete cleanup inspect renew revoke completion help" -f -a "connect" -d 'Get a client certificate for an Application: request a token, send a CSR, write the key, certificates and connection.yaml, and check them against the Connector Service'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand help; and not __fish_seen_subcommand_from create get connect list delete cleanup inspect renew revoke completion help" -f -a "list" -d 'List TokenRequests'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand help; and not __fish_seen_subcommand_from create get connect list delete cleanup inspect renew revoke completion help" -f -a "delete" -d 'Delete TokenRequests'

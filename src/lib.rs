@@ -13,6 +13,7 @@ pub mod commands;
 pub(crate) mod connection_files;
 pub mod connector;
 pub mod error;
+pub(crate) mod listing;
 pub mod logging;
 pub(crate) mod output;
 pub(crate) mod present;

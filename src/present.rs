@@ -1,14 +1,15 @@
 //! What `create` and `get NAME` print for one request: a rendering, or with `-o config` the
 //! connection configuration fetched from the Connector Service (which uses the token up).
 
+use std::io::IsTerminal as _;
 use std::time::Duration;
 
-use crate::cli::{ConnectorTlsArgs, RequestOutput};
+use crate::cli::{ConnectorTlsArgs, DryRun, RequestOutput};
 use crate::connector::{self, redact};
 use crate::error::Error;
-use crate::output::{self, OutputFormat};
+use crate::output::{self, OutputFormat, UrlView};
 use crate::terminal::print;
-use crate::tokenrequest::TokenRequest;
+use crate::tokenrequest::{Phase, RESOURCE_NAME, TokenRequest};
 
 /// Prints one request as `output` asks.
 pub async fn show_request(
@@ -17,6 +18,19 @@ pub async fn show_request(
     tls: &ConnectorTlsArgs,
     call_timeout: Duration,
 ) -> Result<(), Error> {
+    let credentials = match output {
+        RequestOutput::Render(format) => format.single_request_only().is_some(),
+        RequestOutput::Config { .. } => true,
+    };
+    // The controller gave up on this request: that is its error (exit 3), whether the wait
+    // saw it happen (create, get --wait) or it had happened before (get).
+    if credentials && request.phase() == Phase::Failed {
+        return Err(Error::ControllerError {
+            namespace: request.namespace().to_string(),
+            name: request.name().to_string(),
+            state: request.phase().label().to_string(),
+        });
+    }
     match output {
         RequestOutput::Render(format) => print(&render(request, format)?),
         RequestOutput::Config { json } => {
@@ -25,11 +39,38 @@ pub async fn show_request(
     }
 }
 
-/// One request in `format`, for stdout.
+/// One request in `format`, for stdout. The human view shows the URL with its token only on a
+/// terminal: a CI job's log gets it masked.
 pub fn render(request: &TokenRequest, format: &OutputFormat) -> Result<String, Error> {
-    output::render_one(request, format, jiff::Timestamp::now()).map_err(|source| {
+    let url = if std::io::stdout().is_terminal() {
+        UrlView::Whole
+    } else {
+        UrlView::Masked
+    };
+    output::render_one(request, format, jiff::Timestamp::now(), url).map_err(|source| {
         Error::output(format!("printing TokenRequest {}", request.name()), source)
     })
+}
+
+/// What `create` prints when it does not wait: the default view of a dry run is kubectl's
+/// line (`TYPE/NAME created (dry run)`); anything else is the rendering asked for.
+pub fn render_unwaited(
+    request: &TokenRequest,
+    format: &OutputFormat,
+    mode: DryRun,
+) -> Result<String, Error> {
+    let suffix = match mode {
+        DryRun::Client => " (dry run)",
+        DryRun::Server => " (server dry run)",
+        DryRun::None => return render(request, format),
+    };
+    match format {
+        OutputFormat::Human | OutputFormat::Wide => Ok(format!(
+            "{RESOURCE_NAME}/{} created{suffix}\n",
+            request.name()
+        )),
+        _ => render(request, format),
+    }
 }
 
 async fn show_configuration(

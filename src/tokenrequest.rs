@@ -180,6 +180,43 @@ impl TokenRequest {
             .unwrap_or(self.name())
     }
 
+    /// `status.url` with its secrets masked, for output that may end up in a log: every value
+    /// of the query (the Connector Service puts the token there) and the token wherever else
+    /// it appears become [`MASK`]. `None` without a URL.
+    pub fn masked_url(&self) -> Option<String> {
+        let status = self.status.as_ref()?;
+        let url = non_empty(&status.url)?;
+        let (base, rest) = match url.split_once('?') {
+            Some((base, rest)) => (base, Some(rest)),
+            None => (url, None),
+        };
+        let mut masked = base.to_string();
+        if let Some(rest) = rest {
+            let (query, fragment) = match rest.split_once('#') {
+                Some((query, fragment)) => (query, Some(fragment)),
+                None => (rest, None),
+            };
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) => format!("{key}={MASK}"),
+                    None if pair.is_empty() => String::new(),
+                    None => MASK.to_string(),
+                })
+                .collect();
+            masked.push('?');
+            masked.push_str(&pairs.join("&"));
+            if let Some(fragment) = fragment {
+                masked.push('#');
+                masked.push_str(fragment);
+            }
+        }
+        if let Some(token) = non_empty(&status.token) {
+            masked = masked.replace(token, MASK);
+        }
+        Some(masked)
+    }
+
     pub fn created_at(&self) -> Option<Timestamp> {
         self.metadata.creation_timestamp.as_ref().map(|t| t.0)
     }
@@ -199,6 +236,9 @@ impl TokenRequest {
         }
     }
 }
+
+/// What stands for a secret in output that hides it.
+pub const MASK: &str = "<hidden>";
 
 /// The secrets of a usable request. Not `Debug`: they must not reach a log.
 #[derive(Clone, Copy)]
@@ -470,6 +510,25 @@ mod tests {
         let after: Timestamp = "2026-11-27T18:41:27Z".parse().unwrap();
         assert!(!tr.is_expired_at(before));
         assert!(tr.is_expired_at(after));
+    }
+
+    #[test]
+    fn masked_url_hides_every_query_value_and_the_token() {
+        let masked = |status: serde_json::Value| with_status(status).masked_url();
+        assert_eq!(
+            masked(serde_json::json!({"token": "SECRET", "url": "https://h:8/info?token=SECRET"})),
+            Some("https://h:8/info?token=<hidden>".to_string())
+        );
+        assert_eq!(
+            masked(serde_json::json!({"token": "S3", "url": "https://h/S3/x?a=1&S3&b=#frag-S3"})),
+            Some("https://h/<hidden>/x?a=<hidden>&<hidden>&b=<hidden>#frag-<hidden>".to_string())
+        );
+        assert_eq!(
+            masked(serde_json::json!({"url": "https://h/x"})),
+            Some("https://h/x".to_string())
+        );
+        assert_eq!(masked(serde_json::json!({"url": ""})), None);
+        assert_eq!(TokenRequest::new("a", None).masked_url(), None);
     }
 
     #[test]

@@ -132,6 +132,40 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
         &["--grace", "--stale", "--errored", "--concurrency"],
         &["--watch"],
     ),
+    (
+        "kubectl-tokenrequest list --",
+        &[
+            "--no-headers",
+            "--sort-by",
+            "--show-labels",
+            "--label-columns",
+            "--field-selector",
+            "--watch-only",
+            "--output-watch-events",
+            "--allow-missing-template-keys",
+        ],
+        &["--labels"],
+    ),
+    (
+        "kubectl-tokenrequest get --",
+        &[
+            "--all-namespaces",
+            "--selector",
+            "--field-selector",
+            "--no-headers",
+            "--sort-by",
+            "--show-labels",
+            "--label-columns",
+            "--allow-missing-template-keys",
+        ],
+        &["--watch-only", "--labels"],
+    ),
+    (
+        "kubectl-tokenrequest create app --",
+        &["--labels", "--allow-missing-template-keys"],
+        &["--selector", "--sort-by"],
+    ),
+    ("kubectl-tokenrequest delete --sel", &["--selector"], &[]),
     ("kubectl-tokenrequest connect x --out", &["--out-dir"], &[]),
     (
         "kubectl-tokenrequest list -o ",
@@ -142,6 +176,16 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
         "kubectl-tokenrequest get x -o ",
         &["json", "yaml", "url", "token", "env", "config"],
         &["wide"],
+    ),
+    (
+        "kubectl-tokenrequest list -o json",
+        &["jsonpath", "jsonpath-file", "jsonpath-as-json"],
+        &["custom-columns"],
+    ),
+    (
+        "kubectl-tokenrequest get x -o cu",
+        &["custom-columns"],
+        &["json"],
     ),
     (
         "kubectl-tokenrequest delete -o ",

@@ -1,14 +1,16 @@
 //! The flags of each command, and the flag groups they share (flattened, as stackablectl does).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Subcommand, ValueEnum};
 
-use super::duration::{parse_duration, parse_request_timeout};
+use super::duration::{parse_bool, parse_duration, parse_request_timeout};
 use super::examples::*;
 use super::formats::{self, RequestOutput};
+use super::labels::parse_labels;
 use crate::connector::TlsOptions;
-use crate::output::OutputFormat;
+use crate::output::{OutputFormat, SortBy, parse_sort_by};
 
 /// kubectl's connection flags. Global, so they may stand before or after the subcommand; in
 /// every command's help they come after the command's own flags, under their own heading.
@@ -103,6 +105,11 @@ pub struct CreateArgs {
     #[arg(long, requires = "tenant", value_name = "GROUP")]
     pub group: Option<String>,
 
+    /// Labels of the new request, as key=value pairs separated by commas (e.g.
+    /// team=payments,env=ci); list -l, delete -l and cleanup -l select on them
+    #[arg(short = 'l', long, value_name = "KEY=VALUE,...", value_parser = parse_labels, default_value = "")]
+    pub labels: BTreeMap<String, String>,
+
     #[command(flatten)]
     pub wait: WaitArgs,
 
@@ -123,29 +130,110 @@ pub struct CreateArgs {
     pub output: Option<RequestOutput>,
 
     #[command(flatten)]
+    pub template: TemplateArgs,
+
+    #[command(flatten)]
     pub connector_tls: ConnectorTlsArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// Name of the TokenRequest
-    #[arg(value_name = "NAME")]
-    pub name: String,
+    /// Names of the TokenRequests; one shows that request, several or none a list as `list`
+    /// does (none: every request in the namespace, or with -A in all)
+    #[arg(value_name = "NAME", conflicts_with_all = ["all_namespaces", "selector", "field_selector"])]
+    pub names: Vec<String>,
 
-    /// Wait for the controller to fill in the status, as create does
+    /// List the requests in all namespaces (no NAME)
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Wait for the controller to fill in the status, as create does (one NAME)
     #[arg(long)]
     pub wait: bool,
 
     #[command(flatten)]
     pub wait_args: WaitArgs,
 
-    /// Output format (default: a summary); config and config-json fetch the connection
-    /// configuration, which uses the token up
+    /// Output format (default: a summary of one request, a table of several); config and
+    /// config-json fetch the connection configuration, which uses the token up
     #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::RequestOutputParser(formats::GET))]
     pub output: Option<RequestOutput>,
 
     #[command(flatten)]
+    pub template: TemplateArgs,
+
+    #[command(flatten)]
+    pub table: TableArgs,
+
+    #[command(flatten)]
+    pub chunks: ChunkArgs,
+
+    #[command(flatten)]
     pub connector_tls: ConnectorTlsArgs,
+}
+
+/// kubectl's `--allow-missing-template-keys`, for the jsonpath formats.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct TemplateArgs {
+    /// If true, a field a jsonpath template names but the object lacks prints as nothing; if
+    /// false, it is an error
+    #[arg(
+        long = "allow-missing-template-keys",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "true",
+        default_missing_value = "true",
+        value_name = "BOOL",
+        value_parser = parse_bool
+    )]
+    pub allow_missing_keys: bool,
+}
+
+impl TemplateArgs {
+    /// `format` with this flag applied to its template, if it has one.
+    pub fn apply(&self, format: OutputFormat) -> OutputFormat {
+        format.allow_missing_keys(self.allow_missing_keys)
+    }
+}
+
+/// Which requests a list shows: kubectl's `-l` and `--field-selector`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SelectArgs {
+    /// Label selector to filter on (e.g. app=foo,tier!=x)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Field selector to filter on; the API server supports metadata.name and
+    /// metadata.namespace with =, == and != (e.g. metadata.name!=old-app)
+    #[arg(long, value_name = "SELECTOR")]
+    pub field_selector: Option<String>,
+}
+
+/// How a table is printed: kubectl's printing flags for lists.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TableArgs {
+    /// Print no header line (the default table, -o wide and -o custom-columns)
+    #[arg(long)]
+    pub no_headers: bool,
+
+    /// Show every label in a last column, LABELS
+    #[arg(long)]
+    pub show_labels: bool,
+
+    /// Labels to show as columns, each named after its key (comma-separated or repeated: -L
+    /// app -L team)
+    #[arg(short = 'L', long = "label-columns", value_name = "KEY,...", value_delimiter = ',', action = ArgAction::Append)]
+    pub label_columns: Vec<String>,
+
+    /// Sort the list by this field, a JSONPath expression (e.g. '{.metadata.name}' or
+    /// .status.expireAfter); numbers numerically, text byte by byte as kubectl does (x10
+    /// before x9)
+    #[arg(long, value_name = "JSONPATH", value_parser = parse_sort_by)]
+    pub sort_by: Option<SortBy>,
 }
 
 impl ConnectorTlsArgs {
@@ -207,17 +295,32 @@ pub struct ListArgs {
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
 
-    /// Label selector to filter on (e.g. app=foo,tier!=x)
-    #[arg(short = 'l', long, value_name = "SELECTOR")]
-    pub selector: Option<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
 
     /// Output format (default: a table)
     #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::ListOutputParser(formats::LIST))]
     pub output: Option<OutputFormat>,
 
+    #[command(flatten)]
+    pub template: TemplateArgs,
+
+    #[command(flatten)]
+    pub table: TableArgs,
+
     /// After listing, watch for changes
     #[arg(short = 'w', long)]
     pub watch: bool,
+
+    /// Watch for changes without printing the requests there are first
+    #[arg(long)]
+    pub watch_only: bool,
+
+    /// With -w or --watch-only, say what happened to each request: an EVENT column (ADDED,
+    /// MODIFIED, DELETED), or kubectl's watch event objects for -o json|yaml; the requests
+    /// there are first show as ADDED
+    #[arg(long)]
+    pub output_watch_events: bool,
 
     /// Only requests whose expiry has passed
     #[arg(long)]
@@ -248,14 +351,19 @@ pub struct DeleteArgs {
     /// Names of the TokenRequests to delete
     #[arg(
         value_name = "NAME",
-        required_unless_present = "all",
-        conflicts_with = "all"
+        required_unless_present_any = ["all", "selector"],
+        conflicts_with_all = ["all", "selector"]
     )]
     pub names: Vec<String>,
 
     /// Delete every TokenRequest in the namespace
-    #[arg(long)]
+    #[arg(long, conflicts_with = "selector")]
     pub all: bool,
+
+    /// Delete the TokenRequests in the namespace that match this label selector (e.g.
+    /// team=payments,env!=prod)
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
 
     /// Treat a missing request as deleted
     #[arg(long)]

@@ -11,8 +11,11 @@ Examples:
   # Replace an existing request with a fresh one, in another namespace
   kubectl tokenrequest create my-app --refresh -n integration
 
-  # Export name, token, URL and expiry into the shell
-  eval \"$(kubectl tokenrequest create my-app -o env)\"";
+  # Export name, token, URL and expiry into the shell (and the programs it starts)
+  eval \"$(kubectl tokenrequest create my-app -o env)\"
+
+  # Label the request, so list -l, delete -l and cleanup -l find it
+  kubectl tokenrequest create my-app -l team=payments,env=ci";
 
 pub(super) const EXAMPLES_GET: &str = "\
 Examples:
@@ -20,7 +23,13 @@ Examples:
   kubectl tokenrequest get my-app
 
   # Wait until the controller has answered, then print the URL
-  kubectl tokenrequest get my-app --wait -o jsonpath='{.status.url}'";
+  kubectl tokenrequest get my-app --wait -o jsonpath='{.status.url}'
+
+  # Several requests, as a table
+  kubectl tokenrequest get my-app other-app
+
+  # Every request in every namespace, with the columns you choose
+  kubectl tokenrequest get -A -o custom-columns=NS:.metadata.namespace,NAME:.metadata.name";
 
 pub(super) const EXAMPLES_CONNECT: &str = "\
 Examples:
@@ -72,7 +81,13 @@ Examples:
   kubectl tokenrequest list -A -o wide
 
   # Names of expired requests, for scripts
-  kubectl tokenrequest list --expired -o name";
+  kubectl tokenrequest list --expired -o name
+
+  # Soonest to expire first, without the header, with the team label as a column
+  kubectl tokenrequest list --sort-by=.status.expireAfter --no-headers -L team
+
+  # Follow changes, saying what happened to each request, until 5 minutes have passed
+  kubectl tokenrequest list -w --output-watch-events --request-timeout 5m";
 
 pub(super) const EXAMPLES_DELETE: &str = "\
 Examples:
@@ -80,7 +95,10 @@ Examples:
   kubectl tokenrequest delete my-app
 
   # Delete every request in the namespace
-  kubectl tokenrequest delete --all -n integration";
+  kubectl tokenrequest delete --all -n integration
+
+  # Delete the requests a CI job labelled
+  kubectl tokenrequest delete -l job=1234";
 
 pub(super) const EXAMPLES_CLEANUP: &str = "\
 Examples:

@@ -7,7 +7,7 @@ use std::ffi::OsStr;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
 
-use crate::output::{OutputError, OutputFormat};
+use crate::output::{JsonPathTemplate, OutputError, OutputFormat};
 use crate::text::quote_for_message;
 
 /// One `-o` name a command takes, with its line of help.
@@ -31,86 +31,114 @@ const JSON: Format = format("json", "the object as JSON");
 const YAML: Format = format("yaml", "the object as YAML");
 const NAME: Format = format("name", "TYPE/NAME, for other commands");
 const JSONPATH: Format = format("jsonpath", "jsonpath=TEMPLATE, as kubectl's");
+const JSONPATH_FILE: Format = format("jsonpath-file", "jsonpath-file=FILE: the template in FILE");
+const JSONPATH_AS_JSON: Format = format(
+    "jsonpath-as-json",
+    "jsonpath-as-json=TEMPLATE: each result as a JSON array",
+);
+const CUSTOM_COLUMNS: Format = format(
+    "custom-columns",
+    "custom-columns=HEADER:PATH,...: a table of those columns",
+);
 const WIDE: Format = format("wide", "more columns: application, tenant, group, URL host");
 
-/// What `-o` asks of a command that shows one request.
+const URL: Format = format("url", "the bare connection URL (it carries the token)");
+const TOKEN: Format = format("token", "the bare token");
+const ENV: Format = format(
+    "env",
+    "export lines for eval: name, namespace, token, URL, expiry, state",
+);
+const CONFIG: Format = format(
+    "config",
+    "the connection configuration behind the URL, as YAML (uses the token up)",
+);
+const CONFIG_JSON: Format = format(
+    "config-json",
+    "the connection configuration as JSON (uses the token up)",
+);
+// kubectl takes -o wide for one object too; it shows what the default shows.
+const WIDE_HIDDEN: Format = Format {
+    hidden: true,
+    ..WIDE
+};
+
+/// What `-o` asks of a command that shows one request (`create`, `get NAME`).
 const REQUEST_FORMATS: &[Format] = &[
-    format("url", "the bare connection URL (it carries the token)"),
-    format("token", "the bare token"),
-    format(
-        "env",
-        "export lines for eval: name, namespace, token, URL, expiry, state",
-    ),
+    URL,
+    TOKEN,
+    ENV,
     JSON,
     YAML,
     NAME,
     JSONPATH,
-    format(
-        "config",
-        "the connection configuration behind the URL, as YAML (uses the token up)",
-    ),
-    format(
-        "config-json",
-        "the connection configuration as JSON (uses the token up)",
-    ),
-    // kubectl takes -o wide for one object too; it shows what the default shows.
-    Format {
-        hidden: true,
-        ..WIDE
-    },
+    JSONPATH_FILE,
+    JSONPATH_AS_JSON,
+    CONFIG,
+    CONFIG_JSON,
+    WIDE_HIDDEN,
 ];
 
-/// The `-o` formats of each command.
+/// The `-o` formats of each command: one or more lists, in the order help shows them.
 #[derive(Debug, Clone, Copy)]
 pub struct Formats {
     command: &'static str,
-    accepted: &'static [Format],
+    accepted: &'static [&'static [Format]],
 }
 
 pub const CREATE: Formats = Formats {
     command: "create",
-    accepted: REQUEST_FORMATS,
+    accepted: &[REQUEST_FORMATS],
 };
+/// `get` takes what `create` takes and, as it may print a table, custom columns.
 pub const GET: Formats = Formats {
     command: "get",
-    accepted: REQUEST_FORMATS,
+    accepted: &[REQUEST_FORMATS, &[CUSTOM_COLUMNS]],
 };
 pub const LIST: Formats = Formats {
     command: "list",
-    accepted: &[WIDE, JSON, YAML, NAME, JSONPATH],
+    accepted: &[&[
+        WIDE,
+        JSON,
+        YAML,
+        NAME,
+        JSONPATH,
+        JSONPATH_FILE,
+        JSONPATH_AS_JSON,
+        CUSTOM_COLUMNS,
+    ]],
 };
 pub const DELETE: Formats = Formats {
     command: "delete",
-    accepted: &[NAME],
+    accepted: &[&[NAME]],
 };
 pub const CLEANUP: Formats = Formats {
     command: "cleanup",
-    accepted: &[NAME, JSON],
+    accepted: &[&[NAME, JSON]],
 };
 
 pub const INSPECT: Formats = Formats {
     command: "inspect",
-    accepted: &[format("json", "the findings as JSON, for scripts")],
+    accepted: &[&[format("json", "the findings as JSON, for scripts")]],
 };
 
 /// Formats that describe one request's credentials.
 const CREDENTIALS: [&str; 5] = ["token", "url", "env", "config", "config-json"];
 
 impl Formats {
-    pub fn accepted(&self) -> impl Iterator<Item = &'static Format> {
-        self.accepted.iter()
+    pub fn accepted(&self) -> impl Iterator<Item = &'static Format> + use<> {
+        self.accepted.iter().flat_map(|formats| formats.iter())
     }
 
     /// The format `value` names, if this command takes it; otherwise the message to refuse it
     /// with.
     fn check<'v>(&self, value: &'v str) -> Result<&'v str, String> {
         let name = value.split_once('=').map_or(value, |(name, _)| name);
-        if self.accepted.iter().any(|format| format.name == name) {
+        if self.accepted().any(|format| format.name == name) {
             return Ok(name);
         }
-        let known = REQUEST_FORMATS
-            .iter()
-            .chain(LIST.accepted)
+        let known = GET
+            .accepted()
+            .chain(LIST.accepted())
             .any(|format| format.name == name);
         if known && CREDENTIALS.contains(&name) {
             return Err(OutputError::NotForLists {
@@ -147,12 +175,12 @@ impl Formats {
         ))
     }
 
-    fn visible(&self) -> impl Iterator<Item = &'static Format> {
-        self.accepted.iter().filter(|format| !format.hidden)
+    fn visible(&self) -> impl Iterator<Item = &'static Format> + use<> {
+        self.accepted().filter(|format| !format.hidden)
     }
 
     fn possible_values(&self) -> Box<dyn Iterator<Item = PossibleValue>> {
-        Box::new(self.accepted.iter().map(|format| {
+        Box::new(self.accepted().map(|format| {
             PossibleValue::new(format.name)
                 .help(format.help)
                 .hide(format.hidden)
@@ -187,9 +215,35 @@ fn usage_error(cmd: &clap::Command, message: String) -> clap::Error {
 }
 
 fn rendering(cmd: &clap::Command, value: &str) -> Result<OutputFormat, clap::Error> {
+    if let Some(path) = value.strip_prefix("jsonpath-file=") {
+        return template_file(path).map_err(|m| usage_error(cmd, m));
+    }
+    if value == "jsonpath-file" {
+        return Err(usage_error(cmd, OutputError::MissingTemplate.to_string()));
+    }
     value
         .parse::<OutputFormat>()
         .map_err(|e| usage_error(cmd, e.to_string()))
+}
+
+/// `-o jsonpath-file=FILE`: the file's text is the template, as kubectl reads it (a final
+/// newline is part of it, so it is printed).
+fn template_file(path: &str) -> Result<OutputFormat, String> {
+    if path.is_empty() {
+        return Err(OutputError::MissingTemplate.to_string());
+    }
+    let template = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "error reading the jsonpath template file {}: {e}",
+            quote_for_message(path)
+        )
+    })?;
+    if template.is_empty() {
+        return Err(OutputError::MissingTemplate.to_string());
+    }
+    JsonPathTemplate::parse(&template)
+        .map(OutputFormat::JsonPath)
+        .map_err(|e| e.to_string())
 }
 
 fn text<'v>(cmd: &clap::Command, value: &'v OsStr) -> Result<&'v str, clap::Error> {
@@ -286,7 +340,8 @@ mod tests {
         assert_eq!(
             refusal(GET, "xml"),
             "unable to match a printer suitable for the output format \"xml\", allowed formats \
-             are: config,config-json,env,json,jsonpath,name,token,url,yaml"
+             are: config,config-json,custom-columns,env,json,jsonpath,jsonpath-as-json,\
+             jsonpath-file,name,token,url,yaml"
         );
     }
 

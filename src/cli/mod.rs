@@ -5,6 +5,7 @@ mod args;
 mod duration;
 mod examples;
 pub mod formats;
+mod labels;
 mod lifecycle;
 
 use clap::{Arg, ArgAction, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
@@ -117,7 +118,7 @@ pub enum Command {
     /// Create a TokenRequest for an Application, wait for its token and print it
     #[command(after_help = EXAMPLES_CREATE)]
     Create(CreateArgs),
-    /// Show one TokenRequest
+    /// Show one TokenRequest, or several (or all) as a table
     #[command(after_help = EXAMPLES_GET)]
     Get(GetArgs),
     /// Get a client certificate for an Application: request a token, send a CSR, write the key,
@@ -199,10 +200,77 @@ mod tests {
         // The next word is never taken as the boolean's value.
         match parse(&["k", "get", "--wait", "false"]) {
             Ok(cli) => match cli.command {
-                Command::Get(get) => assert!(get.wait && get.name == "false"),
+                Command::Get(get) => assert!(get.wait && get.names == ["false"]),
                 other => panic!("{other:?}"),
             },
             Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn kubectls_printing_flags_parse() {
+        let parse = |args: &[&str]| Cli::try_parse_words(args.iter().map(Into::into).collect());
+        let list = match parse(&[
+            "k",
+            "list",
+            "--no-headers",
+            "--show-labels",
+            "-L",
+            "app,team",
+            "-L",
+            "tier",
+            "--sort-by",
+            ".metadata.name",
+            "--field-selector",
+            "metadata.name=a",
+            "--allow-missing-template-keys=false",
+        ])
+        .unwrap()
+        .command
+        {
+            Command::List(list) => list,
+            other => panic!("{other:?}"),
+        };
+        assert!(list.table.no_headers && list.table.show_labels);
+        assert_eq!(list.table.label_columns, ["app", "team", "tier"]);
+        assert!(list.table.sort_by.is_some());
+        assert_eq!(
+            list.select.field_selector.as_deref(),
+            Some("metadata.name=a")
+        );
+        assert!(!list.template.allow_missing_keys);
+        match parse(&["k", "list"]).unwrap().command {
+            Command::List(list) => assert!(list.template.allow_missing_keys, "kubectl's default"),
+            other => panic!("{other:?}"),
+        }
+        let error = parse(&["k", "list", "--sort-by", "{.a}{.b}"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        match parse(&["k", "create", "a", "-l", "team=x,env=ci"])
+            .unwrap()
+            .command
+        {
+            Command::Create(create) => assert_eq!(create.labels.len(), 2),
+            other => panic!("{other:?}"),
+        }
+        let error = parse(&["k", "create", "a", "--labels", "bad label"]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.to_string().contains("invalid label spec"), "{error}");
+        for conflicting in [
+            &["k", "get", "a", "-A"][..],
+            &["k", "get", "a", "-l", "x=y"],
+            &["k", "delete", "a", "-l", "x=y"],
+            &["k", "delete", "--all", "-l", "x=y"],
+        ] {
+            assert_eq!(
+                parse(conflicting).unwrap_err().exit_code(),
+                2,
+                "{conflicting:?}"
+            );
+        }
+        assert!(parse(&["k", "delete", "-l", "x=y"]).is_ok());
+        match parse(&["k", "get", "a", "b"]).unwrap().command {
+            Command::Get(get) => assert_eq!(get.names, ["a", "b"]),
+            other => panic!("{other:?}"),
         }
     }
 

@@ -1,11 +1,13 @@
-//! `kubectl tokenrequest create APP`: create the request, wait for the controller, print.
+//! `kubectl tokenrequest create APP`: create the request (with `-l` labels), wait for the
+//! controller, print.
 
 use tokio::time::Instant;
 
 use crate::cli::{CreateArgs, DryRun, RequestOutput};
 use crate::connector::call_timeout;
 use crate::error::Error;
-use crate::present::{render, show_request};
+use crate::output::OutputFormat;
+use crate::present::{render_unwaited, show_request};
 use crate::requests::{Connection, Created, Requests};
 use crate::session::Session;
 use crate::terminal::print;
@@ -19,10 +21,24 @@ pub async fn run(
 ) -> Result<(), Error> {
     validate_name(&args.app).map_err(Error::InvalidInput)?;
     let context = cluster_context(args.tenant.as_deref(), args.group.as_deref())?;
-    let output = args.output.clone().unwrap_or_default();
+    let output = match args.output.clone().unwrap_or_default() {
+        RequestOutput::Render(format) => RequestOutput::Render(args.template.apply(format)),
+        config => config,
+    };
     let waits = args.dry_run.mode == DryRun::None && !args.no_wait && !args.wait.timeout.is_zero();
     let format = match &output {
-        RequestOutput::Render(format) => format,
+        RequestOutput::Render(format) => match format.single_request_only() {
+            // The controller issues the token for a stored request: without the wait there
+            // is nothing to print, and the request would be left behind for nothing.
+            Some(name) if !waits => {
+                return Err(Error::Usage(format!(
+                    "-o {name} prints the token the controller issues once the request is \
+                     stored, so it needs the wait for it: drop {}",
+                    not_waiting(&args)
+                )));
+            }
+            _ => format.clone(),
+        },
         RequestOutput::Config { .. } if !waits => {
             return Err(Error::Usage(
                 "-o config fetches the configuration with the new request's token, so it needs \
@@ -31,17 +47,21 @@ pub async fn run(
                     .to_string(),
             ));
         }
-        RequestOutput::Config { .. } => &crate::output::OutputFormat::Human,
+        RequestOutput::Config { .. } => OutputFormat::Human,
     };
+    let format = &format;
     let started = Instant::now();
     let requests = Requests::namespaced(connection);
     let namespace = requests.namespace().to_string();
-    let request = Requests::new_request(&args.app, context);
+    let mut request = Requests::new_request(&args.app, context);
+    if !args.labels.is_empty() {
+        request.metadata.labels = Some(args.labels.clone());
+    }
 
     if args.dry_run.mode == DryRun::Client {
         let mut shown = request;
         shown.metadata.namespace = Some(namespace);
-        return print(&render(&shown, format)?);
+        return print(&render_unwaited(&shown, format, DryRun::Client)?);
     }
     if args.refresh && args.dry_run.mode == DryRun::None {
         requests.delete_existing(&args.app).await?;
@@ -59,8 +79,12 @@ pub async fn run(
         );
     }
     if !waits {
-        return print(&render(&created, format)?)
-            .map_err(|e| e.after_created(&namespace, &args.app));
+        let printed = print(&render_unwaited(&created, format, args.dry_run.mode)?);
+        // A server dry run stored nothing: only a real create leaves a request behind.
+        return match args.dry_run.mode {
+            DryRun::None => printed.map_err(|e| e.after_created(&namespace, &args.app)),
+            _ => printed,
+        };
     }
 
     session.note_created(&namespace, &args.app);
@@ -75,6 +99,23 @@ pub async fn run(
     )
     .await
     .map_err(|e| e.after_created(&namespace, &args.app))
+}
+
+/// The flags of this run that skip the wait, as the user would drop them.
+fn not_waiting(args: &CreateArgs) -> String {
+    let mut flags = Vec::new();
+    match args.dry_run.mode {
+        DryRun::Client => flags.push("--dry-run"),
+        DryRun::Server => flags.push("--dry-run=server"),
+        DryRun::None => {}
+    }
+    if args.no_wait {
+        flags.push("--no-wait");
+    }
+    if args.wait.timeout.is_zero() {
+        flags.push("--timeout 0");
+    }
+    flags.join(" and ")
 }
 
 /// Context is sent only when both tenant and group are given (clap enforces the pair).

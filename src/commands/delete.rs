@@ -1,4 +1,4 @@
-//! `kubectl tokenrequest delete NAME... | --all`.
+//! `kubectl tokenrequest delete NAME... | --all | -l SELECTOR`.
 
 use futures::TryStreamExt as _;
 
@@ -15,11 +15,14 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
     }
     let requests = Requests::namespaced(connection);
     let namespace = requests.namespace().to_string();
-    // By name, whatever has it; with --all, each listed request as listed (its uid), so one
-    // recreated since the list survives.
-    let targets: Vec<(String, Guard)> = if args.all {
+    // By name, whatever has it; with --all or -l, each listed request as listed (its uid), so
+    // one recreated since the list survives.
+    let targets: Vec<(String, Guard)> = if args.all || args.selector.is_some() {
         requests
-            .items(Requests::list_params(args.chunks.limit(), None))
+            .items(Requests::list_params(
+                args.chunks.limit(),
+                args.selector.as_deref(),
+            ))
             .map_ok(|request| {
                 let uid = request.metadata.uid.clone().unwrap_or_default();
                 (request.name().to_string(), Guard::Uid(uid))

@@ -1,83 +1,97 @@
 //! `kubectl tokenrequest list`: page through the API (so memory stays flat however many
-//! requests exist), print as the format asks, then optionally watch.
+//! requests exist, unless `--sort-by` needs them all), print as the format asks, then
+//! optionally watch.
+
+use std::time::Duration;
 
 use futures::{StreamExt as _, TryStreamExt as _};
 
 use crate::cli::ListArgs;
 use crate::error::Error;
-use crate::output::{self, ListOptions, OutputError, OutputFormat};
+use crate::listing::{Listing, printing};
+use crate::output::{ListLayout, ListOptions, OutputFormat, WatchPrinter};
 use crate::requests::{Connection, Requests};
 use crate::terminal::{color, print};
 use crate::tokenrequest::TokenRequest;
 
 pub async fn run(connection: &Connection, args: ListArgs) -> Result<(), Error> {
     let requests = Requests::new_in(connection, args.all_namespaces);
-    let format = args.output.clone().unwrap_or(OutputFormat::Human);
-    let options = ListOptions {
-        all_namespaces: args.all_namespaces,
-        now: jiff::Timestamp::now(),
-        color: color(),
+    let format = args
+        .template
+        .apply(args.output.clone().unwrap_or(OutputFormat::Human));
+    let now = jiff::Timestamp::now();
+    let listing = Listing {
+        options: ListOptions {
+            all_namespaces: args.all_namespaces,
+            now,
+            color: color() && format.is_table(),
+        },
+        layout: ListLayout {
+            no_headers: args.table.no_headers,
+            show_labels: args.table.show_labels,
+            label_columns: args.table.label_columns.clone(),
+            watch_events: args.output_watch_events,
+        },
+        sort_by: args.table.sort_by.clone(),
+        format,
     };
-    let mut printer = output::list_printer(&format, options, Box::new(std::io::stdout().lock()))
+    let (labels, fields) = (
+        args.select.selector.as_deref(),
+        args.select.field_selector.as_deref(),
+    );
+    let params = Requests::selected_params(args.chunks.limit(), labels, fields);
+    let expired = args.expired;
+    let keep = move |request: &TokenRequest| !expired || request.is_expired_at(now);
+    if !(args.watch || args.watch_only) {
+        let printed = listing.print(requests.items(params), keep).await?;
+        if printed == 0 {
+            listing.say_none_found(&connection.namespace);
+        }
+        return Ok(());
+    }
+
+    // What there is, for the watch to compare its own lists with (and, unless --watch-only,
+    // to print first under the one header).
+    let mut shown: Vec<TokenRequest> = requests
+        .items(params)
+        .try_filter(|request| std::future::ready(keep(request)))
+        .try_collect()
+        .await?;
+    if let Some(sort_by) = &listing.sort_by {
+        sort_by.sort(&mut shown).map_err(printing)?;
+    }
+    let mut printer = WatchPrinter::new(&listing.format, listing.options, listing.layout.clone())
         .map_err(printing)?;
-    let params = Requests::list_params(args.chunks.limit(), args.selector.as_deref());
-    // What the list showed, for the watch to compare its own lists with.
-    let mut shown = Vec::new();
-    let mut listed = 0usize;
-    let items = requests.items(params);
-    futures::pin_mut!(items);
-    while let Some(request) = items.try_next().await? {
-        if args.expired && !request.is_expired_at(options.now) {
-            continue;
+    if !args.watch_only {
+        print(&printer.initial(&shown).map_err(printing)?)?;
+    }
+    let changes = requests.changes(labels, fields, args.chunks.limit(), shown);
+    let watch = async {
+        futures::pin_mut!(changes);
+        while let Some(change) = changes.next().await {
+            let change = change?;
+            let (request, now) = (change.request(), jiff::Timestamp::now());
+            if args.expired && !request.is_expired_at(now) {
+                continue;
+            }
+            let text = printer
+                .event(change.kind(), request, now)
+                .map_err(|source| Error::output("printing a watch event", source))?;
+            print(&text)?;
         }
-        printer.item(&request).map_err(printing)?;
-        listed += 1;
-        if args.watch {
-            shown.push(request);
-        }
-    }
-    printer.finish().map_err(printing)?;
-    if listed == 0
-        && let Some(message) =
-            output::empty_message(&format, args.all_namespaces, &connection.namespace)
-    {
-        eprintln!("{message}");
-    }
-    if args.watch {
-        watch(&requests, &args, &format, &options, shown).await?;
-    }
-    Ok(())
+        Ok(())
+    };
+    within_request_timeout(connection.request_timeout, watch).await
 }
 
-/// Streams changes like `kubectl get -w`, including those that happened while the watch was
-/// broken (kube's watcher relists after a 410; the requests layer compares).
-async fn watch(
-    requests: &Requests,
-    args: &ListArgs,
-    format: &OutputFormat,
-    options: &ListOptions,
-    shown: Vec<TokenRequest>,
+/// kubectl's `--request-timeout` bounds a watch as it bounds any request: when it runs out
+/// the watch ends, and that is success (exit 0). `0` watches until interrupted.
+async fn within_request_timeout(
+    limit: Duration,
+    watch: impl Future<Output = Result<(), Error>>,
 ) -> Result<(), Error> {
-    let mut header = output::watch_header(format, options);
-    let changes = requests.changes(args.selector.as_deref(), args.chunks.limit(), shown);
-    futures::pin_mut!(changes);
-    while let Some(change) = changes.next().await {
-        let change = change?;
-        let request = change.request();
-        if args.expired && !request.is_expired_at(jiff::Timestamp::now()) {
-            continue;
-        }
-        let line = output::watch_line(change.kind(), request, format, options)
-            .map_err(|source| Error::output("printing a watch event".to_string(), source))?;
-        if let Some(header) = header.take() {
-            print(&header)?;
-        }
-        print(&line)?;
+    if limit.is_zero() {
+        return watch.await;
     }
-    Ok(())
-}
-
-/// A format that cannot print a list never gets here (its parser refused it).
-fn printing(source: OutputError) -> Error {
-    Error::output("printing TokenRequests".to_string(), source)
+    tokio::time::timeout(limit, watch).await.unwrap_or(Ok(()))
 }

@@ -3,11 +3,22 @@
 
 use std::str::FromStr;
 
+use super::custom_columns::{CustomColumn, parse_custom_columns};
 use super::{JsonPathTemplate, OutputError};
 
 /// Every rendering `-o` names (sorted like kubectl's list); a command accepts some of them.
 pub const FORMAT_NAMES: &[&str] = &[
-    "env", "json", "jsonpath", "name", "token", "url", "wide", "yaml",
+    "custom-columns",
+    "env",
+    "json",
+    "jsonpath",
+    "jsonpath-as-json",
+    "jsonpath-file",
+    "name",
+    "token",
+    "url",
+    "wide",
+    "yaml",
 ];
 
 /// The `-o` flag.
@@ -22,7 +33,12 @@ pub enum OutputFormat {
     Yaml,
     /// `TYPE/name`, for piping into other commands.
     Name,
+    /// `jsonpath=TEMPLATE`, and `jsonpath-file=FILE` once the file is read.
     JsonPath(JsonPathTemplate),
+    /// `jsonpath-as-json=TEMPLATE`: each action's results as a JSON array.
+    JsonPathAsJson(JsonPathTemplate),
+    /// `custom-columns=HEADER:PATH,...`: a table of those columns.
+    CustomColumns(Vec<CustomColumn>),
     /// The bare token, for `TOKEN=$(kubectl tokenrequest create app -o token)`.
     Token,
     /// The bare URL (it carries the token).
@@ -32,6 +48,26 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// kubectl's `--allow-missing-template-keys` applied to a jsonpath template; other
+    /// formats are returned as they are (custom columns always allow missing keys).
+    pub fn allow_missing_keys(self, allow: bool) -> Self {
+        match self {
+            OutputFormat::JsonPath(t) => OutputFormat::JsonPath(t.allow_missing_keys(allow)),
+            OutputFormat::JsonPathAsJson(t) => {
+                OutputFormat::JsonPathAsJson(t.allow_missing_keys(allow))
+            }
+            other => other,
+        }
+    }
+
+    /// The formats that print a table, where `--no-headers` and colour apply.
+    pub fn is_table(&self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Human | OutputFormat::Wide | OutputFormat::CustomColumns(_)
+        )
+    }
+
     /// Token, URL and env describe one request's credentials: refused for lists.
     pub fn single_request_only(&self) -> Option<&'static str> {
         match self {
@@ -56,17 +92,31 @@ impl FromStr for OutputFormat {
             "token" => OutputFormat::Token,
             "url" => OutputFormat::Url,
             "env" => OutputFormat::Env,
-            "jsonpath" => return Err(OutputError::MissingTemplate),
-            other => match other.strip_prefix("jsonpath=").map(strip_quotes) {
-                Some("") => return Err(OutputError::MissingTemplate),
-                Some(template) => OutputFormat::JsonPath(JsonPathTemplate::parse(template)?),
-                None => {
+            "jsonpath" | "jsonpath-as-json" => return Err(OutputError::MissingTemplate),
+            "custom-columns" => return Err(OutputError::MissingColumns),
+            other => {
+                if let Some(template) = other.strip_prefix("jsonpath=").map(strip_quotes) {
+                    OutputFormat::JsonPath(template_of(template)?)
+                } else if let Some(template) =
+                    other.strip_prefix("jsonpath-as-json=").map(strip_quotes)
+                {
+                    OutputFormat::JsonPathAsJson(template_of(template)?)
+                } else if let Some(spec) = other.strip_prefix("custom-columns=") {
+                    OutputFormat::CustomColumns(parse_custom_columns(spec)?)
+                } else {
                     return Err(OutputError::UnknownFormat {
                         given: other.to_string(),
                     });
                 }
-            },
+            }
         })
+    }
+}
+
+fn template_of(text: &str) -> Result<JsonPathTemplate, OutputError> {
+    match text {
+        "" => Err(OutputError::MissingTemplate),
+        text => JsonPathTemplate::parse(text),
     }
 }
 

@@ -6,10 +6,11 @@
 //! the paths themselves are parsed and evaluated by the `jsonpath-rust` crate.
 //!
 //! Output follows kubectl's `PrintResults`: the results of one action are joined with
-//! spaces, strings are printed raw, objects and arrays as compact JSON. Like
-//! `kubectl --allow-missing-template-keys=false`, a field that is absent where its parent
+//! spaces, strings are printed raw, objects and arrays as compact JSON. A missing field prints
+//! nothing, as kubectl's default `--allow-missing-template-keys=true` does; with
+//! [`JsonPathTemplate::allow_missing_keys`] `(false)` a field that is absent where its parent
 //! exists is an error (`status is not found`), so a script never mistakes "no value" for an
-//! empty one; a wildcard over an empty list is not an error.
+//! empty one; a wildcard over an empty list is never an error.
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,6 +21,7 @@ use jsonpath_rust::query::js_path_process;
 use serde_json::Value;
 
 use super::OutputError;
+use super::value::to_json;
 
 /// A parsed `-o jsonpath=` template. Malformed templates are refused by [`JsonPathTemplate::parse`],
 /// before any request reaches the cluster.
@@ -53,12 +55,12 @@ impl JsonPathTemplate {
         Ok(JsonPathTemplate {
             source: source.to_string(),
             nodes,
-            allow_missing_keys: false,
+            allow_missing_keys: true,
         })
     }
 
-    /// kubectl's `--allow-missing-template-keys`: print nothing for a missing field instead
-    /// of failing. Off by default (see the module comment).
+    /// kubectl's `--allow-missing-template-keys`: print nothing for a missing field (the
+    /// default), or fail naming it.
     pub fn allow_missing_keys(mut self, allow: bool) -> Self {
         self.allow_missing_keys = allow;
         self
@@ -80,6 +82,75 @@ impl JsonPathTemplate {
         )?;
         Ok(out)
     }
+}
+
+impl JsonPathTemplate {
+    /// kubectl's relaxed path of `--sort-by` and `-o custom-columns`: `{.a.b}`, `.a.b` or `a.b`
+    /// all mean `{.a.b}`. Missing keys are allowed (kubectl's rule for both).
+    pub fn relaxed(expression: &str) -> Result<Self, OutputError> {
+        let inner = expression
+            .strip_prefix('{')
+            .and_then(|rest| rest.strip_suffix('}'))
+            .unwrap_or(expression);
+        let inner = inner.strip_prefix('.').unwrap_or(inner);
+        if inner.is_empty() || inner.contains(['{', '}']) {
+            return Err(OutputError::InvalidJsonPath {
+                template: expression.to_string(),
+                reason: "unexpected path string, expected a 'name1.name2' or '.name1.name2' or \
+                         '{name1.name2}' or '{.name1.name2}'"
+                    .to_string(),
+            });
+        }
+        Ok(Self::parse(&format!("{{.{inner}}}"))?.allow_missing_keys(true))
+    }
+
+    /// What each action of the template yields, as kubectl's `FindResults`: one list per
+    /// action (literal text yields itself), a range's body once per item.
+    pub fn results(&self, document: &Value) -> Result<Vec<Vec<Value>>, OutputError> {
+        let mut results = Vec::new();
+        collect_results(&self.nodes, document, self.allow_missing_keys, &mut results).map_err(
+            |reason| OutputError::JsonPathExecution {
+                template: self.source.clone(),
+                reason,
+            },
+        )?;
+        Ok(results)
+    }
+
+    /// kubectl's `-o jsonpath-as-json`: each action's results as an indented JSON array.
+    pub fn render_json(&self, document: &Value) -> Result<String, OutputError> {
+        let mut text = String::new();
+        for values in self.results(document)? {
+            text.push_str(&to_json(&Value::Array(values))?);
+            text.push('\n');
+        }
+        Ok(text)
+    }
+}
+
+fn collect_results(
+    nodes: &[Node],
+    document: &Value,
+    allow_missing_keys: bool,
+    out: &mut Vec<Vec<Value>>,
+) -> Result<(), String> {
+    for node in nodes {
+        match node {
+            Node::Text(text) => out.push(vec![Value::String(text.clone())]),
+            Node::Path(path) => out.push(
+                path.find(document, allow_missing_keys)?
+                    .into_iter()
+                    .cloned()
+                    .collect(),
+            ),
+            Node::Range { over, body } => {
+                for item in over.find(document, allow_missing_keys)? {
+                    collect_results(body, item, allow_missing_keys, out)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Two templates are the same when they were written the same.
@@ -420,8 +491,11 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// As `--allow-missing-template-keys=false`: the strict rule most tests pin down.
     fn render(template: &str, document: &Value) -> Result<String, OutputError> {
-        JsonPathTemplate::parse(template)?.render(document)
+        JsonPathTemplate::parse(template)?
+            .allow_missing_keys(false)
+            .render(document)
     }
 
     fn list() -> Value {
@@ -541,6 +615,56 @@ mod tests {
             .unwrap()
             .allow_missing_keys(true);
         assert_eq!(lenient.render(&doc).unwrap(), "[]");
+    }
+
+    #[test]
+    fn missing_keys_print_nothing_by_default_like_kubectl() {
+        let doc = list();
+        let template = JsonPathTemplate::parse("[{.foo}{.items[0].status.token}]").unwrap();
+        assert_eq!(template.render(&doc).unwrap(), "[]");
+        assert_eq!(
+            JsonPathTemplate::parse("{.items[5].metadata}")
+                .unwrap()
+                .render(&doc)
+                .unwrap(),
+            ""
+        );
+    }
+
+    #[test]
+    fn as_json_prints_each_actions_results_as_an_array() {
+        let doc = list();
+        let template = JsonPathTemplate::parse(
+            "{.items[*].metadata.name}x{.nope}{range .items[*]}<{.status.n}>{end}",
+        )
+        .unwrap();
+        assert_eq!(
+            template.render_json(&doc).unwrap(),
+            "[\n    \"a\",\n    \"b\"\n]\n[\n    \"x\"\n]\n[]\n[\n    \"<\"\n]\n[]\n[\n    \">\"\n]\n\
+             [\n    \"<\"\n]\n[\n    3\n]\n[\n    \">\"\n]\n"
+        );
+        let strict = template.clone().allow_missing_keys(false);
+        assert!(strict.render_json(&doc).is_err());
+    }
+
+    #[test]
+    fn relaxed_paths_are_kubectls() {
+        let doc = list();
+        for written in ["{.kind}", ".kind", "kind", "{kind}"] {
+            let template = JsonPathTemplate::relaxed(written).unwrap();
+            assert_eq!(template.as_str(), "{.kind}", "{written}");
+            assert_eq!(template.render(&doc).unwrap(), "List");
+        }
+        assert_eq!(
+            JsonPathTemplate::relaxed(".nope")
+                .unwrap()
+                .render(&doc)
+                .unwrap(),
+            ""
+        );
+        for bad in ["", "{}", "{.a}{.b}", "."] {
+            assert!(JsonPathTemplate::relaxed(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

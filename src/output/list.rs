@@ -6,9 +6,9 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use super::table::{Column, TableRow, columns, render_table, table_row};
+use super::table::{Column, TableRow, columns, needs_document, render_table, table_row};
 use super::value::{list_value, name_line, object_value, to_json, to_yaml};
-use super::{JsonPathTemplate, ListOptions, OutputError, OutputFormat};
+use super::{JsonPathTemplate, ListLayout, ListOptions, OutputError, OutputFormat};
 use crate::tokenrequest::TokenRequest;
 
 /// A list printer: items in, text out.
@@ -19,24 +19,47 @@ pub trait ListPrinter {
     fn finish(self: Box<Self>) -> Result<(), OutputError>;
 }
 
+/// A printer of `format` with kubectl's own layout.
 pub fn list_printer<'a>(
     format: &OutputFormat,
     opts: ListOptions,
     out: Box<dyn Write + 'a>,
 ) -> Result<Box<dyn ListPrinter + 'a>, OutputError> {
+    list_printer_with(format, opts, ListLayout::default(), out)
+}
+
+/// A printer of `format` with the layout the printing flags ask for.
+pub fn list_printer_with<'a>(
+    format: &OutputFormat,
+    opts: ListOptions,
+    layout: ListLayout,
+    out: Box<dyn Write + 'a>,
+) -> Result<Box<dyn ListPrinter + 'a>, OutputError> {
     Ok(match format {
-        OutputFormat::Human | OutputFormat::Wide => Box::new(TablePrinter {
-            out,
-            opts,
-            columns: columns(format, opts.all_namespaces),
-            rows: Vec::new(),
-        }),
+        OutputFormat::Human | OutputFormat::Wide | OutputFormat::CustomColumns(_) => {
+            Box::new(TablePrinter {
+                out,
+                columns: columns(format, &opts, &layout).unwrap_or_default(),
+                headers: !layout.no_headers,
+                // kubectl prints a custom-columns header even over no rows.
+                header_alone: matches!(format, OutputFormat::CustomColumns(_)),
+                opts,
+                rows: Vec::new(),
+            })
+        }
         OutputFormat::Name => Box::new(NamePrinter { out }),
         OutputFormat::Json => Box::new(JsonListPrinter { out, items: 0 }),
         OutputFormat::Yaml => Box::new(YamlListPrinter { out, items: 0 }),
         OutputFormat::JsonPath(template) => Box::new(JsonPathListPrinter {
             out,
             template: template.clone(),
+            as_json: false,
+            items: Vec::new(),
+        }),
+        OutputFormat::JsonPathAsJson(template) => Box::new(JsonPathListPrinter {
+            out,
+            template: template.clone(),
+            as_json: true,
             items: Vec::new(),
         }),
         OutputFormat::Token | OutputFormat::Url | OutputFormat::Env => {
@@ -51,19 +74,32 @@ struct TablePrinter<'a> {
     opts: ListOptions,
     columns: Vec<Column>,
     rows: Vec<TableRow>,
+    headers: bool,
+    /// Print the header even when there are no rows.
+    header_alone: bool,
 }
 
 impl ListPrinter for TablePrinter<'_> {
     fn item(&mut self, tr: &TokenRequest) -> Result<(), OutputError> {
-        self.rows.push(table_row(tr, &self.columns, self.opts.now));
+        let document = needs_document(&self.columns)
+            .then(|| object_value(tr))
+            .transpose()?;
+        self.rows.push(table_row(
+            tr,
+            &self.columns,
+            document.as_ref(),
+            None,
+            self.opts.now,
+        ));
         Ok(())
     }
 
     fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
-        if self.rows.is_empty() {
+        if self.rows.is_empty() && !self.header_alone {
             return Ok(()); // kubectl prints no header; the caller prints `empty_message`.
         }
-        let text = render_table(&self.columns, &self.rows, self.opts.color);
+        let rows = std::mem::take(&mut self.rows);
+        let text = render_table(&self.columns, rows, self.headers, self.opts.color);
         self.out.write_all(text.as_bytes())?;
         self.out.flush()?;
         Ok(())
@@ -175,6 +211,8 @@ impl ListPrinter for YamlListPrinter<'_> {
 struct JsonPathListPrinter<'a> {
     out: Box<dyn Write + 'a>,
     template: JsonPathTemplate,
+    /// `-o jsonpath-as-json`.
+    as_json: bool,
     items: Vec<Value>,
 }
 
@@ -186,7 +224,12 @@ impl ListPrinter for JsonPathListPrinter<'_> {
 
     fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
         let items = std::mem::take(&mut self.items);
-        let text = self.template.render(&list_value(items))?;
+        let list = list_value(items);
+        let text = if self.as_json {
+            self.template.render_json(&list)?
+        } else {
+            self.template.render(&list)?
+        };
         self.out.write_all(text.as_bytes())?;
         self.out.flush()?;
         Ok(())

@@ -1,21 +1,26 @@
 //! Everything the plugin prints on stdout, rendered and never fetched: what `-o` names mean
-//! (`format`), one request (`single`), lists streamed page by page (`list`, `table`), watch
-//! lines (`watch`), and objects as kubectl prints them (`value`).
+//! (`format`), one request (`single`), lists streamed page by page (`list`, `table`,
+//! `tabwriter`, `custom_columns`, `sort`), watch lines (`watch`), and objects as kubectl
+//! prints them (`value`).
 //!
 //! Pure functions over [`TokenRequest`] and a given `now`, so every format is tested to the
-//! byte. Formats follow kubectl (`get`'s tables, `-o json|yaml|name|jsonpath`) because CI
-//! scripts treat them as an API. Two rules hold everywhere: the bare token appears only in
-//! `-o token`, `-o env`, `-o json|yaml|jsonpath` and the human view's URL (what the user asked
-//! for) and never in a table cell or an error message; text from the server is shown with
-//! control characters escaped, so a hostile status cannot drive the terminal.
+//! byte. Formats follow kubectl (`get`'s tables, `-o json|yaml|name|jsonpath|custom-columns`)
+//! because CI scripts treat them as an API. Two rules hold everywhere: the bare token appears
+//! only in `-o token`, `-o env`, `-o json|yaml|jsonpath`, a custom column that names it and
+//! the human view's URL on a terminal (what the user asked for), never in another table cell
+//! or an error message; text from the server is shown with control characters escaped, so a
+//! hostile status cannot drive the terminal.
 
+mod custom_columns;
 mod duration;
 mod format;
 mod inspection;
 mod jsonpath;
 mod list;
 mod single;
+mod sort;
 mod table;
+mod tabwriter;
 mod value;
 mod watch;
 
@@ -31,12 +36,13 @@ pub use inspection::{
     CertificateView, Inspection, ServiceStatus, ServiceView, expiry_text, flag_duration_text,
 };
 pub use jsonpath::JsonPathTemplate;
-pub use list::{ListPrinter, list_printer};
-pub use single::render_one;
+pub use list::{ListPrinter, list_printer, list_printer_with};
+pub use single::{UrlView, render_one};
+pub use sort::{SortBy, parse_sort_by};
 #[cfg(test)]
 use table::{age_text, expires_text};
 pub use value::render_connection_config;
-pub use watch::{watch_header, watch_line};
+pub use watch::WatchPrinter;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -48,6 +54,19 @@ pub enum OutputError {
     UnknownFormat { given: String },
     #[error("template format specified but no template given: use -o jsonpath=TEMPLATE")]
     MissingTemplate,
+    #[error(
+        "custom-columns format specified but no custom columns given: use -o \
+         custom-columns=HEADER:PATH,..."
+    )]
+    MissingColumns,
+    #[error("unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>")]
+    InvalidColumns { part: String },
+    /// `--sort-by` names a field no listed request has.
+    #[error("couldn't find any field with path {} in the list of objects", quote_for_message(.path))]
+    SortFieldMissing { path: String },
+    /// `--sort-by` found values it cannot order (objects, booleans, or mixed types).
+    #[error("cannot sort by {}: {reason}", quote_for_message(.path))]
+    Unsortable { path: String, reason: String },
     #[error("error parsing jsonpath {}: {reason}", quote_for_message(.template))]
     InvalidJsonPath { template: String, reason: String },
     #[error("error executing jsonpath {}: {reason}", quote_for_message(.template))]
@@ -83,14 +102,15 @@ pub enum OutputError {
 }
 
 /// The message kubectl prints on stderr when a list is empty, for the formats where kubectl
-/// prints it; `None` for json/yaml/jsonpath, whose empty `List` is the answer.
+/// 1.32 prints it (the default table and `-o wide`); `None` for the others, whose empty
+/// output (or `List`, or custom-columns header) is the answer.
 pub fn empty_message(
     format: &OutputFormat,
     all_namespaces: bool,
     namespace: &str,
 ) -> Option<String> {
     match format {
-        OutputFormat::Human | OutputFormat::Wide | OutputFormat::Name => Some(if all_namespaces {
+        OutputFormat::Human | OutputFormat::Wide => Some(if all_namespaces {
             "No resources found".to_string()
         } else {
             format!("No resources found in {namespace} namespace.")
@@ -108,6 +128,20 @@ pub struct ListOptions {
     /// Colour the STATE cell. The caller decides (stdout is a terminal, NO_COLOR unset);
     /// without it no escape code is ever written.
     pub color: bool,
+}
+
+/// kubectl's printing flags of `list` and `get`: which columns a table has beyond its own,
+/// whether it has a header, and what a watch says.
+#[derive(Clone, Debug, Default)]
+pub struct ListLayout {
+    /// `--no-headers`: tables without their header line.
+    pub no_headers: bool,
+    /// `--show-labels`: a LABELS column last.
+    pub show_labels: bool,
+    /// `-L KEY,...`: a column per label key.
+    pub label_columns: Vec<String>,
+    /// `--output-watch-events`: watches say what happened (EVENT column, event objects).
+    pub watch_events: bool,
 }
 
 #[cfg(test)]

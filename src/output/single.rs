@@ -6,24 +6,44 @@ use std::borrow::Cow;
 use jiff::Timestamp;
 use shell_quote::Sh;
 
-use super::table::expires_text;
+use super::table::{columns, expires_text, render_table, table_row};
 use super::value::{name_line, object_value, or_none, printable, to_json, to_yaml};
-use super::{OutputError, OutputFormat, human_duration};
+use super::{ListLayout, ListOptions, OutputError, OutputFormat, human_duration};
 use crate::text::quote_for_message;
 use crate::tokenrequest::{CONTROLLER_NAME, Phase, TokenRequest, Unusable};
+
+/// Whether the human view shows the URL whole (it carries the token) or with its secrets
+/// masked. The caller decides: whole only where a person reads it (stdout is a terminal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UrlView {
+    Whole,
+    Masked,
+}
 
 /// Renders one request, for `create` and `get NAME`.
 pub fn render_one(
     tr: &TokenRequest,
     format: &OutputFormat,
     now: Timestamp,
+    url: UrlView,
 ) -> Result<String, OutputError> {
     match format {
-        OutputFormat::Human | OutputFormat::Wide => Ok(describe(tr, now)),
+        OutputFormat::Human | OutputFormat::Wide => Ok(describe(tr, now, url)),
         OutputFormat::Json => Ok(to_json(&object_value(tr)?)? + "\n"),
         OutputFormat::Yaml => to_yaml(&object_value(tr)?),
         OutputFormat::Name => Ok(name_line(tr)),
         OutputFormat::JsonPath(template) => template.render(&object_value(tr)?),
+        OutputFormat::JsonPathAsJson(template) => template.render_json(&object_value(tr)?),
+        OutputFormat::CustomColumns(_) => {
+            let opts = ListOptions {
+                all_namespaces: false,
+                now,
+                color: false,
+            };
+            let columns = columns(format, &opts, &ListLayout::default()).unwrap_or_default();
+            let row = table_row(tr, &columns, Some(&object_value(tr)?), None, now);
+            Ok(render_table(&columns, vec![row], true, false))
+        }
         OutputFormat::Token => Ok(format!("{}\n", credentials(tr, "token", now)?.0)),
         OutputFormat::Url => Ok(format!("{}\n", credentials(tr, "URL", now)?.1)),
         OutputFormat::Env => env_lines(tr, now),
@@ -31,8 +51,9 @@ pub fn render_one(
 }
 
 /// The human view: a `kubectl describe`-like block. It shows the URL (what the user came
-/// for) but not the bare token.
-fn describe(tr: &TokenRequest, now: Timestamp) -> String {
+/// for) but not the bare token; with [`UrlView::Masked`] the URL without its token, and a note
+/// saying how to get it.
+fn describe(tr: &TokenRequest, now: Timestamp, view: UrlView) -> String {
     let status = tr.status.as_ref();
     let phase = tr.phase();
     let mut fields: Vec<(&str, Cow<str>)> = vec![
@@ -50,14 +71,23 @@ fn describe(tr: &TokenRequest, now: Timestamp) -> String {
         }
     }
     fields.push(("Expires", Cow::Owned(expiry_detail(tr, now))));
-    fields.push((
-        "URL",
-        or_none(status.and_then(|s| s.url.as_deref()).unwrap_or_default()),
-    ));
+    let url = status.and_then(|s| s.url.as_deref()).unwrap_or_default();
+    let shown = match view {
+        UrlView::Whole => Cow::Borrowed(url),
+        UrlView::Masked => Cow::Owned(tr.masked_url().unwrap_or_default()),
+    };
+    let masked = shown != url;
+    fields.push(("URL", Cow::Owned(or_none(&shown).into_owned())));
 
     let mut text = String::new();
     for (label, value) in fields {
         text.push_str(&format!("{:<14}{value}\n", format!("{label}:")));
+    }
+    if masked {
+        text.push_str(
+            "\nNote: the token in the URL is hidden because stdout is not a terminal; \
+             -o url prints the whole URL.\n",
+        );
     }
     if let Some(hint) = hint(tr, now) {
         text.push_str(&format!("\nHint: {hint}\n"));
@@ -118,8 +148,9 @@ fn credentials<'a>(
     }
 }
 
-/// `NAME=value` lines, each value quoted for POSIX sh (also right for bash, dash and zsh),
-/// so `eval "$(... -o env)"` assigns exactly the server's bytes whatever they hold.
+/// `export NAME=value` lines, each value quoted for POSIX sh (also right for bash, dash and
+/// zsh), so `eval "$(... -o env)"` assigns exactly the server's bytes whatever they hold, and
+/// the programs the shell starts afterwards see them.
 fn env_lines(tr: &TokenRequest, now: Timestamp) -> Result<String, OutputError> {
     let (token, url) = credentials(tr, "token and URL", now)?;
     let expire_after = tr
@@ -141,7 +172,7 @@ fn env_lines(tr: &TokenRequest, now: Timestamp) -> Result<String, OutputError> {
         // Quoting valid UTF-8 only adds ASCII quotes and backslashes: the result is UTF-8.
         let quoted = Sh::quote_vec(value);
         text.push_str(&format!(
-            "{variable}={}\n",
+            "export {variable}={}\n",
             String::from_utf8_lossy(&quoted)
         ));
     }

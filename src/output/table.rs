@@ -1,13 +1,15 @@
-//! Table cells and rows: the columns of `list` (and `-o wide`), kubectl's layout, colour of
-//! the STATE cell, and the fixed-width lines of `list -w`.
+//! Table cells and rows: the columns of `list` (`-o wide`, `-L`, `--show-labels`,
+//! `-o custom-columns`), the colour of the STATE cell, and where `list -w` columns start.
 
 use std::borrow::Cow;
 
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 use jiff::Timestamp;
+use serde_json::Value;
 
-use super::value::or_none;
-use super::{OutputFormat, human_duration};
+use super::custom_columns::CustomColumn;
+use super::tabwriter::TabWriter;
+use super::value::{or_none, printable};
+use super::{ListLayout, ListOptions, OutputFormat, human_duration};
 use crate::tokenrequest::{Phase, TokenRequest};
 
 /// The EXPIRES column: `in 4m12s`, `expired 2m ago`, `<pending>` (no answer yet), `<none>`
@@ -32,9 +34,9 @@ pub fn age_text(created: Option<Timestamp>, now: Timestamp) -> String {
     }
 }
 
-/// A table column: its header and its width in `list -w` lines, where rows are printed one
+/// A table column: its header, its cell, and its width in `list -w` lines, where rows come one
 /// at a time and cannot be measured together.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Column {
     Namespace,
     Name,
@@ -45,11 +47,17 @@ pub(super) enum Column {
     Tenant,
     Group,
     UrlHost,
+    /// `-L KEY`: the label's value, empty without it.
+    Label(String),
+    /// `--show-labels`: every label, `key=value` joined with commas.
+    Labels,
+    /// `-o custom-columns=HEADER:PATH`.
+    Custom(CustomColumn),
 }
 
 impl Column {
-    pub(super) fn header(self) -> &'static str {
-        match self {
+    pub(super) fn header(&self) -> Cow<'_, str> {
+        Cow::Borrowed(match self {
             Column::Namespace => "NAMESPACE",
             Column::Name => "NAME",
             Column::State => "STATE",
@@ -59,22 +67,33 @@ impl Column {
             Column::Tenant => "TENANT",
             Column::Group => "GROUP",
             Column::UrlHost => "URL-HOST",
-        }
+            // kubectl names the column after the key's last part: -L app.kubernetes.io/name
+            // is NAME.
+            Column::Label(key) => {
+                let name = key.rsplit('/').next().unwrap_or(key);
+                return Cow::Owned(name.to_uppercase());
+            }
+            Column::Labels => "LABELS",
+            Column::Custom(column) => return Cow::Borrowed(column.header()),
+        })
     }
 
-    fn watch_width(self) -> usize {
+    fn watch_width(&self) -> usize {
         match self {
-            Column::Namespace | Column::Tenant | Column::Group => 16,
-            Column::Name | Column::Application => 30,
+            Column::Namespace | Column::Tenant | Column::Group | Column::Label(_) => 16,
+            Column::Name | Column::Application | Column::Labels => 30,
             Column::State => 9,
             Column::Expires => 16,
             Column::Age | Column::UrlHost => 9,
+            Column::Custom(column) => column.header().chars().count(),
         }
     }
 
-    /// The cell text. Never the token: the URL column shows only the host.
-    fn cell(self, tr: &TokenRequest, now: Timestamp) -> String {
+    /// The cell text. Never the token: the URL column shows only the host (a custom column
+    /// shows what the user's path names).
+    fn cell(&self, tr: &TokenRequest, document: Option<&Value>, now: Timestamp) -> String {
         let context = tr.context.as_ref();
+        let labels = tr.metadata.labels.as_ref();
         let text = match self {
             Column::Namespace => tr.namespace().to_string(),
             Column::Name => tr.name().to_string(),
@@ -85,14 +104,31 @@ impl Column {
             Column::Tenant => context.and_then(|c| c.tenant.clone()).unwrap_or_default(),
             Column::Group => context.and_then(|c| c.group.clone()).unwrap_or_default(),
             Column::UrlHost => url_host(tr),
+            Column::Label(key) => {
+                let value = labels.and_then(|l| l.get(key)).cloned().unwrap_or_default();
+                return shorten_for_table(printable(&value).into_owned());
+            }
+            Column::Labels => labels
+                .map(|labels| {
+                    labels
+                        .iter()
+                        .map(|(key, value)| format!("{key}={value}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default(),
+            Column::Custom(column) => {
+                let cell = document.map(|d| column.cell(d)).unwrap_or_default();
+                return shorten_for_table(printable(&cell).into_owned());
+            }
         };
         shorten_for_table(or_none(&text).into_owned())
     }
 }
 
 /// Longest cell a table shows. Names are at most 253 characters, but status strings come from
-/// whoever wrote the object; comfy-table wraps anything wider than 65,535 columns onto extra
-/// lines, which would break one-row-per-request for scripts. `-o json|yaml` show values whole.
+/// whoever wrote the object, and one huge cell would pad every other line of the table to its
+/// width. `-o json|yaml` show values whole.
 const MAX_CELL_CHARS: usize = 1024;
 
 fn shorten_for_table(text: String) -> String {
@@ -102,10 +138,23 @@ fn shorten_for_table(text: String) -> String {
     }
 }
 
-/// Where `-o wide` columns go: after kubectl's default ones, AGE staying last of those.
-pub(super) fn columns(format: &OutputFormat, all_namespaces: bool) -> Vec<Column> {
+/// The columns of a table: kubectl's default ones (NAMESPACE first with `-A`; `-o wide` adds
+/// its columns after them, AGE staying last of those), then `-L` columns, then LABELS; or
+/// exactly the custom columns. `None` for formats that are not tables.
+pub(super) fn columns(
+    format: &OutputFormat,
+    opts: &ListOptions,
+    layout: &ListLayout,
+) -> Option<Vec<Column>> {
     let mut columns = Vec::new();
-    if all_namespaces {
+    match format {
+        OutputFormat::CustomColumns(custom) => {
+            return Some(custom.iter().cloned().map(Column::Custom).collect());
+        }
+        OutputFormat::Human | OutputFormat::Wide => {}
+        _ => return None,
+    }
+    if opts.all_namespaces {
         columns.push(Column::Namespace);
     }
     columns.extend([Column::Name, Column::State, Column::Expires, Column::Age]);
@@ -117,7 +166,11 @@ pub(super) fn columns(format: &OutputFormat, all_namespaces: bool) -> Vec<Column
             Column::UrlHost,
         ]);
     }
-    columns
+    columns.extend(layout.label_columns.iter().cloned().map(Column::Label));
+    if layout.show_labels {
+        columns.push(Column::Labels);
+    }
+    Some(columns)
 }
 
 /// `host[:port]` of `status.url`: where the token is to be used, without the query that
@@ -156,111 +209,84 @@ impl StateColor {
             Phase::Pending | Phase::IssuedWithoutToken | Phase::Unknown(_) => StateColor::Yellow,
         }
     }
-
-    fn table_color(self) -> Color {
-        match self {
-            StateColor::Green => Color::Green,
-            StateColor::Red => Color::Red,
-            StateColor::Yellow => Color::Yellow,
-        }
-    }
-
-    fn ansi(self) -> &'static str {
-        match self {
-            StateColor::Green => "\x1b[32m",
-            StateColor::Red => "\x1b[31m",
-            StateColor::Yellow => "\x1b[33m",
-        }
-    }
 }
 
-const ANSI_RESET: &str = "\x1b[0m";
-/// kubectl's tabwriter puts 3 spaces between columns.
-const COLUMN_GAP: usize = 3;
-
-/// One table row: only display strings, never the object (so never its token).
+/// One table row: only display strings, never the object (so never its token unless a custom
+/// column asks for it).
 pub(super) struct TableRow {
     pub(super) cells: Vec<String>,
     pub(super) state_column: Option<usize>,
     pub(super) state_color: StateColor,
 }
 
-pub(super) fn table_row(tr: &TokenRequest, columns: &[Column], now: Timestamp) -> TableRow {
+impl TableRow {
+    /// The header line of `columns`, with an EVENT column first for `--output-watch-events`.
+    pub(super) fn header(columns: &[Column], event: bool) -> TableRow {
+        let cells = event
+            .then(|| "EVENT".to_string())
+            .into_iter()
+            .chain(columns.iter().map(|c| c.header().into_owned()))
+            .collect();
+        TableRow {
+            cells,
+            state_column: None,
+            state_color: StateColor::Yellow,
+        }
+    }
+}
+
+/// `tr` as a row of `columns`; with `event`, an EVENT cell first, padded as kubectl pads it.
+/// `document` is the object (or watch event) custom columns read; the others ignore it.
+pub(super) fn table_row(
+    tr: &TokenRequest,
+    columns: &[Column],
+    document: Option<&Value>,
+    event: Option<&str>,
+    now: Timestamp,
+) -> TableRow {
+    let offset = usize::from(event.is_some());
+    let cells = event
+        .map(|kind| format!("{kind:<8}"))
+        .into_iter()
+        .chain(columns.iter().map(|c| c.cell(tr, document, now)))
+        .collect();
     TableRow {
-        cells: columns.iter().map(|c| c.cell(tr, now)).collect(),
-        state_column: columns.iter().position(|c| *c == Column::State),
+        cells,
+        state_column: columns
+            .iter()
+            .position(|c| *c == Column::State)
+            .map(|i| i + offset),
         state_color: StateColor::of(tr.phase()),
     }
 }
 
-pub(super) fn watch_widths(columns: &[Column]) -> Vec<usize> {
-    std::iter::once(8) // EVENT: "MODIFIED"
-        .chain(columns.iter().map(|c| c.watch_width()))
+/// Whether a row of `columns` reads the object as JSON (custom columns do).
+pub(super) fn needs_document(columns: &[Column]) -> bool {
+    columns.iter().any(|c| matches!(c, Column::Custom(_)))
+}
+
+/// Where the columns of `list -w` start: EVENT (with `--output-watch-events`) as wide as
+/// "MODIFIED", the others as [`Column::watch_width`] says.
+pub(super) fn watch_widths(columns: &[Column], event: bool) -> Vec<usize> {
+    event
+        .then_some(8)
+        .into_iter()
+        .chain(columns.iter().map(Column::watch_width))
         .collect()
 }
 
-/// Cells padded to fixed widths (longer ones push the rest right, never cut), 3 spaces
-/// apart, no trailing spaces; the state cell coloured when asked.
-pub(super) fn padded_line(
-    widths: &[usize],
-    cells: &[Cow<str>],
-    state: Option<(usize, StateColor)>,
+/// A kubectl-style table: the header (unless `headers` is false) and the rows, laid out
+/// together; the STATE cells coloured when `color` asks.
+pub(super) fn render_table(
+    columns: &[Column],
+    rows: Vec<TableRow>,
+    headers: bool,
     color: bool,
 ) -> String {
-    let mut line = String::new();
-    for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
-        let last = i + 1 == cells.len();
-        let padding = if last {
-            0
-        } else {
-            (width + COLUMN_GAP)
-                .saturating_sub(cell.chars().count())
-                .max(COLUMN_GAP)
-        };
-        match state {
-            Some((column, state_color)) if color && column == i => {
-                line.push_str(state_color.ansi());
-                line.push_str(cell);
-                line.push_str(ANSI_RESET);
-            }
-            _ => line.push_str(cell),
-        }
-        line.push_str(&" ".repeat(padding));
-    }
-    line.push('\n');
-    line
-}
-
-/// A kubectl-style table: no borders, left-aligned, 3 spaces between columns, no trailing
-/// spaces. comfy-table is told there is no terminal and not to wrap, so a script piping the
-/// output gets full values and no escape codes unless `color` asks for them.
-pub(super) fn render_table(columns: &[Column], rows: &[TableRow], color: bool) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .force_no_tty()
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(columns.iter().map(|c| c.header()));
-    if color {
-        table.enforce_styling();
-        table.style_text_only();
-    }
-    for row in rows {
-        table.add_row(row.cells.iter().enumerate().map(|(i, text)| {
-            let cell = Cell::new(text).set_alignment(CellAlignment::Left);
-            match row.state_column {
-                Some(column) if color && column == i => cell.fg(row.state_color.table_color()),
-                _ => cell,
-            }
-        }));
-    }
-    let last = columns.len().saturating_sub(1);
-    for (i, column) in table.column_iter_mut().enumerate() {
-        let gap = if i == last { 0 } else { COLUMN_GAP as u16 };
-        column.set_padding((0, gap));
-    }
-    table
-        .lines()
-        .map(|line| format!("{}\n", line.trim_end()))
-        .collect()
+    let lines: Vec<TableRow> = headers
+        .then(|| TableRow::header(columns, false))
+        .into_iter()
+        .chain(rows)
+        .collect();
+    TabWriter::default().block(&lines, color)
 }

@@ -113,6 +113,21 @@ fn opts(all_namespaces: bool, color: bool) -> ListOptions {
     }
 }
 
+/// One watch line as `list -w --output-watch-events --no-headers` prints it.
+fn watch_line(
+    kind: &str,
+    tr: &TokenRequest,
+    format: &OutputFormat,
+    opts: &ListOptions,
+) -> Result<String, OutputError> {
+    let layout = ListLayout {
+        no_headers: true,
+        watch_events: true,
+        ..ListLayout::default()
+    };
+    WatchPrinter::new(format, *opts, layout)?.event(kind, tr, opts.now)
+}
+
 fn format(text: &str) -> OutputFormat {
     text.parse().unwrap()
 }
@@ -169,7 +184,7 @@ fn unknown_and_incomplete_formats_are_explained() {
     assert_eq!(
         err.to_string(),
         "unable to match a printer suitable for the output format \"xml\", allowed formats are: \
-         env,json,jsonpath,name,token,url,wide,yaml"
+         custom-columns,env,json,jsonpath,jsonpath-as-json,jsonpath-file,name,token,url,wide,yaml"
     );
     for text in ["jsonpath", "jsonpath=", "jsonpath=''"] {
         let err = text.parse::<OutputFormat>().unwrap_err();
@@ -188,7 +203,7 @@ fn unknown_and_incomplete_formats_are_explained() {
 
 #[test]
 fn human_view_of_a_ready_request_shows_the_url_but_no_token_line() {
-    let text = render_one(&ready(), &OutputFormat::Human, now()).unwrap();
+    let text = render_one(&ready(), &OutputFormat::Human, now(), UrlView::Whole).unwrap();
     assert_eq!(
         text,
         format!(
@@ -204,9 +219,40 @@ fn human_view_of_a_ready_request_shows_the_url_but_no_token_line() {
     );
     assert!(!text.lines().any(|line| line.starts_with("Token")));
     assert_eq!(
-        render_one(&ready(), &OutputFormat::Wide, now()).unwrap(),
+        render_one(&ready(), &OutputFormat::Wide, now(), UrlView::Whole).unwrap(),
         text
     );
+}
+
+#[test]
+fn human_view_off_a_terminal_masks_the_token_and_says_how_to_get_it() {
+    let text = render_one(&ready(), &OutputFormat::Human, now(), UrlView::Masked).unwrap();
+    assert_eq!(
+        text,
+        "Name:         my-app\n\
+         Namespace:    kyma-integration\n\
+         Application:  my-app\n\
+         State:        OK\n\
+         Tenant:       acme\n\
+         Group:        prod\n\
+         Expires:      2026-11-27T18:41:26Z (in 4m12s)\n\
+         URL:          https://connector.kyma.example.com/v1/applications/signingRequests/info?token=<hidden>\n\
+         \n\
+         Note: the token in the URL is hidden because stdout is not a terminal; -o url prints the whole URL.\n"
+    );
+    assert_no_token(&text);
+    // Nothing to hide: the view is the terminal's.
+    for tr in [pending(), failed(), malformed()] {
+        assert_eq!(
+            render_one(&tr, &OutputFormat::Human, now(), UrlView::Masked).unwrap(),
+            render_one(&tr, &OutputFormat::Human, now(), UrlView::Whole).unwrap()
+        );
+    }
+    // Expired: the note and the hint.
+    let text = render_one(&expired(), &OutputFormat::Human, now(), UrlView::Masked).unwrap();
+    assert!(text.contains("?token=<hidden>\n\nNote: "), "{text}");
+    assert!(text.ends_with("create a new one.\n"), "{text}");
+    assert_no_token(&text);
 }
 
 #[test]
@@ -259,11 +305,11 @@ fn human_view_explains_requests_that_are_not_ready() {
     ];
     for (tr, expected) in cases {
         assert_eq!(
-            render_one(&tr, &OutputFormat::Human, now()).unwrap(),
+            render_one(&tr, &OutputFormat::Human, now(), UrlView::Whole).unwrap(),
             expected
         );
     }
-    let text = render_one(&expired(), &OutputFormat::Human, now()).unwrap();
+    let text = render_one(&expired(), &OutputFormat::Human, now(), UrlView::Whole).unwrap();
     assert!(
         text.contains("Expires:      2026-11-27T18:35:14Z (expired 2m ago)\n"),
         "{text}"
@@ -281,7 +327,7 @@ fn human_view_escapes_control_characters_from_the_server() {
         None,
         Some(json!({"state": "\u{1b}[2J\u{1b}]0;owned\u{7}"})),
     );
-    let text = render_one(&tr, &OutputFormat::Human, now()).unwrap();
+    let text = render_one(&tr, &OutputFormat::Human, now(), UrlView::Whole).unwrap();
     assert!(
         !text.contains('\u{1b}') && !text.contains('\u{7}'),
         "{text:?}"
@@ -294,7 +340,7 @@ fn human_view_escapes_control_characters_from_the_server() {
 
 #[test]
 fn json_is_kubectls_object_without_managed_fields() {
-    let text = render_one(&ready(), &OutputFormat::Json, now()).unwrap();
+    let text = render_one(&ready(), &OutputFormat::Json, now(), UrlView::Whole).unwrap();
     assert_eq!(
         text,
         format!(
@@ -324,7 +370,7 @@ fn json_is_kubectls_object_without_managed_fields() {
         )
     );
     for tr in all() {
-        let text = render_one(&tr, &OutputFormat::Json, now()).unwrap();
+        let text = render_one(&tr, &OutputFormat::Json, now(), UrlView::Whole).unwrap();
         let parsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(parsed, object_value(&tr).unwrap());
         assert!(
@@ -333,7 +379,7 @@ fn json_is_kubectls_object_without_managed_fields() {
         );
     }
     // Absent fields are shown as absent, not null.
-    let pending = render_one(&pending(), &OutputFormat::Json, now()).unwrap();
+    let pending = render_one(&pending(), &OutputFormat::Json, now(), UrlView::Whole).unwrap();
     assert!(!pending.contains("status"), "{pending}");
 }
 
@@ -351,7 +397,7 @@ fn list_items_without_type_get_apiversion_and_kind() {
 
 #[test]
 fn yaml_is_kubectls_object_and_parses_back() {
-    let text = render_one(&ready(), &OutputFormat::Yaml, now()).unwrap();
+    let text = render_one(&ready(), &OutputFormat::Yaml, now(), UrlView::Whole).unwrap();
     assert_eq!(
         text,
         format!(
@@ -367,7 +413,7 @@ fn yaml_is_kubectls_object_and_parses_back() {
         )
     );
     for tr in all() {
-        let text = render_one(&tr, &OutputFormat::Yaml, now()).unwrap();
+        let text = render_one(&tr, &OutputFormat::Yaml, now(), UrlView::Whole).unwrap();
         let parsed: Value = serde_saphyr::from_str(&text).unwrap();
         assert_eq!(parsed, object_value(&tr).unwrap(), "{text}");
     }
@@ -377,7 +423,7 @@ fn yaml_is_kubectls_object_and_parses_back() {
 fn name_is_type_slash_name() {
     for tr in all() {
         assert_eq!(
-            render_one(&tr, &OutputFormat::Name, now()).unwrap(),
+            render_one(&tr, &OutputFormat::Name, now(), UrlView::Whole).unwrap(),
             format!(
                 "tokenrequest.applicationconnector.kyma-project.io/{}\n",
                 tr.name()
@@ -389,11 +435,11 @@ fn name_is_type_slash_name() {
 #[test]
 fn token_and_url_print_bare_values_of_a_ready_request() {
     assert_eq!(
-        render_one(&ready(), &OutputFormat::Token, now()).unwrap(),
+        render_one(&ready(), &OutputFormat::Token, now(), UrlView::Whole).unwrap(),
         format!("{TOKEN}\n")
     );
     assert_eq!(
-        render_one(&ready(), &OutputFormat::Url, now()).unwrap(),
+        render_one(&ready(), &OutputFormat::Url, now(), UrlView::Whole).unwrap(),
         format!(
             "https://connector.kyma.example.com/v1/applications/signingRequests/info?token={TOKEN}\n"
         )
@@ -426,7 +472,7 @@ fn token_url_and_env_refuse_requests_without_a_usable_token() {
             (OutputFormat::Url, "URL"),
             (OutputFormat::Env, "token and URL"),
         ] {
-            let err = render_one(&tr, &format, now()).unwrap_err();
+            let err = render_one(&tr, &format, now(), UrlView::Whole).unwrap_err();
             assert!(
                 matches!(&err, OutputError::NotReady { what: w, .. } if *w == what),
                 "{err:?}"
@@ -442,7 +488,7 @@ fn token_url_and_env_refuse_requests_without_a_usable_token() {
         }
     }
     for format in [OutputFormat::Token, OutputFormat::Url, OutputFormat::Env] {
-        let err = render_one(&expired(), &format, now()).unwrap_err();
+        let err = render_one(&expired(), &format, now(), UrlView::Whole).unwrap_err();
         assert!(matches!(err, OutputError::Expired { .. }), "{err:?}");
         assert_eq!(
             err.to_string(),
@@ -456,25 +502,26 @@ fn token_url_and_env_refuse_requests_without_a_usable_token() {
 #[test]
 fn env_assigns_every_field() {
     assert_eq!(
-        render_one(&ready(), &OutputFormat::Env, now()).unwrap(),
+        render_one(&ready(), &OutputFormat::Env, now(), UrlView::Whole).unwrap(),
         format!(
-            "TOKENREQUEST_NAME=my-app\n\
-             TOKENREQUEST_NAMESPACE=kyma-integration\n\
-             TOKENREQUEST_TOKEN={TOKEN}\n\
-             TOKENREQUEST_URL=https://connector.kyma.example.com/v1/applications/signingRequests/info'?token={TOKEN}'\n\
-             TOKENREQUEST_EXPIRE_AFTER=2026-11-27T18:41:26Z\n\
-             TOKENREQUEST_STATE=OK\n"
+            "export TOKENREQUEST_NAME=my-app\n\
+             export TOKENREQUEST_NAMESPACE=kyma-integration\n\
+             export TOKENREQUEST_TOKEN={TOKEN}\n\
+             export TOKENREQUEST_URL=https://connector.kyma.example.com/v1/applications/signingRequests/info'?token={TOKEN}'\n\
+             export TOKENREQUEST_EXPIRE_AFTER=2026-11-27T18:41:26Z\n\
+             export TOKENREQUEST_STATE=OK\n"
         )
     );
 }
 
-/// Evaluates `-o env` output in a real shell and reads the variables back byte for byte.
+/// Evaluates `-o env` output in a real shell and reads the variables back byte for byte, in
+/// a child process the shell starts afterwards (so they must have been exported).
 fn eval_in(shell: &str, output: &str) -> Vec<String> {
-    let script = r#"eval "$1"; printf '%s\0' "$TOKENREQUEST_NAME" "$TOKENREQUEST_NAMESPACE" "$TOKENREQUEST_TOKEN" "$TOKENREQUEST_URL" "$TOKENREQUEST_EXPIRE_AFTER" "$TOKENREQUEST_STATE""#;
+    let script = r#"eval "$1"; sh -c 'printf "%s\0" "$TOKENREQUEST_NAME" "$TOKENREQUEST_NAMESPACE" "$TOKENREQUEST_TOKEN" "$TOKENREQUEST_URL" "$TOKENREQUEST_EXPIRE_AFTER" "$TOKENREQUEST_STATE"'"#;
     let result = std::process::Command::new(shell)
         .args(["-c", script, "_", output])
         .output()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("this test needs `{shell}` on PATH: {e}"));
     assert!(
         result.status.success(),
         "{shell}: {}",
@@ -504,7 +551,7 @@ fn env_survives_eval_whatever_the_values_hold() {
     status.token = Some(format!("tok-{hostile}"));
     status.url = Some(format!("https://h/?token={hostile}"));
     status.expire_after = Some(format!("~{hostile}"));
-    let output = render_one(&tr, &OutputFormat::Env, now()).unwrap();
+    let output = render_one(&tr, &OutputFormat::Env, now(), UrlView::Whole).unwrap();
     let expected = vec![
         "my-app".to_string(),
         format!("ns-{hostile}"),
@@ -513,7 +560,7 @@ fn env_survives_eval_whatever_the_values_hold() {
         format!("~{hostile}"),
         "OK".to_string(),
     ];
-    for shell in ["sh", "bash"] {
+    for shell in ["sh", "bash", "zsh"] {
         assert_eq!(eval_in(shell, &output), expected, "{shell} with:\n{output}");
         assert!(
             !std::path::Path::new(marker).exists(),
@@ -526,14 +573,21 @@ fn env_survives_eval_whatever_the_values_hold() {
 fn jsonpath_applies_to_the_object() {
     let template = |text: &str| format(&format!("jsonpath={text}"));
     assert_eq!(
-        render_one(&ready(), &template("{.status.expireAfter}"), now()).unwrap(),
+        render_one(
+            &ready(),
+            &template("{.status.expireAfter}"),
+            now(),
+            UrlView::Whole
+        )
+        .unwrap(),
         "2026-11-27T18:41:26Z"
     );
     assert_eq!(
         render_one(
             &ready(),
             &template(r#"name={.metadata.name} url={.status.url}{"\n"}"#),
-            now()
+            now(),
+            UrlView::Whole
         )
         .unwrap(),
         format!(
@@ -541,10 +595,24 @@ fn jsonpath_applies_to_the_object() {
         )
     );
     assert_eq!(
-        render_one(&malformed(), &template("{.status.state}"), now()).unwrap(),
+        render_one(
+            &malformed(),
+            &template("{.status.state}"),
+            now(),
+            UrlView::Whole
+        )
+        .unwrap(),
         "Weird"
     );
-    let err = render_one(&pending(), &template("{.status.token}"), now()).unwrap_err();
+    // As --allow-missing-template-keys=false.
+    let strict = |text: &str| template(text).allow_missing_keys(false);
+    let err = render_one(
+        &pending(),
+        &strict("{.status.token}"),
+        now(),
+        UrlView::Whole,
+    )
+    .unwrap_err();
     assert!(matches!(err, OutputError::JsonPathExecution { .. }));
     assert_eq!(
         err.to_string(),
@@ -552,8 +620,9 @@ fn jsonpath_applies_to_the_object() {
     );
     let err = render_one(
         &without_token(),
-        &template("{.metadata.managedFields}"),
+        &strict("{.metadata.managedFields}"),
         now(),
+        UrlView::Whole,
     )
     .unwrap_err();
     assert!(
@@ -824,61 +893,5 @@ fn credentials_formats_are_refused_for_lists() {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Watch
-
-#[test]
-fn watch_rows_line_up_under_the_header() {
-    let o = opts(false, false);
-    let mut text = watch_header(&OutputFormat::Human, &o).unwrap();
-    for (event, tr) in [
-        ("ADDED", pending()),
-        ("MODIFIED", ready()),
-        ("DELETED", malformed()),
-    ] {
-        text.push_str(&watch_line(event, &tr, &OutputFormat::Human, &o).unwrap());
-    }
-    assert_eq!(
-        text,
-        "EVENT      NAME                             STATE       EXPIRES            AGE\n\
-         ADDED      pending-app                      <pending>   <pending>          14s\n\
-         MODIFIED   my-app                           OK          in 4m12s           7m14s\n\
-         DELETED    odd-app                          Weird       <invalid>          <unknown>\n"
-    );
-    let wide_header = watch_header(&OutputFormat::Wide, &opts(true, false)).unwrap();
-    assert!(
-        wide_header.starts_with("EVENT      NAMESPACE          NAME "),
-        "{wide_header}"
-    );
-    assert!(wide_header.ends_with("   URL-HOST\n"), "{wide_header}");
-    assert_eq!(watch_header(&OutputFormat::Json, &o), None);
-}
-
-#[test]
-fn watch_prints_machine_formats_per_event() {
-    let o = opts(false, false);
-    assert_eq!(
-        watch_line("ADDED", &ready(), &OutputFormat::Json, &o).unwrap(),
-        render_one(&ready(), &OutputFormat::Json, now()).unwrap()
-    );
-    let mut stream = String::new();
-    for tr in [ready(), pending()] {
-        stream.push_str(&watch_line("MODIFIED", &tr, &OutputFormat::Yaml, &o).unwrap());
-    }
-    assert!(stream.starts_with("---\napiVersion: "), "{stream}");
-    assert_eq!(stream.matches("---\n").count(), 2);
-    assert_eq!(
-        watch_line("DELETED", &ready(), &OutputFormat::Name, &o).unwrap(),
-        "tokenrequest.applicationconnector.kyma-project.io/my-app\n"
-    );
-    assert_eq!(
-        watch_line(
-            "ADDED",
-            &ready(),
-            &format(r#"jsonpath={.metadata.name}{"\n"}"#),
-            &o
-        )
-        .unwrap(),
-        "my-app\n"
-    );
-}
+mod tables;
+mod watch;

@@ -145,14 +145,27 @@ impl Requests {
     /// A list call's parameters: `chunk` objects a page (`None`: all in one call), and a
     /// label selector.
     pub fn list_params(chunk: Option<u32>, selector: Option<&str>) -> ListParams {
-        let params = ListParams {
+        Self::selected_params(chunk, selector, None)
+    }
+
+    /// [`Requests::list_params`] with a field selector too (the API server takes
+    /// `metadata.name` and `metadata.namespace` for custom resources, and says so otherwise).
+    pub fn selected_params(
+        chunk: Option<u32>,
+        labels: Option<&str>,
+        fields: Option<&str>,
+    ) -> ListParams {
+        let mut params = ListParams {
             limit: chunk,
             ..ListParams::default()
         };
-        match selector {
-            Some(selector) => params.labels(selector),
-            None => params,
+        if let Some(labels) = labels {
+            params = params.labels(labels);
         }
+        if let Some(fields) = fields {
+            params = params.fields(fields);
+        }
+        params
     }
 
     /// The requests, page by page: the next page is fetched only once this one is used up.

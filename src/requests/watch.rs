@@ -106,18 +106,22 @@ impl Shown {
 
 impl Requests {
     /// Every change after `shown` (what the list printed), until the stream is dropped or a
-    /// final error (forbidden, no such API) ends it after yielding it. `selector` is a label
-    /// selector; `page_size` the chunk size of the watcher's lists.
+    /// final error (forbidden, no such API) ends it after yielding it. `labels` and `fields`
+    /// are selectors; `page_size` the chunk size of the watcher's lists.
     pub fn changes(
         &self,
-        selector: Option<&str>,
+        labels: Option<&str>,
+        fields: Option<&str>,
         page_size: Option<u32>,
         shown: Vec<TokenRequest>,
     ) -> impl Stream<Item = Result<Change, Error>> + use<> {
         let mut config = watcher::Config::default().timeout(WATCH_TIMEOUT_SECONDS);
         config.page_size = page_size;
-        if let Some(selector) = selector {
-            config = config.labels(selector);
+        if let Some(labels) = labels {
+            config = config.labels(labels);
+        }
+        if let Some(fields) = fields {
+            config = config.fields(fields);
         }
         let requests = self.clone();
         let events: Pin<Box<dyn Stream<Item = watcher::Result<Event<TokenRequest>>> + Send>> =

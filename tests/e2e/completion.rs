@@ -186,7 +186,12 @@ async fn kubectl_completes_the_plugin_through_the_shim() {
     for format in ["json", "yaml", "name", "url", "token", "env", "jsonpath="] {
         assert!(formats.has(format), "{formats:?}");
     }
-    let jsonpath = plugin.kubectl(&cluster, &["get", "-o", "jsonp"]).await;
+    let templates = plugin.kubectl(&cluster, &["get", "-o", "jsonp"]).await;
+    assert_eq!(
+        templates.values,
+        ["jsonpath=", "jsonpath-file=", "jsonpath-as-json="]
+    );
+    let jsonpath = plugin.kubectl(&cluster, &["get", "-o", "jsonpath="]).await;
     assert_eq!(jsonpath.values, ["jsonpath="]);
     assert_eq!(jsonpath.directive, 2 | 4);
 

@@ -14,7 +14,8 @@ const URL_PREFIX: &str =
 #[tokio::test(flavor = "multi_thread")]
 async fn create_waits_and_prints_a_summary_with_the_url() {
     let cluster = cluster().await;
-    let run = cluster.run(&["create", "my-app"]).await;
+    // On a terminal the summary shows the URL with its token.
+    let run = cluster.run_on_terminal(&["create", "my-app"]).await;
     run.success();
     let token = token_of(&cluster, "default", "my-app").await;
     assert!(run.stdout.contains("my-app"), "{run:#?}");
@@ -23,8 +24,57 @@ async fn create_waits_and_prints_a_summary_with_the_url() {
         run.stdout.contains(&format!("{URL_PREFIX}{token}")),
         "{run:#?}"
     );
+    // Without one, the same summary and nothing on stderr.
+    let run = cluster.run(&["create", "my-app-2"]).await;
+    run.success();
+    let token = token_of(&cluster, "default", "my-app-2").await;
+    assert!(run.stdout.contains("my-app-2"), "{run:#?}");
+    assert!(run.stdout.contains("OK"), "{run:#?}");
+    assert!(run.stdout.contains(URL_PREFIX), "{run:#?}");
     assert_no_secret(&run, &token);
     assert_eq!(run.stderr, "", "no spinner or chatter without a terminal");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn off_a_terminal_the_summary_hides_the_token_and_says_how_to_get_it() {
+    let cluster = cluster().await;
+    let run = cluster.run(&["create", "in-ci"]).await;
+    run.success();
+    let token = token_of(&cluster, "default", "in-ci").await;
+    assert!(
+        !run.stdout.contains(&token),
+        "the token reached a log: {run:#?}"
+    );
+    assert!(
+        run.stdout.contains(&format!("{URL_PREFIX}<hidden>\n")),
+        "{run:#?}"
+    );
+    assert!(
+        run.stdout.contains("-o url prints the whole URL"),
+        "{run:#?}"
+    );
+    let run = cluster.run(&["get", "in-ci"]).await;
+    run.success();
+    assert!(!run.stdout.contains(&token), "{run:#?}");
+    assert!(run.stdout.contains("<hidden>"), "{run:#?}");
+    // What the note promises.
+    let run = cluster.run(&["get", "in-ci", "-o", "url"]).await;
+    assert_eq!(run.stdout, format!("{URL_PREFIX}{token}\n"));
+    // A pipe is not a terminal either.
+    let script = format!(
+        "'{}' --kubeconfig '{}' get in-ci | cat",
+        env!("CARGO_BIN_EXE_kubectl-tokenrequest"),
+        cluster.kubeconfig.display()
+    );
+    let piped = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .output()
+        .expect("run sh");
+    let piped = String::from_utf8_lossy(&piped.stdout);
+    assert!(
+        piped.contains("<hidden>") && !piped.contains(&token),
+        "{piped}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -77,6 +127,47 @@ async fn json_yaml_and_jsonpath_show_the_stored_object() {
         .await;
     run.success();
     assert_eq!(run.stdout, "app=app-json state=OK");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn env_output_is_exported_to_the_programs_the_shell_starts() {
+    let cluster = cluster().await;
+    let run = cluster.run(&["create", "app-export", "-o", "env"]).await;
+    run.success();
+    let token = token_of(&cluster, "default", "app-export").await;
+    assert!(
+        run.stdout.starts_with("export TOKENREQUEST_NAME="),
+        "{run:#?}"
+    );
+    // `env` is a child process: it sees only what was exported.
+    let script = "eval \"$1\"; env";
+    for shell in ["sh", "bash", "zsh"] {
+        crate::harness::require(shell, &["-c", "true"]);
+        let child = std::process::Command::new(shell)
+            .args(["-c", script, shell, &run.stdout])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .output()
+            .expect("run the shell");
+        assert!(child.status.success(), "{shell}: {child:?}");
+        let seen = String::from_utf8_lossy(&child.stdout);
+        for line in [
+            "TOKENREQUEST_NAME=app-export".to_string(),
+            "TOKENREQUEST_NAMESPACE=default".to_string(),
+            format!("TOKENREQUEST_TOKEN={token}"),
+            format!("TOKENREQUEST_URL={URL_PREFIX}{token}"),
+            "TOKENREQUEST_STATE=OK".to_string(),
+        ] {
+            assert!(
+                seen.lines().any(|l| l == line),
+                "{shell}: {line} not in\n{seen}"
+            );
+        }
+        assert!(
+            seen.contains("TOKENREQUEST_EXPIRE_AFTER=20"),
+            "{shell}: {seen}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

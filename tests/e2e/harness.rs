@@ -130,6 +130,36 @@ impl TestCluster {
         finish(self.command(args).spawn().expect("spawn the plugin")).await
     }
 
+    /// The plugin with stdout and stderr on a terminal (`script` gives it a pseudo-terminal;
+    /// the test fails naming `script` if it is missing). Both arrive in `stdout`, with the
+    /// terminal's `\r\n` line ends.
+    pub async fn run_on_terminal(&self, args: &[&str]) -> Run {
+        require("script", &["--version"]);
+        let plugin = env!("CARGO_BIN_EXE_kubectl-tokenrequest");
+        let words: Vec<String> = [plugin, "--kubeconfig", &self.kubeconfig.to_string_lossy()]
+            .into_iter()
+            .chain(args.iter().copied())
+            .map(|word| format!("'{}'", word.replace('\'', r"'\''")))
+            .collect();
+        let mut command = hermetic_command("script", self.dir.path());
+        command.args(["-qec", &words.join(" "), "/dev/null"]);
+        finish(command.spawn().expect("spawn script")).await
+    }
+
+    /// kubectl (which must be installed: the test fails naming it otherwise) against this
+    /// sandbox, with the kubeconfig's credentials and the same hermetic environment as
+    /// [`TestCluster::command`].
+    pub fn kubectl_command(&self, args: &[&str]) -> tokio::process::Command {
+        require("kubectl", &["version", "--client"]);
+        let mut command = hermetic_command("kubectl", self.dir.path());
+        command.args(args).arg("--kubeconfig").arg(&self.kubeconfig);
+        command
+    }
+
+    pub async fn kubectl(&self, args: &[&str]) -> Run {
+        finish(self.kubectl_command(args).spawn().expect("spawn kubectl")).await
+    }
+
     /// Creates a request directly through the API (not through the plugin).
     pub async fn seed(&self, namespace: &str, name: &str) -> TokenRequest {
         self.api(namespace)
@@ -157,9 +187,16 @@ impl TestCluster {
 /// The plugin with `args`, `HOME` at `home` and nothing else from the caller's environment that
 /// could change its behaviour; no kubeconfig (for commands that need no cluster).
 pub fn plugin_command(home: &std::path::Path, args: &[&str]) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_kubectl-tokenrequest"));
+    let mut command = hermetic_command(env!("CARGO_BIN_EXE_kubectl-tokenrequest"), home);
+    command.args(args);
     command
-        .args(args)
+}
+
+/// `program` with only PATH, HOME (at `home`) and NO_COLOR set, no stdin, stdout and stderr
+/// captured, killed if the test drops it.
+fn hermetic_command(program: &str, home: &std::path::Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(program);
+    command
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)

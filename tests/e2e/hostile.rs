@@ -72,9 +72,17 @@ async fn hostile_names_are_refused_before_any_request() {
     // A leading dash reads as a flag: a usage error, and still no request.
     refused(
         &cluster,
-        &["create", "-leading-dash"],
+        &["create", "-xleading-dash"],
         2,
         "unexpected argument",
+    )
+    .await;
+    // `-l` is create's --labels, as in kubectl: `-leading-dash` is a label spec, refused.
+    refused(
+        &cluster,
+        &["create", "-leading-dash"],
+        2,
+        "invalid label spec",
     )
     .await;
 }

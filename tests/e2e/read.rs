@@ -49,6 +49,19 @@ async fn get_wait_waits_for_the_status() {
         .await;
     run.success();
     assert_eq!(run.stdout, "OK");
+    // A custom-columns table of the one request, once it has its status.
+    cluster.seed("default", "later-too").await;
+    let run = cluster
+        .run(&[
+            "get",
+            "later-too",
+            "--wait",
+            "-o",
+            "custom-columns=S:.status.state",
+        ])
+        .await;
+    run.success();
+    assert_eq!(run.stdout, "S\nOK\n");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -392,14 +392,20 @@ async fn value_candidates(
             bounded(tokenrequest_names(typed.connection.clone())).await
         }
         _ => match arg {
-            // `-o jsonpath` is followed by `=TEMPLATE`.
+            // `-o jsonpath` is followed by `=TEMPLATE` (and the other formats that take a
+            // template, a file or columns by theirs).
             Some(arg) => arg
                 .get_possible_values()
                 .into_iter()
                 .filter(|value| !value.is_hide_set())
                 .map(|value| Candidate {
                     value: match value.get_name() {
-                        "jsonpath" if arg_id == "output" => "jsonpath=".to_string(),
+                        name @ ("jsonpath" | "jsonpath-file" | "jsonpath-as-json"
+                        | "custom-columns")
+                            if arg_id == "output" =>
+                        {
+                            format!("{name}=")
+                        }
                         name => name.to_string(),
                     },
                     help: value.get_help().map(|h| h.to_string()),
@@ -663,8 +669,12 @@ mod tests {
         );
         assert_eq!(values(&run("delete -o ").await), ["name"]);
 
-        let jsonpath = run("get x -o jsonp").await;
+        let jsonpath = run("get x -o jsonpath=").await;
         assert_eq!(values(&jsonpath), ["jsonpath="]);
+        assert_eq!(
+            values(&run("get x -o jsonp").await),
+            ["jsonpath=", "jsonpath-file=", "jsonpath-as-json="]
+        );
         assert_eq!(
             jsonpath.directive,
             directive::NO_SPACE | directive::NO_FILE_COMP
