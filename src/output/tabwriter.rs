@@ -1,8 +1,9 @@
-//! kubectl's table layout (cli-runtime's tabwriter): each cell padded to the widest cell of its
-//! column plus 3 spaces and to at least 6, the last cell of a line unpadded, no trailing spaces.
-//! As in `kubectl get -w` (liggitt/tabwriter's `RememberWidths`), a column never narrows: lines
-//! printed later line up with earlier ones unless they are wider. Written here because no
-//! tabwriter crate remembers widths across flushes.
+//! The layout of `list -w` (cli-runtime's tabwriter, as `kubectl get -w` uses it): each cell
+//! padded to the widest cell of its column so far plus 3 spaces and to at least 6, the last
+//! cell of a line unpadded, no trailing spaces, and a column never narrows (liggitt/tabwriter's
+//! `RememberWidths`), so lines printed later line up with earlier ones unless they are wider.
+//! Written here because neither comfy-table (which lays out whole tables, as `list` prints
+//! them) nor a tabwriter crate remembers widths across flushes.
 
 use super::table::{StateColor, TableRow};
 
