@@ -1,7 +1,8 @@
 //! The committed completion scripts, run in their shells the way a user's shell runs them:
 //! bash through its completion function with `COMP_WORDS`/`COMP_CWORD`, fish through
-//! `complete -C`. (The drift test only proves the committed text did not change; this proves
-//! it completes.) Both shells are test dependencies; `.ci/run` installs them.
+//! `complete -C`, zsh by pressing TAB in an interactive zsh on a pseudo-terminal
+//! (`tests/shells/zsh_complete.zsh`). (The drift test only proves the committed text did not
+//! change; this proves it completes.) The shells are test dependencies; `.ci/run` installs them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -67,6 +68,30 @@ fn fish(line: &str) -> Vec<String> {
         .unwrap()
         .lines()
         .map(|l| l.split('\t').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// What zsh offers for `line`: compinit with the committed `_kubectl-tokenrequest` on fpath.
+fn zsh(line: &str) -> Vec<String> {
+    let fpath = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        script("_kubectl-tokenrequest"),
+        fpath.path().join("_kubectl-tokenrequest"),
+    )
+    .unwrap();
+    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/shells/zsh_complete.zsh");
+    let output = Command::new("zsh")
+        .arg("-f")
+        .arg(capture)
+        .arg(fpath.path())
+        .arg(line)
+        .output()
+        .expect("run zsh");
+    assert!(output.status.success(), "zsh: {output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
         .collect()
 }
 
@@ -219,6 +244,16 @@ fn fish_completes_subcommands_their_flags_and_output_formats() {
     require("fish");
     for (line, wanted, unwanted) in CASES {
         let got = fish(line);
+        offers(&got, wanted, line);
+        not_offered(&got, unwanted, line);
+    }
+}
+
+#[test]
+fn zsh_completes_subcommands_their_flags_and_output_formats() {
+    require("zsh");
+    for (line, wanted, unwanted) in CASES {
+        let got = zsh(line);
         offers(&got, wanted, line);
         not_offered(&got, unwanted, line);
     }

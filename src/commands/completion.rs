@@ -33,7 +33,28 @@ pub fn script(shell: Shell) -> String {
     }
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, BIN_NAME, &mut out);
-    String::from_utf8(out).expect("clap_complete writes UTF-8")
+    let script = String::from_utf8(out).expect("clap_complete writes UTF-8");
+    match shell {
+        Shell::Zsh => zsh_options_after_names(&script),
+        _ => script,
+    }
+}
+
+/// Works around clap_complete 4.6.11's zsh generator, which writes a positional that takes
+/// several values (`get NAME...`, `delete NAME...`) as `'*::names…'`: the two-colon form hands
+/// the action only the remaining words, so after the first NAME zsh completes no option
+/// (`get x -o <TAB>` offered file names). One colon keeps the options; the bin-name trick of
+/// bash does not apply, as the spelling comes from the generator itself, so the script's
+/// positional lines are corrected here. The subcommand catch-all (`"*::: :->…"`, double
+/// quotes) is left alone.
+fn zsh_options_after_names(script: &str) -> String {
+    script
+        .lines()
+        .map(|line| match line.strip_prefix("'*::") {
+            Some(rest) => format!("'*:{rest}\n"),
+            None => format!("{line}\n"),
+        })
+        .collect()
 }
 
 /// Works around clap_complete 4.6.11's bash generator with a hyphenated binary name
