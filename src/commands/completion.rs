@@ -8,7 +8,10 @@ use crate::cli::{self, CompleteArgs, CompletionArgs, CompletionCommand};
 use crate::error::Error;
 
 pub mod candidates;
+mod lookups;
+mod protocol;
 pub mod shim;
+mod words;
 
 /// The name the scripts complete: the plugin binary itself. `kubectl tokenrequest …` is
 /// completed by kubectl through the shim instead.

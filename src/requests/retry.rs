@@ -34,6 +34,8 @@ const MAX_DELAY: Duration = Duration::from_secs(2);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     budget: Duration,
+    /// Whether transient failures are tried again at all (completion does not wait for them).
+    retries: bool,
 }
 
 /// A request that did not succeed.
@@ -81,6 +83,15 @@ impl RetryPolicy {
             } else {
                 request_timeout
             },
+            retries: true,
+        }
+    }
+
+    /// One try within `timeout`, for lookups that would rather give up than wait (completion).
+    pub fn single_try(timeout: Duration) -> Self {
+        RetryPolicy {
+            budget: timeout,
+            retries: false,
         }
     }
 
@@ -126,7 +137,11 @@ impl RetryPolicy {
                 }
             };
             let delay = delays.next().unwrap_or(MAX_DELAY);
-            match decide(&error, Instant::now(), delay, deadline) {
+            let decision = match decide(&error, Instant::now(), delay, deadline) {
+                Decision::RetryAfter(_) if !self.retries => Decision::GiveUp,
+                decision => decision,
+            };
+            match decision {
                 Decision::Final => return Err(error.into()),
                 Decision::GiveUp => {
                     return Err(Failure::Api {
@@ -239,6 +254,19 @@ mod tests {
             assert!(*delay < 2 * MAX_DELAY, "{delays:?}");
         }
         assert!(delays[11] >= MAX_DELAY, "capped, not shrinking: {delays:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_single_try_gives_up_at_the_first_transient_failure() {
+        let mut tries = 0;
+        let result: Result<(), Failure> = RetryPolicy::single_try(Duration::from_secs(2))
+            .run(None, || {
+                tries += 1;
+                async { Err(status(503)) }
+            })
+            .await;
+        assert!(matches!(result, Err(Failure::Api { .. })));
+        assert_eq!(tries, 1);
     }
 
     #[test]
