@@ -18,7 +18,7 @@ pub mod logging;
 pub(crate) mod output;
 pub(crate) mod present;
 pub(crate) mod progress;
-pub mod proxy;
+pub(crate) mod proxy;
 pub(crate) mod requests;
 pub mod session;
 pub mod terminal;
