@@ -31,6 +31,9 @@ _kubectl__tokenrequest() {
             kubectl__tokenrequest,delete)
                 cmd="kubectl__tokenrequest__subcmd__delete"
                 ;;
+            kubectl__tokenrequest,doctor)
+                cmd="kubectl__tokenrequest__subcmd__doctor"
+                ;;
             kubectl__tokenrequest,get)
                 cmd="kubectl__tokenrequest__subcmd__get"
                 ;;
@@ -65,7 +68,7 @@ _kubectl__tokenrequest() {
 
     case "${cmd}" in
         kubectl__tokenrequest)
-            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version create get connect list ls delete cleanup completion"
+            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version create get connect list ls delete cleanup doctor completion"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -803,6 +806,76 @@ _kubectl__tokenrequest() {
                     ;;
                 --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__tokenrequest__subcmd__doctor)
+            opts="-o -n -v -h -V --probe --timeout --output --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --probe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)

@@ -39,6 +39,7 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand ls 'List TokenRequests'
             cand delete 'Delete TokenRequests'
             cand cleanup 'Delete expired TokenRequests (and, if asked, stale or errored ones)'
+            cand doctor 'Check whether TokenRequests work on this cluster, and if not, why: the connection, the API, your rights, the controller, an Application, and (with --probe) a real request'
             cand completion 'Print a shell completion script, or install kubectl''s completion helper'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -214,6 +215,26 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'kubectl-tokenrequest;doctor'= {
+            cand --probe 'Also create a probe TokenRequest (generated name doctor-probe-…, never APP), wait for the controller''s answer and delete it again'
+            cand --timeout 'How long the whole diagnosis may take, the probe''s wait included (e.g. 30s, 2m)'
+            cand -o 'Output format (default: one line per check)'
+            cand --output 'Output format (default: one line per check)'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'kubectl-tokenrequest;completion'= {
             cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
             cand --context 'The name of the kubeconfig context to use'
@@ -364,6 +385,7 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand list 'List TokenRequests'
             cand delete 'Delete TokenRequests'
             cand cleanup 'Delete expired TokenRequests (and, if asked, stale or errored ones)'
+            cand doctor 'Check whether TokenRequests work on this cluster, and if not, why: the connection, the API, your rights, the controller, an Application, and (with --probe) a real request'
             cand completion 'Print a shell completion script, or install kubectl''s completion helper'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -378,6 +400,8 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
         &'kubectl-tokenrequest;help;delete'= {
         }
         &'kubectl-tokenrequest;help;cleanup'= {
+        }
+        &'kubectl-tokenrequest;help;doctor'= {
         }
         &'kubectl-tokenrequest;help;completion'= {
             cand bash 'Print the bash completion script for kubectl-tokenrequest'

@@ -7,6 +7,7 @@
 //! `tokenrequest` is the type and its rules; `output` renders.
 #![forbid(unsafe_code)]
 
+pub(crate) mod applications;
 pub mod cli;
 pub mod commands;
 pub(crate) mod connection_files;

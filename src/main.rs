@@ -2,12 +2,16 @@
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use kubectl_tokenrequest::cli::Cli;
 use kubectl_tokenrequest::commands;
 use kubectl_tokenrequest::error::Error;
 use kubectl_tokenrequest::logging;
 use kubectl_tokenrequest::session::Session;
+
+/// How long an interrupted run may spend cleaning up after itself.
+const CLEANUP_LIMIT: Duration = Duration::from_secs(20);
 
 fn main() -> ExitCode {
     logging::install_panic_hook();
@@ -37,7 +41,9 @@ fn main() -> ExitCode {
             }),
         }
     });
-    // Don't wait for stray tasks (a watch body still being read) on the way out.
+    // What a dropped command left to clean up (doctor's probe request) still runs; stray
+    // tasks (a watch body still being read) are not waited for on the way out.
+    runtime.block_on(session.finish_cleanups(CLEANUP_LIMIT));
     runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,

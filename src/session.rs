@@ -1,11 +1,16 @@
 //! What a run shares with `main`: the request it created and has not finished with, so an
-//! interrupted run can say how to delete it.
+//! interrupted run can say how to delete it; and the cleanups that must run even when the
+//! command is dropped (Ctrl-C drops the command's future), which `main` awaits before exiting.
 
 use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
 
 #[derive(Debug, Default)]
 pub struct Session {
     left_behind: Mutex<Option<(String, String)>>,
+    cleanups: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl Session {
@@ -24,5 +29,25 @@ impl Session {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// A cleanup task spawned by a command that was dropped before it could clean up itself.
+    pub fn add_cleanup(&self, task: JoinHandle<()>) {
+        self.cleanups
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(task);
+    }
+
+    /// Waits for the cleanups, at most `limit`; a second Ctrl-C stops waiting.
+    pub async fn finish_cleanups(&self, limit: Duration) {
+        let tasks = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|e| e.into_inner()));
+        if tasks.is_empty() {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::timeout(limit, futures::future::join_all(tasks)) => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
     }
 }

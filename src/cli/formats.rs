@@ -87,6 +87,13 @@ pub const CLEANUP: Formats = Formats {
     command: "cleanup",
     accepted: &[NAME, JSON],
 };
+pub const DOCTOR: Formats = Formats {
+    command: "doctor",
+    accepted: &[format(
+        "json",
+        "the checks as a JSON array: name, status, message, hint, details",
+    )],
+};
 
 /// Formats that describe one request's credentials.
 const CREDENTIALS: [&str; 5] = ["token", "url", "env", "config", "config-json"];
@@ -278,6 +285,8 @@ mod tests {
             refusal(CLEANUP, "yaml"),
             "cleanup supports -o name and -o json only"
         );
+        assert_eq!(DOCTOR.check("json"), Ok("json"));
+        assert_eq!(refusal(DOCTOR, "yaml"), "doctor supports only -o json");
         assert_eq!(
             refusal(GET, "xml"),
             "unable to match a printer suitable for the output format \"xml\", allowed formats \
@@ -331,6 +340,7 @@ mod tests {
         };
         assert_eq!(shown(DELETE), ["name"]);
         assert_eq!(shown(CLEANUP), ["name", "json"]);
+        assert_eq!(shown(DOCTOR), ["json"]);
         assert!(!shown(GET).contains(&"wide".to_string()));
         assert!(shown(LIST).contains(&"wide".to_string()));
     }

@@ -2,6 +2,7 @@
 //! `-n`, `-A`, `-l`, `-o`, `--dry-run`, durations like `60s` or `1m30s`.
 
 mod args;
+mod doctor;
 mod duration;
 mod examples;
 pub mod formats;
@@ -9,6 +10,7 @@ pub mod formats;
 use clap::{Arg, ArgAction, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 pub use args::*;
+pub use doctor::DoctorArgs;
 pub use duration::{parse_bool, parse_duration, parse_request_timeout};
 use examples::*;
 pub use formats::RequestOutput;
@@ -22,8 +24,8 @@ pub use formats::RequestOutput;
     version,
     propagate_version = true,
     args_override_self = true,
-    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 the controller reported an \
-                  error, 4 timed out waiting, 5 the request disappeared while waiting, 130 \
+    after_help = "Exit codes: 0 success, 1 error (for doctor: a check failed), 2 usage error, 3 \
+                  the controller reported an error, 4 timed out waiting, 5 the request disappeared while waiting, 130 \
                   interrupted."
 )]
 pub struct Cli {
@@ -124,6 +126,10 @@ pub enum Command {
     /// Delete expired TokenRequests (and, if asked, stale or errored ones)
     #[command(after_help = EXAMPLES_CLEANUP)]
     Cleanup(CleanupArgs),
+    /// Check whether TokenRequests work on this cluster, and if not, why: the connection, the
+    /// API, your rights, the controller, an Application, and (with --probe) a real request
+    #[command(after_help = EXAMPLES_DOCTOR)]
+    Doctor(DoctorArgs),
     /// Print a shell completion script, or install kubectl's completion helper
     #[command(after_help = EXAMPLES_COMPLETION)]
     Completion(CompletionArgs),

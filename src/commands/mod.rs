@@ -11,6 +11,7 @@ pub mod completion;
 pub mod connect;
 pub mod create;
 pub mod delete;
+pub mod doctor;
 pub mod get;
 pub mod list;
 
@@ -24,6 +25,7 @@ pub async fn run(cli: Cli, session: &Session) -> Result<(), Error> {
         Command::List(args) => list::run(&connect(&cli.connection).await?, args).await,
         Command::Delete(args) => delete::run(&connect(&cli.connection).await?, args).await,
         Command::Cleanup(args) => cleanup::run(&connect(&cli.connection).await?, args).await,
+        Command::Doctor(args) => doctor::run(&connect(&cli.connection).await?, args, session).await,
         Command::Completion(args) => completion::run(args),
         Command::Complete(args) => completion::run_complete(args).await,
     }

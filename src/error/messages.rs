@@ -4,8 +4,22 @@
 use std::time::Duration;
 
 use super::TimeoutSeen;
-use crate::text::error_chain;
+use crate::text::{error_chain, quote_for_message};
 use crate::tokenrequest::CONTROLLER_NAME;
+
+/// The advice for a rejected credential (401), wherever it is met.
+pub(crate) const CREDENTIALS_HINT: &str = "the cluster did not accept your credentials: log in \
+     again or check --user/--context/--kubeconfig";
+
+/// ` (did you mean "a", "b" or "c"?)` for names close to a missing one; empty without any.
+pub(crate) fn did_you_mean(suggestions: &[String]) -> String {
+    let quoted: Vec<String> = suggestions.iter().map(|s| quote_for_message(s)).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((only, [])) => format!(" (did you mean {only}?)"),
+        Some((last, rest)) => format!(" (did you mean {} or {last}?)", rest.join(", ")),
+    }
+}
 
 pub(super) fn source_hint(path: &Option<String>) -> String {
     path.as_ref().map(|p| format!(" {p}")).unwrap_or_default()
@@ -56,23 +70,17 @@ pub(super) fn describe_api_error(error: &kube::Error) -> String {
     match error {
         kube::Error::Api(status) => {
             let hint = match status.code {
-                401 => {
-                    "; the cluster did not accept your credentials: log in again or check \
-                     --user/--context/--kubeconfig"
-                }
-                403 => {
-                    "; ask for RBAC rights on tokenrequests.applicationconnector.kyma-project.io"
-                }
-                429 => "; the API server is overloaded, retry later",
-                500..=599 => "; the API server failed, retry later",
+                401 => CREDENTIALS_HINT,
+                403 => "ask for RBAC rights on tokenrequests.applicationconnector.kyma-project.io",
+                429 => "the API server is overloaded, retry later",
+                500..=599 => "the API server failed, retry later",
                 _ => "",
             };
-            let message = if status.message.is_empty() {
-                format!("HTTP {}", status.code)
+            if hint.is_empty() {
+                message(status)
             } else {
-                status.message.clone()
-            };
-            format!("{message}{hint}")
+                format!("{}; {hint}", message(status))
+            }
         }
         kube::Error::HyperError(_) | kube::Error::Service(_) => format!(
             "cannot reach the API server ({}); check the cluster address in your kubeconfig, \
@@ -84,6 +92,15 @@ pub(super) fn describe_api_error(error: &kube::Error) -> String {
              kubeconfig points at a Kubernetes API server"
         ),
         other => error_chain(other),
+    }
+}
+
+/// What the server said, or its status code when it said nothing.
+fn message(status: &kube::core::Status) -> String {
+    if status.message.is_empty() {
+        format!("HTTP {}", status.code)
+    } else {
+        status.message.clone()
     }
 }
 

@@ -11,6 +11,7 @@ use crate::connector::ConnectorError;
 use crate::output::OutputError;
 use crate::requests::Failure;
 use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME, Unusable};
+pub(crate) use messages::{CREDENTIALS_HINT, did_you_mean};
 use messages::{describe_api_error, left_behind_hint, retried_hint, source_hint, timeout_message};
 
 /// Exit codes; documented in README.md and stable for scripts.
@@ -144,6 +145,10 @@ pub enum Error {
          say why); run the cleanup again to retry them"
     )]
     CleanupFailed { failed: u64, matched: u64 },
+
+    /// `doctor`: some checks failed (the report says which and why).
+    #[error("{failed} of {of} checks failed; the report says what to do")]
+    ChecksFailed { failed: usize, of: usize },
 
     #[error("interrupted{}", left_behind_hint(.left_behind))]
     Interrupted {

@@ -1,6 +1,6 @@
 //! Everything the plugin prints on stdout, rendered and never fetched: what `-o` names mean
 //! (`format`), one request (`single`), lists streamed page by page (`list`, `table`), watch
-//! lines (`watch`), and objects as kubectl prints them (`value`).
+//! lines (`watch`), objects as kubectl prints them (`value`), and `doctor`'s report (`doctor`).
 //!
 //! Pure functions over [`TokenRequest`] and a given `now`, so every format is tested to the
 //! byte. Formats follow kubectl (`get`'s tables, `-o json|yaml|name|jsonpath`) because CI
@@ -9,6 +9,7 @@
 //! for) and never in a table cell or an error message; text from the server is shown with
 //! control characters escaped, so a hostile status cannot drive the terminal.
 
+mod doctor;
 mod duration;
 mod format;
 mod jsonpath;
@@ -24,6 +25,7 @@ use jiff::Timestamp;
 
 use crate::text::quote_for_message;
 
+pub use doctor::{Check, CheckStatus, render_checks};
 pub use duration::human_duration;
 pub use format::{FORMAT_NAMES, OutputFormat};
 pub use jsonpath::JsonPathTemplate;

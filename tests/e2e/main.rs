@@ -7,6 +7,7 @@ mod cleanup;
 mod completion;
 mod connect;
 mod create;
+mod doctor;
 mod read;
 mod requests_layer;
 mod resilience;

@@ -1,0 +1,124 @@
+//! The Application a TokenRequest is named after: whether it exists, and which existing names
+//! are closest when it does not. The controller issues a token for any name (the compatibility
+//! spec §3), so a typo otherwise shows up only later, as a refused certificate or failing
+//! gateway calls.
+
+use tokio::time::Instant;
+
+use crate::error::{Error, is_api_not_served};
+use crate::requests::Cluster;
+use crate::text::quote_for_message;
+
+/// How many close names are offered at most.
+const SUGGESTIONS: usize = 3;
+
+/// What looking for an Application found.
+#[derive(Debug)]
+pub enum Lookup {
+    Exists,
+    /// No Application of that name; `suggestions` are the closest existing names (none when
+    /// there are no close ones, or listing them was not possible).
+    Missing {
+        suggestions: Vec<String>,
+    },
+    /// The cluster serves no Application CRD.
+    NotServed,
+    /// The user may not read Applications.
+    Forbidden,
+    /// Some other failure, in words.
+    Failed(String),
+}
+
+impl Lookup {
+    /// Why the Application could not be checked, for what cannot tell.
+    pub fn unchecked_reason(&self) -> Option<String> {
+        match self {
+            Lookup::Exists | Lookup::Missing { .. } => None,
+            Lookup::NotServed => Some(
+                "the cluster serves no Application CRD (applications.applicationconnector.\
+                 kyma-project.io)"
+                    .to_string(),
+            ),
+            Lookup::Forbidden => Some(
+                "you may not read Applications (get on applications.applicationconnector.\
+                 kyma-project.io, cluster-wide)"
+                    .to_string(),
+            ),
+            Lookup::Failed(reason) => Some(reason.clone()),
+        }
+    }
+}
+
+/// Looks for the (cluster-scoped) Application `name`; when it is missing, lists the others
+/// for the closest names.
+pub async fn look_up(cluster: &Cluster, name: &str, deadline: Option<Instant>) -> Lookup {
+    match cluster.application(name, deadline).await {
+        Ok(Some(_)) => Lookup::Exists,
+        Ok(None) => {
+            let names = cluster
+                .application_names(deadline)
+                .await
+                .inspect_err(|failure| tracing::info!(?failure, "not suggesting names"))
+                .unwrap_or_default();
+            Lookup::Missing {
+                suggestions: closest(name, &names),
+            }
+        }
+        Err(failure) if failure.error().is_some_and(is_api_not_served) => Lookup::NotServed,
+        Err(failure) if failure.status_code() == Some(403) => Lookup::Forbidden,
+        Err(failure) => Lookup::Failed(
+            Error::request(
+                format!("getting Application {}", quote_for_message(name)),
+                failure,
+            )
+            .to_string(),
+        ),
+    }
+}
+
+/// The existing names closest to `name` by edit distance (a transposition counts as one
+/// edit), nearest first: at most [`SUGGESTIONS`], each within 2 edits or a third of the name.
+pub fn closest(name: &str, names: &[String]) -> Vec<String> {
+    let limit = 2.max(name.chars().count() / 3);
+    let mut near: Vec<(usize, &String)> = names
+        .iter()
+        .filter(|candidate| candidate.as_str() != name)
+        .map(|candidate| (strsim::damerau_levenshtein(name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .collect();
+    near.sort();
+    near.into_iter()
+        .take(SUGGESTIONS)
+        .map(|(_, candidate)| candidate.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_closest_names_come_nearest_first() {
+        let known = names(&[
+            "my-app",
+            "my-apps",
+            "orders",
+            "payments",
+            "my-pap",
+            "my-application",
+        ]);
+        assert_eq!(closest("my-ap", &known), ["my-app", "my-pap", "my-apps"]);
+        // A transposition is one edit.
+        assert_eq!(closest("odrers", &known), ["orders"]);
+        assert!(closest("inventory", &known).is_empty());
+        assert!(
+            closest("my-app", &names(&["my-app"])).is_empty(),
+            "not itself"
+        );
+        assert!(closest("x", &[]).is_empty());
+    }
+}
