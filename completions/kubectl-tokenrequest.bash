@@ -606,7 +606,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__connect)
-            opts="-n -v -h -V --out-dir --force --refresh --timeout --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-n -v -h -V --out-dir --force --refresh --timeout --require-application --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,6 +625,10 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-application)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -684,7 +688,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__create)
-            opts="-o -n -v -h -V --tenant --group --timeout --no-wait --refresh --dry-run --output --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-o -n -v -h -V --tenant --group --timeout --no-wait --refresh --require-application --dry-run --output --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -707,6 +711,10 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --refresh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-application)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -49,6 +49,7 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l timeout -d 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l no-wait -d 'Return as soon as the request is created, without waiting for the token' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l refresh -d 'Delete an existing request of that name first and request a fresh token' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l require-application -d 'Refuse to request a token unless the Application is known to exist (a missing one, or one that cannot be checked, is an error); without it a missing one is a warning' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l dry-run -d 'Only show (client) or let the server validate (server) what would change; nothing is stored' -r -f -a "client\t'Only print what would be sent'
 server\t'Let the API server validate the request without storing it'
 none\t'Really do it (the default)'"
@@ -100,6 +101,7 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l force -d 'Replace files an earlier connect left in the directory' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l refresh -d 'Delete an existing request of that name first and request a fresh token (without it an existing request\'s token is used, which works only once)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l timeout -d 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l require-application -d 'Refuse to request a token unless the Application is known to exist (a missing one, or one that cannot be checked, is an error); without it a missing one is a warning' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F

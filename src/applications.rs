@@ -1,16 +1,21 @@
-//! The Application a TokenRequest is named after: whether it exists, and which existing names
-//! are closest when it does not. The controller issues a token for any name (the compatibility
-//! spec §3), so a typo otherwise shows up only later, as a refused certificate or failing
-//! gateway calls.
+//! The Application a TokenRequest is named after: whether it exists, which existing names are
+//! closest when it does not, and the preflight `create` and `connect` run before they request
+//! a token. The controller issues a token for any name (the compatibility spec §3), so a typo
+//! otherwise shows up only later, as a refused certificate or failing gateway calls.
+
+use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::error::{Error, is_api_not_served};
-use crate::requests::Cluster;
+use crate::error::{Error, did_you_mean, is_api_not_served};
+use crate::requests::{Cluster, Connection};
 use crate::text::quote_for_message;
 
 /// How many close names are offered at most.
 const SUGGESTIONS: usize = 3;
+/// How long the preflight may retry when a missing Application is only a warning: it must not
+/// eat the command's own time on a cluster that is struggling anyway.
+const PREFLIGHT_LIMIT: Duration = Duration::from_secs(2);
 
 /// What looking for an Application found.
 #[derive(Debug)]
@@ -93,6 +98,58 @@ pub fn closest(name: &str, names: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The preflight of `create` and `connect`, before anything is created: a missing
+/// Application is a warning on stderr, or with `require` an error; one that cannot be checked
+/// is logged at `-v` only, or with `require` an error. Bounded by the command's `timeout`
+/// (0: the retry budget alone) and, without `require`, by [`PREFLIGHT_LIMIT`].
+pub async fn preflight(
+    connection: &Connection,
+    app: &str,
+    require: bool,
+    timeout: Duration,
+) -> Result<(), Error> {
+    let now = Instant::now();
+    let command_deadline = (!timeout.is_zero()).then(|| now + timeout);
+    let deadline = if require {
+        command_deadline
+    } else {
+        let limit = now + PREFLIGHT_LIMIT;
+        Some(command_deadline.map_or(limit, |deadline| deadline.min(limit)))
+    };
+    let lookup = look_up(&Cluster::new(connection), app, deadline).await;
+    if let Some(reason) = lookup.unchecked_reason() {
+        if require {
+            return Err(Error::ApplicationUnchecked {
+                name: app.to_string(),
+                reason,
+            });
+        }
+        tracing::info!("not checking that Application {app} exists: {reason}");
+        return Ok(());
+    }
+    match lookup {
+        Lookup::Missing { suggestions } if require => Err(Error::ApplicationMissing {
+            name: app.to_string(),
+            suggestions,
+        }),
+        Lookup::Missing { suggestions } => {
+            eprintln!("Warning: {}", missing_warning(app, &suggestions));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The warning of a missing Application, for `create` and `connect`.
+fn missing_warning(app: &str, suggestions: &[String]) -> String {
+    format!(
+        "Application {} does not exist on this cluster{}: the controller issues a token anyway, \
+         but for a name nothing routes. Pass --require-application to make this an error",
+        quote_for_message(app),
+        did_you_mean(suggestions)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +177,20 @@ mod tests {
             "not itself"
         );
         assert!(closest("x", &[]).is_empty());
+    }
+
+    #[test]
+    fn the_warning_names_the_close_ones() {
+        let warning = missing_warning("my-ap", &names(&["my-app", "my-apps"]));
+        assert!(
+            warning.starts_with(
+                "Application \"my-ap\" does not exist on this cluster (did you mean \"my-app\" \
+                 or \"my-apps\"?)"
+            ),
+            "{warning}"
+        );
+        assert!(warning.contains("--require-application"), "{warning}");
+        let alone = missing_warning("zzz", &[]);
+        assert!(alone.starts_with("Application \"zzz\" does not exist on this cluster:"));
     }
 }

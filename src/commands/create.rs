@@ -43,6 +43,13 @@ pub async fn run(
         shown.metadata.namespace = Some(namespace);
         return print(&render(&shown, format)?);
     }
+    crate::applications::preflight(
+        connection,
+        &args.app,
+        args.application.require_application,
+        args.wait.timeout,
+    )
+    .await?;
     if args.refresh && args.dry_run.mode == DryRun::None {
         requests.delete_existing(&args.app).await?;
     }

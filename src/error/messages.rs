@@ -46,7 +46,7 @@ pub(super) fn timeout_message(
             "no controller answered: the request still has no status. The {CONTROLLER_NAME} \
              (namespace kyma-integration) fills it in; it does not run on Kyma 2.3 and later or \
              in Compass mode. Check it with `kubectl -n kyma-integration get deploy \
-             {CONTROLLER_NAME}`"
+             {CONTROLLER_NAME}`, or see what else is missing with `kubectl tokenrequest doctor`"
         ),
         TimeoutSeen::OkWithoutToken => format!(
             "the controller answered with state OK but no token: the Connector Service failed \

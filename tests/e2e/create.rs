@@ -13,7 +13,13 @@ const URL_PREFIX: &str =
 
 #[tokio::test(flavor = "multi_thread")]
 async fn create_waits_and_prints_a_summary_with_the_url() {
-    let cluster = cluster().await;
+    // The Application exists, so the preflight has nothing to warn about.
+    let cluster = Setup {
+        applications: vec!["my-app".into()],
+        ..Setup::default()
+    }
+    .start()
+    .await;
     let run = cluster.run(&["create", "my-app"]).await;
     run.success();
     let token = token_of(&cluster, "default", "my-app").await;
@@ -132,6 +138,7 @@ async fn tenant_and_group_pruned_by_kyma2_are_reported() {
 
     let kyma1 = Setup {
         schema: SchemaVersion::Kyma1,
+        applications: vec!["ctx-app".into()],
         ..Setup::default()
     }
     .start()

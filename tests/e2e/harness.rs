@@ -30,6 +30,8 @@ pub struct Setup {
     pub serve_group: bool,
     /// Run a Connector Service too; the controller then issues its tokens.
     pub connector: Option<ConnectorConfig>,
+    /// Applications that exist from the start (`create` warns about a missing one).
+    pub applications: Vec<String>,
 }
 
 impl Default for Setup {
@@ -42,6 +44,7 @@ impl Default for Setup {
             schema: SchemaVersion::Kyma2,
             serve_group: true,
             connector: None,
+            applications: Vec::new(),
         }
     }
 }
@@ -59,6 +62,7 @@ impl Setup {
             server: ServerConfig {
                 schema: self.schema,
                 serve_group: self.serve_group,
+                applications: self.applications,
                 ..ServerConfig::default()
             },
             controller: ControllerConfig {

@@ -8,6 +8,7 @@ mod completion;
 mod connect;
 mod create;
 mod doctor;
+mod preflight;
 mod read;
 mod requests_layer;
 mod resilience;
