@@ -44,14 +44,7 @@ pub async fn start(server: ServerConfig, controller: ControllerConfig) -> TestCl
     })
     .await
     .expect("start the sandbox");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let kubeconfig = dir.path().join("kubeconfig");
-    sandbox.write_kubeconfig(&kubeconfig).expect("kubeconfig");
-    TestCluster {
-        sandbox,
-        kubeconfig,
-        dir,
-    }
+    TestCluster::around(sandbox)
 }
 
 /// Applications `my-app` and `orders`, a controller that answers at once.

@@ -74,17 +74,7 @@ impl Setup {
             },
             connector: self.connector,
         };
-        let sandbox = Sandbox::start(config).await.expect("start the sandbox");
-        let dir = tempfile::tempdir().expect("temp dir");
-        let kubeconfig = dir.path().join("kubeconfig");
-        sandbox
-            .write_kubeconfig(&kubeconfig)
-            .expect("write the kubeconfig");
-        TestCluster {
-            sandbox,
-            kubeconfig,
-            dir,
-        }
+        TestCluster::around(Sandbox::start(config).await.expect("start the sandbox"))
     }
 }
 
@@ -118,6 +108,20 @@ impl Run {
 }
 
 impl TestCluster {
+    /// A started sandbox with a kubeconfig for it in a fresh temp dir.
+    pub fn around(sandbox: Sandbox) -> TestCluster {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kubeconfig = dir.path().join("kubeconfig");
+        sandbox
+            .write_kubeconfig(&kubeconfig)
+            .expect("write the kubeconfig");
+        TestCluster {
+            sandbox,
+            kubeconfig,
+            dir,
+        }
+    }
+
     pub fn api(&self, namespace: &str) -> Api<TokenRequest> {
         Api::namespaced(self.sandbox.admin_client(), namespace)
     }
