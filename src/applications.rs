@@ -9,6 +9,7 @@ use tokio::time::Instant;
 
 use crate::error::{Error, did_you_mean, is_api_not_served};
 use crate::requests::{Cluster, Connection};
+use crate::session::Session;
 use crate::text::quote_for_message;
 
 /// How many close names are offered at most.
@@ -98,24 +99,40 @@ pub fn closest(name: &str, names: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The preflight of `create` and `connect`, before anything is created: a missing
-/// Application is a warning on stderr, or with `require` an error; one that cannot be checked
-/// is logged at `-v` only, or with `require` an error. Bounded by the command's `timeout`
-/// (0: the retry budget alone) and, without `require`, by [`PREFLIGHT_LIMIT`].
+/// The preflight of `create` and `connect`. With `require`, before anything is created: a
+/// missing Application, or one that cannot be checked, is an error, and the look-up is bounded
+/// by the command's `timeout` (0: the retry budget alone). Without it the look-up runs beside
+/// the command, in a task `main` awaits before exiting, so it adds no round trip: a missing
+/// Application is a warning on stderr, one that cannot be checked is logged at `-v` only, and
+/// the look-up gives up after [`PREFLIGHT_LIMIT`].
 pub async fn preflight(
     connection: &Connection,
     app: &str,
     require: bool,
     timeout: Duration,
+    session: &Session,
 ) -> Result<(), Error> {
     let now = Instant::now();
     let command_deadline = (!timeout.is_zero()).then(|| now + timeout);
-    let deadline = if require {
-        command_deadline
-    } else {
-        let limit = now + PREFLIGHT_LIMIT;
-        Some(command_deadline.map_or(limit, |deadline| deadline.min(limit)))
-    };
+    if require {
+        return check(connection, app, true, command_deadline).await;
+    }
+    let limit = now + PREFLIGHT_LIMIT;
+    let deadline = Some(command_deadline.map_or(limit, |deadline| deadline.min(limit)));
+    let (connection, app) = (connection.clone(), app.to_string());
+    session.finish_before_exit(tokio::spawn(async move {
+        // Without `require` nothing here is an error.
+        let _ = check(&connection, &app, false, deadline).await;
+    }));
+    Ok(())
+}
+
+async fn check(
+    connection: &Connection,
+    app: &str,
+    require: bool,
+    deadline: Option<Instant>,
+) -> Result<(), Error> {
     let lookup = look_up(&Cluster::new(connection), app, deadline).await;
     if let Some(reason) = lookup.unchecked_reason() {
         if require {

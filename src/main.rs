@@ -10,8 +10,8 @@ use kubectl_tokenrequest::error::Error;
 use kubectl_tokenrequest::logging;
 use kubectl_tokenrequest::session::Session;
 
-/// How long an interrupted run may spend cleaning up after itself.
-const CLEANUP_LIMIT: Duration = Duration::from_secs(20);
+/// How long a run may spend on what its command left to finish (cleaning up after Ctrl-C).
+const FINISH_LIMIT: Duration = Duration::from_secs(20);
 
 fn main() -> ExitCode {
     logging::install_panic_hook();
@@ -41,9 +41,9 @@ fn main() -> ExitCode {
             }),
         }
     });
-    // What a dropped command left to clean up (doctor's probe request) still runs; stray
-    // tasks (a watch body still being read) are not waited for on the way out.
-    runtime.block_on(session.finish_cleanups(CLEANUP_LIMIT));
+    // What a command left to finish (the Application preflight, doctor's probe cleanup after
+    // Ctrl-C) still runs; stray tasks (a watch body still being read) are not waited for.
+    runtime.block_on(session.finish_tasks(FINISH_LIMIT));
     runtime.shutdown_background();
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! What a run shares with `main`: the request it created and has not finished with, so an
-//! interrupted run can say how to delete it; and the cleanups that must run even when the
-//! command is dropped (Ctrl-C drops the command's future), which `main` awaits before exiting.
+//! interrupted run can say how to delete it; and tasks that must finish even when the command
+//! is done or dropped (Ctrl-C drops the command's future): the probe's cleanup, the
+//! Application preflight. `main` awaits them before exiting.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -10,7 +11,7 @@ use tokio::task::JoinHandle;
 #[derive(Debug, Default)]
 pub struct Session {
     left_behind: Mutex<Option<(String, String)>>,
-    cleanups: Mutex<Vec<JoinHandle<()>>>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl Session {
@@ -31,17 +32,17 @@ impl Session {
             .clone()
     }
 
-    /// A cleanup task spawned by a command that was dropped before it could clean up itself.
-    pub fn add_cleanup(&self, task: JoinHandle<()>) {
-        self.cleanups
+    /// A task that `main` awaits before exiting, however the command ends.
+    pub fn finish_before_exit(&self, task: JoinHandle<()>) {
+        self.tasks
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(task);
     }
 
-    /// Waits for the cleanups, at most `limit`; a second Ctrl-C stops waiting.
-    pub async fn finish_cleanups(&self, limit: Duration) {
-        let tasks = std::mem::take(&mut *self.cleanups.lock().unwrap_or_else(|e| e.into_inner()));
+    /// Waits for those tasks, at most `limit`; a (further) Ctrl-C stops waiting.
+    pub async fn finish_tasks(&self, limit: Duration) {
+        let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(|e| e.into_inner()));
         if tasks.is_empty() {
             return;
         }

@@ -62,6 +62,7 @@ pub async fn run(
         app,
         args.application.require_application,
         args.wait.timeout,
+        session,
     )
     .await?;
 

@@ -48,6 +48,7 @@ pub async fn run(
         &args.app,
         args.application.require_application,
         args.wait.timeout,
+        session,
     )
     .await?;
     if args.refresh && args.dry_run.mode == DryRun::None {

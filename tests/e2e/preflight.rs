@@ -57,6 +57,17 @@ async fn create_warns_about_a_missing_application_and_names_the_closest() {
     assert!(run.stderr.contains("--require-application"), "{run:#?}");
     assert!(exists(&cluster, "my-ap").await, "created all the same");
 
+    // The look-up runs beside the create; a run that ends at once still waits for its warning.
+    let run = cluster
+        .run(&["create", "orderz", "--no-wait", "-o", "name"])
+        .await;
+    run.success();
+    assert!(
+        run.stderr
+            .starts_with("Warning: Application \"orderz\" does not exist on this cluster (did you mean \"orders\"?)"),
+        "{run:#?}"
+    );
+
     let run = cluster.run(&["create", "orders", "-o", "name"]).await;
     run.success();
     assert_eq!(run.stderr, "", "an existing Application: nothing to say");

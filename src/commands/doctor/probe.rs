@@ -248,6 +248,6 @@ impl Drop for Cleanup<'_> {
                 ),
             }
         });
-        self.session.add_cleanup(task);
+        self.session.finish_before_exit(task);
     }
 }
