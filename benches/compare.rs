@@ -10,7 +10,8 @@
 //! for benches. Nothing here asserts: correctness lives in the tests; this only measures (and
 //! checks that each run did its job, so a broken run is not timed as a fast one).
 //!
-//! Environment: `BENCH_REPS` (5), `BENCH_PEER_CLEANUP` (how many expired requests the kubectl
+//! Environment: `BENCH_REPS` (5), `BENCH_CASES` (comma-separated among `startup`, `list`,
+//! `cleanup`, `create`, `doctor`; default all), `BENCH_PEER_CLEANUP` (how many expired requests the kubectl
 //! pipeline cleans up, among twice as many; default 200: kubectl deletes about 6 a second here,
 //! so 10,000 would take half an hour per repetition), `KUBECTL` (`kubectl`), `JQ` (`jq`). The
 //! 100,000 list runs once per tool (kubectl takes about 45 s), plus once under `time`.
@@ -105,28 +106,47 @@ async fn run() -> anyhow::Result<()> {
         );
     }
     eprintln!("plugin: {PLUGIN}; {reps} repetitions per case");
+    let cases = std::env::var("BENCH_CASES").unwrap_or_default();
+    let wanted = |case: &str| cases.is_empty() || cases.split(',').any(|c| c.trim() == case);
 
-    bench.startup()?;
+    if wanted("startup") {
+        bench.startup()?;
+    }
 
     // Lists and cleanup: no controller, so nothing changes or deletes what is seeded.
-    let quiet = start_sandbox(ControllerMode::Off).await?;
-    let quiet_config = bench.dir.path().join("quiet.kubeconfig");
-    quiet.write_kubeconfig(&quiet_config)?;
-    for count in [1_000, 10_000] {
-        let namespace = format!("list-{count}");
-        seed(&quiet, &namespace, "app-", count, 3600)?;
-        bench.list(&quiet_config, &namespace, count, false)?;
+    if wanted("list") || wanted("cleanup") {
+        let quiet = start_sandbox(ControllerMode::Off).await?;
+        let quiet_config = bench.dir.path().join("quiet.kubeconfig");
+        quiet.write_kubeconfig(&quiet_config)?;
+        if wanted("list") {
+            for count in [1_000, 10_000] {
+                let namespace = format!("list-{count}");
+                seed(&quiet, &namespace, "app-", count, 3600)?;
+                bench.list(&quiet_config, &namespace, count, false)?;
+            }
+        }
+        if wanted("cleanup") {
+            bench.cleanup(&quiet, &quiet_config, 10_000, peer_cleanup)?;
+        }
+        if wanted("list") {
+            seed(&quiet, "list-100000", "app-", 100_000, 3600)?;
+            bench.list(&quiet_config, "list-100000", 100_000, true)?;
+        }
+        quiet.shutdown().await;
     }
-    bench.cleanup(&quiet, &quiet_config, 10_000, peer_cleanup)?;
-    seed(&quiet, "list-100000", "app-", 100_000, 3600)?;
-    bench.list(&quiet_config, "list-100000", 100_000, true)?;
-    quiet.shutdown().await;
 
-    let answering = start_sandbox(ControllerMode::Ok).await?;
-    let answering_config = bench.dir.path().join("answering.kubeconfig");
-    answering.write_kubeconfig(&answering_config)?;
-    bench.create(&answering, &answering_config).await?;
-    answering.shutdown().await;
+    if wanted("create") || wanted("doctor") {
+        let answering = start_sandbox(ControllerMode::Ok).await?;
+        let answering_config = bench.dir.path().join("answering.kubeconfig");
+        answering.write_kubeconfig(&answering_config)?;
+        if wanted("create") {
+            bench.create(&answering, &answering_config).await?;
+        }
+        if wanted("doctor") {
+            bench.doctor(&answering_config)?;
+        }
+        answering.shutdown().await;
+    }
 
     bench.print();
     Ok(())
@@ -533,6 +553,80 @@ impl Bench {
             },
             target: format!("adds < 10 ms (adds {:.1} ms)", ms(added)),
             met: Some(added < Duration::from_millis(10)),
+        });
+        Ok(())
+    }
+
+    /// `doctor` on a healthy cluster, whole process, against the plugin's own `list` of an
+    /// empty namespace (one round trip) and kubectl asking the same questions one by one.
+    fn doctor(&mut self, kubeconfig: &Path) -> anyhow::Result<()> {
+        let kubeconfig = kubeconfig.to_str().context("kubeconfig path")?;
+        let healthy = |stdout: &str| {
+            ensure!(
+                stdout.contains("ok    controller") && stdout.contains(", 0 fail,"),
+                "not a healthy report: {stdout}"
+            );
+            Ok(())
+        };
+        let nothing = |_: &str| Ok(());
+        let doctor_args = ["doctor", "--kubeconfig", kubeconfig];
+        let list_args = ["list", "-n", "empty", "--kubeconfig", kubeconfig];
+        let plugin = self.time(self.reps * 2, PLUGIN, &doctor_args, &healthy)?;
+        let list = self.time(self.reps * 2, PLUGIN, &list_args, &nothing)?;
+        // A process that asks nothing: what `list` spends beyond it is about one round trip
+        // (and the kubeconfig and client set-up both commands share).
+        let startup = self.time(self.reps * 2, PLUGIN, &["--version"], &nothing)?;
+        let plugin_rss = self.peak_rss(PLUGIN, &doctor_args)?;
+        // What the checks ask, by hand, one request after another. The reviews go through
+        // `create --raw` with JSON bodies: `kubectl auth whoami` and `auth can-i` send
+        // protobuf, which the sandbox does not read.
+        let review = |path: &str, body: &str| {
+            format!("printf '%s' '{body}' | $k create --raw /apis/{path} -f - >/dev/null")
+        };
+        let whoami = review(
+            "authentication.k8s.io/v1/selfsubjectreviews",
+            r#"{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}"#,
+        );
+        // `$verb` is outside the single quotes, so the shell fills it in.
+        let can_i = review(
+            "authorization.k8s.io/v1/selfsubjectaccessreviews",
+            &r#"{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","spec":{"resourceAttributes":{"group":"applicationconnector.kyma-project.io","resource":"tokenrequests","namespace":"default","verb":"VERB"}}}"#
+                .replace("VERB", r#"'"$verb"'"#),
+        );
+        let script = format!(
+            "k='{kubectl} --kubeconfig {kubeconfig}'; $k version -o json >/dev/null 2>&1 && \
+             {whoami} && \
+             $k get --raw /apis/applicationconnector.kyma-project.io/v1alpha1 >/dev/null && \
+             $k get crd tokenrequests.applicationconnector.kyma-project.io -o json >/dev/null && \
+             for verb in create get list watch delete; do {can_i} || exit 1; done && \
+             $k -n kyma-integration get deployment connection-token-handler -o json >/dev/null",
+            kubectl = self.kubectl
+        );
+        let peer = self.time(self.reps, "sh", &["-c", &script], &nothing)?;
+        let round_trip = list.saturating_sub(startup);
+        let added = plugin.saturating_sub(list);
+        self.rows.push(Row {
+            case: format!(
+                "doctor, healthy cluster (`doctor` / kubectl: version, self review, discovery, \
+                 get crd, 5 access reviews, get deployment); `list` of an empty namespace {:.1} ms",
+                ms(list)
+            ),
+            plugin: Measure {
+                median: plugin,
+                rss_kib: plugin_rss,
+                rate: None,
+            },
+            peer: Measure {
+                median: peer,
+                rss_kib: None,
+                rate: None,
+            },
+            target: format!(
+                "adds ≤ one round trip to `list` ({:.1} ms; adds {:.1} ms)",
+                ms(round_trip),
+                ms(added)
+            ),
+            met: Some(added <= round_trip),
         });
         Ok(())
     }

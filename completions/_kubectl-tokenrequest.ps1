@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a connection directory holds (subject, serial, validity, key) and whether the Connector Service still accepts its certificate')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew a connection''s client certificate over mTLS and replace its files')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a connection''s client certificate and mark its files as revoked')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check whether TokenRequests work on this cluster, and if not, why: the connection, the API, your rights, the controller, an Application, and (with --probe) a real request')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or install kubectl''s completion helper')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -57,6 +58,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return as soon as the request is created, without waiting for the token')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Delete an existing request of that name first and request a fresh token')
+            [CompletionResult]::new('--require-application', '--require-application', [CompletionResultType]::ParameterName, 'Refuse to request a token unless the Application is known to exist (a missing one, or one that cannot be checked, is an error); without it a missing one is a warning')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only show (client) or let the server validate (server) what would change; nothing is stored')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: a summary); config and config-json fetch the connection configuration, which uses the token up')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: a summary); config and config-json fetch the connection configuration, which uses the token up')
@@ -119,6 +121,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files an earlier connect left in the directory')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Delete an existing request of that name first and request a fresh token (without it an existing request''s token is used, which works only once)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait')
+            [CompletionResult]::new('--require-application', '--require-application', [CompletionResultType]::ParameterName, 'Refuse to request a token unless the Application is known to exist (a missing one, or one that cannot be checked, is an error); without it a missing one is a warning')
             [CompletionResult]::new('--certificate-authority', '--certificate-authority', [CompletionResultType]::ParameterName, 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs')
             [CompletionResult]::new('--insecure-skip-tls-verify-connector', '--insecure-skip-tls-verify-connector', [CompletionResultType]::ParameterName, 'Do not check the Connector Service''s certificate (insecure)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)')
@@ -327,6 +330,27 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-tokenrequest;doctor' {
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Also create a probe TokenRequest (generated name doctor-probe-…, never APP), wait for the controller''s answer and delete it again')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the whole diagnosis may take, the probe''s wait included (e.g. 30s, 2m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: one line per check)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: one line per check)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
+            [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The name of the kubeconfig user to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace scope for this request')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace scope for this request')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever')
+            [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not check the API server''s certificate (insecure)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged')
+            [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-tokenrequest;completion' {
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
@@ -495,6 +519,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a connection directory holds (subject, serial, validity, key) and whether the Connector Service still accepts its certificate')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew a connection''s client certificate over mTLS and replace its files')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a connection''s client certificate and mark its files as revoked')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check whether TokenRequests work on this cluster, and if not, why: the connection, the API, your rights, the controller, an Application, and (with --probe) a real request')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script, or install kubectl''s completion helper')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -524,6 +549,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             break
         }
         'kubectl-tokenrequest;help;revoke' {
+            break
+        }
+        'kubectl-tokenrequest;help;doctor' {
             break
         }
         'kubectl-tokenrequest;help;completion' {

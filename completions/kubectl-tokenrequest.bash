@@ -31,6 +31,9 @@ _kubectl__tokenrequest() {
             kubectl__tokenrequest,delete)
                 cmd="kubectl__tokenrequest__subcmd__delete"
                 ;;
+            kubectl__tokenrequest,doctor)
+                cmd="kubectl__tokenrequest__subcmd__doctor"
+                ;;
             kubectl__tokenrequest,get)
                 cmd="kubectl__tokenrequest__subcmd__get"
                 ;;
@@ -74,7 +77,7 @@ _kubectl__tokenrequest() {
 
     case "${cmd}" in
         kubectl__tokenrequest)
-            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version create get connect list ls delete cleanup inspect renew revoke completion"
+            opts="-n -v -h -V --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version create get connect list ls delete cleanup inspect renew revoke doctor completion"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -612,7 +615,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__connect)
-            opts="-n -v -h -V --out-dir --force --refresh --timeout --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-n -v -h -V --out-dir --force --refresh --timeout --require-application --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,6 +634,10 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-application)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -690,7 +697,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__create)
-            opts="-l -o -n -v -h -V --tenant --group --labels --timeout --no-wait --refresh --dry-run --output --allow-missing-template-keys --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-l -o -n -v -h -V --tenant --group --labels --timeout --no-wait --refresh --require-application --dry-run --output --allow-missing-template-keys --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -721,6 +728,10 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --refresh)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-application)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -832,6 +843,76 @@ _kubectl__tokenrequest() {
                     ;;
                 --chunk-size)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --insecure-skip-tls-verify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__tokenrequest__subcmd__doctor)
+            opts="-o -n -v -h -V --probe --timeout --output --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --probe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand inspect 'Show what a connection directory holds (subject, serial, validity, key) and whether the Connector Service still accepts its certificate'
             cand renew 'Renew a connection''s client certificate over mTLS and replace its files'
             cand revoke 'Revoke a connection''s client certificate and mark its files as revoked'
+            cand doctor 'Check whether TokenRequests work on this cluster, and if not, why: the connection, the API, your rights, the controller, an Application, and (with --probe) a real request'
             cand completion 'Print a shell completion script, or install kubectl''s completion helper'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -53,6 +54,7 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand --timeout 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait'
             cand --no-wait 'Return as soon as the request is created, without waiting for the token'
             cand --refresh 'Delete an existing request of that name first and request a fresh token'
+            cand --require-application 'Refuse to request a token unless the Application is known to exist (a missing one, or one that cannot be checked, is an error); without it a missing one is a warning'
             cand --dry-run 'Only show (client) or let the server validate (server) what would change; nothing is stored'
             cand -o 'Output format (default: a summary); config and config-json fetch the connection configuration, which uses the token up'
             cand --output 'Output format (default: a summary); config and config-json fetch the connection configuration, which uses the token up'
@@ -113,6 +115,7 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand --force 'Replace files an earlier connect left in the directory'
             cand --refresh 'Delete an existing request of that name first and request a fresh token (without it an existing request''s token is used, which works only once)'
             cand --timeout 'How long to wait for the status (e.g. 60s, 2m); 0 means do not wait'
+            cand --require-application 'Refuse to request a token unless the Application is known to exist (a missing one, or one that cannot be checked, is an error); without it a missing one is a warning'
             cand --certificate-authority 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs'
             cand --insecure-skip-tls-verify-connector 'Do not check the Connector Service''s certificate (insecure)'
             cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
@@ -313,6 +316,26 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'kubectl-tokenrequest;doctor'= {
+            cand --probe 'Also create a probe TokenRequest (generated name doctor-probe-…, never APP), wait for the controller''s answer and delete it again'
+            cand --timeout 'How long the whole diagnosis may take, the probe''s wait included (e.g. 30s, 2m)'
+            cand -o 'Output format (default: one line per check)'
+            cand --output 'Output format (default: one line per check)'
+            cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
+            cand --context 'The name of the kubeconfig context to use'
+            cand --cluster 'The name of the kubeconfig cluster to use'
+            cand --user 'The name of the kubeconfig user to use'
+            cand -n 'The namespace scope for this request'
+            cand --namespace 'The namespace scope for this request'
+            cand --request-timeout 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever'
+            cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
+            cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'kubectl-tokenrequest;completion'= {
             cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
             cand --context 'The name of the kubeconfig context to use'
@@ -466,6 +489,7 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand inspect 'Show what a connection directory holds (subject, serial, validity, key) and whether the Connector Service still accepts its certificate'
             cand renew 'Renew a connection''s client certificate over mTLS and replace its files'
             cand revoke 'Revoke a connection''s client certificate and mark its files as revoked'
+            cand doctor 'Check whether TokenRequests work on this cluster, and if not, why: the connection, the API, your rights, the controller, an Application, and (with --probe) a real request'
             cand completion 'Print a shell completion script, or install kubectl''s completion helper'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -486,6 +510,8 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
         &'kubectl-tokenrequest;help;renew'= {
         }
         &'kubectl-tokenrequest;help;revoke'= {
+        }
+        &'kubectl-tokenrequest;help;doctor'= {
         }
         &'kubectl-tokenrequest;help;completion'= {
             cand bash 'Print the bash completion script for kubectl-tokenrequest'

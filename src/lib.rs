@@ -7,6 +7,7 @@
 //! `tokenrequest` is the type and its rules; `output` renders.
 #![forbid(unsafe_code)]
 
+pub(crate) mod applications;
 pub(crate) mod certificate;
 pub mod cli;
 pub mod commands;

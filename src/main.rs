@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use kubectl_tokenrequest::cli::Cli;
 use kubectl_tokenrequest::commands;
@@ -9,6 +10,9 @@ use kubectl_tokenrequest::error::Error;
 use kubectl_tokenrequest::logging;
 use kubectl_tokenrequest::session::Session;
 use kubectl_tokenrequest::terminal;
+
+/// How long a run may spend on what its command left to finish (cleaning up after Ctrl-C).
+const FINISH_LIMIT: Duration = Duration::from_secs(20);
 
 fn main() -> ExitCode {
     logging::install_panic_hook();
@@ -45,7 +49,9 @@ fn main() -> ExitCode {
             }),
         }
     });
-    // Don't wait for stray tasks (a watch body still being read) on the way out.
+    // What a command left to finish (the Application preflight, doctor's probe cleanup after
+    // Ctrl-C) still runs; stray tasks (a watch body still being read) are not waited for.
+    runtime.block_on(session.finish_tasks(FINISH_LIMIT));
     runtime.shutdown_background();
     exit(result)
 }

@@ -65,6 +65,15 @@ pub struct WaitArgs {
     pub timeout: Duration,
 }
 
+/// Whether the Application must exist before `create` and `connect` request a token for it.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ApplicationArgs {
+    /// Refuse to request a token unless the Application is known to exist (a missing one, or
+    /// one that cannot be checked, is an error); without it a missing one is a warning
+    #[arg(long)]
+    pub require_application: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DryRun {
     /// Only print what would be sent
@@ -120,6 +129,9 @@ pub struct CreateArgs {
     /// Delete an existing request of that name first and request a fresh token
     #[arg(long)]
     pub refresh: bool,
+
+    #[command(flatten)]
+    pub application: ApplicationArgs,
 
     #[command(flatten)]
     pub dry_run: DryRunArgs,
@@ -284,6 +296,9 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub wait: WaitArgs,
+
+    #[command(flatten)]
+    pub application: ApplicationArgs,
 
     #[command(flatten)]
     pub tls: ConnectorTlsArgs,

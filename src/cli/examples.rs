@@ -111,6 +111,23 @@ Examples:
   # Only requests expired for more than 10 minutes, names on stdout
   kubectl tokenrequest cleanup -l team=payments --grace 10m -o name";
 
+pub(super) const EXAMPLES_DOCTOR: &str = "\
+Examples:
+  # Will TokenRequests work here, and if not, why?
+  kubectl tokenrequest doctor
+
+  # Also check that the Application my-app exists, in the namespace integration
+  kubectl tokenrequest doctor my-app -n integration
+
+  # Create a probe request, wait up to a minute for the controller, then delete it
+  kubectl tokenrequest doctor --probe --timeout 1m
+
+  # The checks as JSON, for CI (exit 1 when a check fails)
+  kubectl tokenrequest doctor -o json | jq '.[] | select(.status == \"fail\")'
+
+Exit codes: 0 when no check fails (ok, warn and skip only), 1 when one does, 2 usage error, 130
+interrupted (the probe request is deleted first).";
+
 pub(super) const EXAMPLES_COMPLETION: &str = "\
 Examples:
   # Let kubectl complete `kubectl tokenrequest ...` (kubectl 1.26 or later)

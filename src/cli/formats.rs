@@ -120,6 +120,13 @@ pub const INSPECT: Formats = Formats {
     command: "inspect",
     accepted: &[&[format("json", "the findings as JSON, for scripts")]],
 };
+pub const DOCTOR: Formats = Formats {
+    command: "doctor",
+    accepted: &[&[format(
+        "json",
+        "the checks as a JSON array: name, status, message, hint, details",
+    )]],
+};
 
 /// Formats that describe one request's credentials.
 const CREDENTIALS: [&str; 5] = ["token", "url", "env", "config", "config-json"];
@@ -337,6 +344,8 @@ mod tests {
             refusal(CLEANUP, "yaml"),
             "cleanup supports -o name and -o json only"
         );
+        assert_eq!(DOCTOR.check("json"), Ok("json"));
+        assert_eq!(refusal(DOCTOR, "yaml"), "doctor supports only -o json");
         assert_eq!(
             refusal(GET, "xml"),
             "unable to match a printer suitable for the output format \"xml\", allowed formats \
@@ -391,6 +400,7 @@ mod tests {
         };
         assert_eq!(shown(DELETE), ["name"]);
         assert_eq!(shown(CLEANUP), ["name", "json"]);
+        assert_eq!(shown(DOCTOR), ["json"]);
         assert!(!shown(GET).contains(&"wide".to_string()));
         assert!(shown(LIST).contains(&"wide".to_string()));
     }

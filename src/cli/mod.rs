@@ -2,6 +2,7 @@
 //! `-n`, `-A`, `-l`, `-o`, `--dry-run`, durations like `60s` or `1m30s`.
 
 mod args;
+mod doctor;
 mod duration;
 mod examples;
 pub mod formats;
@@ -11,6 +12,7 @@ mod lifecycle;
 use clap::{Arg, ArgAction, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 
 pub use args::*;
+pub use doctor::DoctorArgs;
 pub use duration::{parse_bool, parse_duration, parse_request_timeout};
 use examples::*;
 pub use formats::RequestOutput;
@@ -144,6 +146,10 @@ pub enum Command {
     /// Revoke a connection's client certificate and mark its files as revoked
     #[command(after_help = EXAMPLES_REVOKE)]
     Revoke(RevokeArgs),
+    /// Check whether TokenRequests work on this cluster, and if not, why: the connection, the
+    /// API, your rights, the controller, an Application, and (with --probe) a real request
+    #[command(after_help = EXAMPLES_DOCTOR)]
+    Doctor(DoctorArgs),
     /// Print a shell completion script, or install kubectl's completion helper
     #[command(after_help = EXAMPLES_COMPLETION)]
     Completion(CompletionArgs),

@@ -51,8 +51,8 @@ pub async fn run(
     );
     let connector_error =
         |action: String, error| Error::connector(action, error, refresh_hint.as_str());
-    // Everything that can be checked before a token is spent is checked first: the CA file and
-    // the output directory.
+    // Everything that can be checked before a token is spent is checked first: the CA file,
+    // the output directory and the Application.
     let client = ConnectorClient::new(&tls, call_timeout)
         .map_err(|e| connector_error("setting up the Connector Service client".into(), e))?;
     let out_dir = args.out_dir.clone().unwrap_or_else(|| PathBuf::from(app));
@@ -61,6 +61,14 @@ pub async fn run(
         message: e.to_string(),
     })?;
     refuse_existing_files(&out_dir, args.force)?;
+    crate::applications::preflight(
+        connection,
+        app,
+        args.application.require_application,
+        args.wait.timeout,
+        session,
+    )
+    .await?;
 
     let request = ready_request(&requests, &args, session).await?;
     let info_url = request

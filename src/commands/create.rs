@@ -63,6 +63,14 @@ pub async fn run(
         shown.metadata.namespace = Some(namespace);
         return print(&render_unwaited(&shown, format, DryRun::Client)?);
     }
+    crate::applications::preflight(
+        connection,
+        &args.app,
+        args.application.require_application,
+        args.wait.timeout,
+        session,
+    )
+    .await?;
     if args.refresh && args.dry_run.mode == DryRun::None {
         requests.delete_existing(&args.app).await?;
     }

@@ -11,6 +11,7 @@ pub mod completion;
 pub mod connect;
 pub mod create;
 pub mod delete;
+pub mod doctor;
 pub mod get;
 pub mod inspect;
 pub mod list;
@@ -32,6 +33,7 @@ pub async fn run(cli: Cli, session: &Session) -> Result<(), Error> {
         Command::Inspect(args) => inspect::run(args, call_timeout).await,
         Command::Renew(args) => renew::run(args, call_timeout).await,
         Command::Revoke(args) => revoke::run(args, call_timeout).await,
+        Command::Doctor(args) => doctor::run(&connect(&cli.connection).await?, args, session).await,
         Command::Completion(args) => completion::run(args),
         Command::Complete(args) => completion::run_complete(args).await,
     }

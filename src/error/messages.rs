@@ -4,7 +4,22 @@
 use std::time::Duration;
 
 use super::TimeoutSeen;
+use crate::text::quote_for_message;
 use crate::tokenrequest::CONTROLLER_NAME;
+
+/// The advice for a rejected credential (401), wherever it is met.
+pub(crate) const CREDENTIALS_HINT: &str = "the cluster did not accept your credentials: log in \
+     again or check --user/--context/--kubeconfig";
+
+/// ` (did you mean "a", "b" or "c"?)` for names close to a missing one; empty without any.
+pub(crate) fn did_you_mean(suggestions: &[String]) -> String {
+    let quoted: Vec<String> = suggestions.iter().map(|s| quote_for_message(s)).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((only, [])) => format!(" (did you mean {only}?)"),
+        Some((last, rest)) => format!(" (did you mean {} or {last}?)", rest.join(", ")),
+    }
+}
 
 pub(super) fn source_hint(path: &Option<String>) -> String {
     path.as_ref().map(|p| format!(" {p}")).unwrap_or_default()
@@ -31,7 +46,7 @@ pub(super) fn timeout_message(
             "no controller answered: the request still has no status. The {CONTROLLER_NAME} \
              (namespace kyma-integration) fills it in; it does not run on Kyma 2.3 and later or \
              in Compass mode. Check it with `kubectl -n kyma-integration get deploy \
-             {CONTROLLER_NAME}`"
+             {CONTROLLER_NAME}`, or see what else is missing with `kubectl tokenrequest doctor`"
         ),
         TimeoutSeen::OkWithoutToken => format!(
             "the controller answered with state OK but no token: the Connector Service failed \

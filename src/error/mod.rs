@@ -12,7 +12,9 @@ use kube::core::Status;
 use crate::connector::ConnectorError;
 use crate::output::OutputError;
 use crate::requests::{Failure, Server};
+use crate::text::quote_for_message;
 use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME, TokenRequest, Unusable};
+pub(crate) use messages::{CREDENTIALS_HINT, did_you_mean};
 use messages::{left_behind_hint, retried_hint, source_hint, timeout_message};
 use transport::describe_api_error;
 
@@ -200,6 +202,30 @@ pub enum Error {
          say why); run the cleanup again to retry them"
     )]
     CleanupFailed { failed: u64, matched: u64 },
+
+    /// `--require-application`, and the Application does not exist.
+    #[error(
+        "Application {} does not exist on this cluster{}; --require-application refuses to \
+         request a token for it (`kubectl get applications.applicationconnector.kyma-project.io` \
+         lists the Applications)",
+        quote_for_message(.name),
+        did_you_mean(.suggestions)
+    )]
+    ApplicationMissing {
+        name: String,
+        suggestions: Vec<String>,
+    },
+
+    /// `--require-application`, and whether the Application exists cannot be told.
+    #[error(
+        "--require-application: cannot check that Application {} exists: {reason}",
+        quote_for_message(.name)
+    )]
+    ApplicationUnchecked { name: String, reason: String },
+
+    /// `doctor`: some checks failed (the report says which and why).
+    #[error("{failed} of {of} checks failed; the report says what to do")]
+    ChecksFailed { failed: usize, of: usize },
 
     /// SIGINT or SIGTERM. Says something only when a request was left behind.
     #[error("{}{}", match .signal { Signal::Interrupt => "interrupted", Signal::Terminate => "terminated" }, left_behind_hint(.left_behind))]

@@ -2,6 +2,7 @@
 //! when there was none, which server could not be reached and why (refused, timed out, TLS,
 //! DNS, a credential plugin that could not run), as kubectl names them.
 
+use super::CREDENTIALS_HINT;
 use crate::requests::Server;
 use crate::text::{error_chain, find_cause, quote_for_message};
 
@@ -10,10 +11,7 @@ pub(super) fn describe_api_error(error: &kube::Error, server: Option<&Server>) -
     match error {
         kube::Error::Api(status) => {
             let hint = match status.code {
-                401 => {
-                    "; the cluster did not accept your credentials: log in again or check \
-                     --user/--context/--kubeconfig"
-                }
+                401 => &format!("; {CREDENTIALS_HINT}"),
                 403 => {
                     "; ask for RBAC rights on tokenrequests.applicationconnector.kyma-project.io"
                 }

@@ -1,7 +1,7 @@
 //! Everything the plugin prints on stdout, rendered and never fetched: what `-o` names mean
 //! (`format`), one request (`single`), lists streamed page by page (`list`, `table`,
-//! `tabwriter`, `custom_columns`, `sort`), watch lines (`watch`), and objects as kubectl
-//! prints them (`value`).
+//! `tabwriter`, `custom_columns`, `sort`), watch lines (`watch`), objects as kubectl prints
+//! them (`value`), and `doctor`'s report (`doctor`).
 //!
 //! Pure functions over [`TokenRequest`] and a given `now`, so every format is tested to the
 //! byte. Formats follow kubectl (`get`'s tables, `-o json|yaml|name|jsonpath|custom-columns`)
@@ -12,6 +12,7 @@
 //! hostile status cannot drive the terminal.
 
 mod custom_columns;
+mod doctor;
 mod duration;
 mod format;
 mod inspection;
@@ -30,6 +31,7 @@ use jiff::Timestamp;
 
 use crate::text::quote_for_message;
 
+pub use doctor::{Check, CheckStatus, render_checks};
 pub use duration::human_duration;
 pub use format::{FORMAT_NAMES, OutputFormat};
 pub use inspection::{

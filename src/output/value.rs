@@ -66,7 +66,7 @@ pub(super) fn list_value(items: Vec<Value>) -> Value {
 }
 
 /// Pretty JSON with kubectl's 4-space indentation, without a final newline.
-pub(super) fn to_json(value: &Value) -> Result<String, OutputError> {
+pub(super) fn to_json(value: &(impl Serialize + ?Sized)) -> Result<String, OutputError> {
     let mut bytes = Vec::new();
     let mut serializer =
         serde_json::Serializer::with_formatter(&mut bytes, PrettyFormatter::with_indent(b"    "));

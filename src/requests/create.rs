@@ -163,7 +163,8 @@ fn may_have_been_stored(error: &kube::Error) -> bool {
     }
 }
 
-fn is_own(existing: &TokenRequest, request: &TokenRequest) -> bool {
+/// Whether `existing` carries `request`'s [`CREATE_ID_ANNOTATION`]: this run created it.
+pub(super) fn is_own(existing: &TokenRequest, request: &TokenRequest) -> bool {
     let id = |object: &TokenRequest| {
         object
             .metadata

@@ -1,14 +1,17 @@
 //! The one way commands talk to the API server about TokenRequests: the `Api` and its scope,
 //! reads, paged lists, the create that happens once, guarded deletes, the wait for the
-//! controller and the watch of `list -w`, all under one [`RetryPolicy`].
+//! controller and the watch of `list -w`, all under one [`RetryPolicy`]; and what a diagnosis
+//! asks about the rest of the cluster ([`Cluster`]) and its probe request.
 //!
 //! Errors leave this layer as [`Failure`]s (or, where the outcome is the caller's business,
 //! as the [`crate::error::Error`] it will print); commands add what they were doing.
 
 mod client;
+mod cluster;
 mod create;
 mod http_log;
 mod kubeconfig;
+mod probe;
 mod retry;
 mod wait;
 mod watch;
@@ -21,7 +24,9 @@ use kube::{Api, Client};
 use tokio::time::Instant;
 
 pub use client::{Connection, Server, connect};
+pub use cluster::Cluster;
 pub use create::Created;
+pub use probe::PROBE_LABEL;
 pub use retry::{Failure, RetryPolicy, is_connection_failure, is_transient};
 
 use crate::error::{Error, status_of};

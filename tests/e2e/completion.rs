@@ -197,7 +197,10 @@ async fn kubectl_completes_the_plugin_through_the_shim() {
 
     // Flags.
     let flags = plugin.kubectl(&cluster, &["create", "--re"]).await;
-    assert_eq!(flags.values, ["--refresh", "--request-timeout"]);
+    assert_eq!(
+        flags.values,
+        ["--refresh", "--request-timeout", "--require-application"]
+    );
 
     // No completion ever shows a token.
     for run in [&names, &team, &namespaces] {

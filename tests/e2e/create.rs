@@ -13,7 +13,13 @@ const URL_PREFIX: &str =
 
 #[tokio::test(flavor = "multi_thread")]
 async fn create_waits_and_prints_a_summary_with_the_url() {
-    let cluster = cluster().await;
+    // The Application exists, so the preflight has nothing to warn about.
+    let cluster = Setup {
+        applications: vec!["my-app".into(), "my-app-2".into()],
+        ..Setup::default()
+    }
+    .start()
+    .await;
     // On a terminal the summary shows the URL with its token.
     let run = cluster.run_on_terminal(&["create", "my-app"]).await;
     run.success();
@@ -223,6 +229,7 @@ async fn tenant_and_group_pruned_by_kyma2_are_reported() {
 
     let kyma1 = Setup {
         schema: SchemaVersion::Kyma1,
+        applications: vec!["ctx-app".into()],
         ..Setup::default()
     }
     .start()

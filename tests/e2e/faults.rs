@@ -32,14 +32,7 @@ pub async fn cluster_with_plugin_user(controller: ControllerConfig) -> TestClust
     })
     .await
     .expect("start the sandbox");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let kubeconfig = dir.path().join("kubeconfig");
-    sandbox.write_kubeconfig(&kubeconfig).expect("kubeconfig");
-    TestCluster {
-        sandbox,
-        kubeconfig,
-        dir,
-    }
+    TestCluster::around(sandbox)
 }
 
 pub fn plugin_faults(faults: FaultConfig) -> FaultConfig {

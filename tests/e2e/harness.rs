@@ -30,6 +30,8 @@ pub struct Setup {
     pub serve_group: bool,
     /// Run a Connector Service too; the controller then issues its tokens.
     pub connector: Option<ConnectorConfig>,
+    /// Applications that exist from the start (`create` warns about a missing one).
+    pub applications: Vec<String>,
 }
 
 impl Default for Setup {
@@ -42,6 +44,7 @@ impl Default for Setup {
             schema: SchemaVersion::Kyma2,
             serve_group: true,
             connector: None,
+            applications: Vec::new(),
         }
     }
 }
@@ -59,6 +62,7 @@ impl Setup {
             server: ServerConfig {
                 schema: self.schema,
                 serve_group: self.serve_group,
+                applications: self.applications,
                 ..ServerConfig::default()
             },
             controller: ControllerConfig {
@@ -70,17 +74,7 @@ impl Setup {
             },
             connector: self.connector,
         };
-        let sandbox = Sandbox::start(config).await.expect("start the sandbox");
-        let dir = tempfile::tempdir().expect("temp dir");
-        let kubeconfig = dir.path().join("kubeconfig");
-        sandbox
-            .write_kubeconfig(&kubeconfig)
-            .expect("write the kubeconfig");
-        TestCluster {
-            sandbox,
-            kubeconfig,
-            dir,
-        }
+        TestCluster::around(Sandbox::start(config).await.expect("start the sandbox"))
     }
 }
 
@@ -114,6 +108,20 @@ impl Run {
 }
 
 impl TestCluster {
+    /// A started sandbox with a kubeconfig for it in a fresh temp dir.
+    pub fn around(sandbox: Sandbox) -> TestCluster {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kubeconfig = dir.path().join("kubeconfig");
+        sandbox
+            .write_kubeconfig(&kubeconfig)
+            .expect("write the kubeconfig");
+        TestCluster {
+            sandbox,
+            kubeconfig,
+            dir,
+        }
+    }
+
     pub fn api(&self, namespace: &str) -> Api<TokenRequest> {
         Api::namespaced(self.sandbox.admin_client(), namespace)
     }
