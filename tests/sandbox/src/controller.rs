@@ -28,14 +28,8 @@ use kube::runtime::watcher;
 use ring::rand::{SecureRandom as _, SystemRandom};
 use serde_json::{Value, json};
 
-/// API group of the TokenRequest resource.
-pub const GROUP: &str = "applicationconnector.kyma-project.io";
-/// The only served version.
-pub const VERSION: &str = "v1alpha1";
-/// Kind of the resource.
-pub const KIND: &str = "TokenRequest";
-/// Plural resource name used in URLs.
-pub const PLURAL: &str = "tokenrequests";
+/// The resource's names, defined once for the crate (by the server that serves it).
+pub use crate::server::{GROUP, KIND, PLURAL, VERSION};
 
 /// Bytes of randomness in a token, as Connector Service's `--tokenLength` default.
 const TOKEN_BYTES: usize = 64;
