@@ -451,6 +451,21 @@ async fn tokens_are_never_logged() {
         .as_str()
         .unwrap()
         .to_owned();
+    // The controller logs after its update returns, which may be just after the test saw the
+    // status: give it a moment (bounded) before stopping it.
+    let logged = || {
+        capture
+            .0
+            .lock()
+            .unwrap()
+            .contains("wrote tokenrequest status")
+    };
+    for _ in 0..100 {
+        if logged() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     sandbox.shutdown().await;
 
     let log = capture.0.lock().unwrap().clone();
