@@ -199,6 +199,8 @@ fn readmes_first_command_connects_an_application_on_the_sandbox() {
     // The sandbox's own logging stays out of the way of what the command prints.
     let stderr = text(&output.stderr);
     assert!(!stderr.contains("INFO"), "{stderr}");
+    // The demo's Application exists on its sandbox: no preflight warning.
+    assert!(!stderr.contains("Warning"), "{stderr}");
 }
 
 #[test]
@@ -222,7 +224,9 @@ fn readmes_ci_script_example_runs_through_exec() {
     let invocation = commands(invocation);
     assert_eq!(
         invocation,
-        [format!("tokenrequest-sandbox exec -- ./{path}")],
+        [format!(
+            "tokenrequest-sandbox exec --applications my-app -- ./{path}"
+        )],
         "exec runs the script shown"
     );
 
@@ -250,4 +254,7 @@ fn readmes_ci_script_example_runs_through_exec() {
         text(&output.stderr)
     );
     assert_summary_and_gone(&output, "my-app");
+    // The Application the script names exists on its sandbox: no preflight warning.
+    let stderr = text(&output.stderr);
+    assert!(!stderr.contains("Warning"), "{stderr}");
 }
