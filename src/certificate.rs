@@ -67,6 +67,12 @@ impl CertificateFacts {
         self.not_after.duration_since(now)
     }
 
+    /// Whether the certificate is still valid `span` after `now` (`renew --before`,
+    /// `inspect --min-validity`); a span too long to reckon with is never left.
+    pub fn lasts(&self, span: std::time::Duration, now: Timestamp) -> bool {
+        SignedDuration::try_from(span).is_ok_and(|span| self.time_left(now) >= span)
+    }
+
     pub fn is_expired(&self, now: Timestamp) -> bool {
         now >= self.not_after
     }
@@ -196,6 +202,10 @@ mod tests {
         assert_eq!(facts.time_left(now), SignedDuration::from_hours(30 * 24));
         assert!(!facts.is_expired(now));
         assert!(facts.is_expired(facts.not_after));
+        let days = |n: u64| std::time::Duration::from_secs(n * 24 * 3600);
+        assert!(facts.lasts(days(30), now));
+        assert!(!facts.lasts(days(31), now));
+        assert!(!facts.lasts(std::time::Duration::MAX, now));
 
         assert_eq!(
             public_key_of(&request.key_pem).unwrap(),

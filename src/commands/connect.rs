@@ -43,7 +43,7 @@ pub async fn run(
     let requests = Requests::namespaced(connection);
     let namespace = requests.namespace();
     let app = args.app.as_str();
-    let call_timeout = call_timeout(connection.request_timeout);
+    let call_timeout = call_timeout(connection.request_timeout());
     let tls = args.tls.tls();
     let refresh_hint = format!(
         "Request a fresh one with: {}",

@@ -103,7 +103,7 @@ pub async fn run(
         &ready?,
         &output,
         &args.connector_tls,
-        call_timeout(connection.request_timeout),
+        call_timeout(connection.request_timeout()),
     )
     .await
     .map_err(|e| e.after_created(&namespace, &args.app))

@@ -106,7 +106,7 @@ async fn show_one(
         &request,
         output,
         &args.connector_tls,
-        call_timeout(connection.request_timeout),
+        call_timeout(connection.request_timeout()),
     )
     .await
 }

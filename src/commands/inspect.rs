@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use crate::certificate::CertificateFacts;
 use crate::cli::InspectArgs;
@@ -100,8 +100,7 @@ fn problems(
             certificate.not_after
         ));
     } else if let Some(minimum) = minimum
-        && certificate.time_left(now)
-            < SignedDuration::try_from(minimum).unwrap_or(SignedDuration::MAX)
+        && !certificate.lasts(minimum, now)
     {
         problems.push(format!(
             "less than --min-validity {} is left (valid until {})",

@@ -81,7 +81,7 @@ pub async fn run(connection: &Connection, args: ListArgs) -> Result<(), Error> {
         }
         Ok(())
     };
-    within_request_timeout(connection.request_timeout, watch).await
+    within_request_timeout(connection.request_timeout(), watch).await
 }
 
 /// kubectl's `--request-timeout` bounds a watch as it bounds any request: when it runs out

@@ -16,7 +16,7 @@
 
 use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 
 use crate::certificate::check_issued;
 use crate::cli::RenewArgs;
@@ -33,10 +33,6 @@ use crate::terminal::print;
 pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
     let stored = StoredConnection::read(&args.dir)?;
     let dir = stored.dir.display().to_string();
-    let unchanged = |error: Error| Error::FilesUnchanged {
-        source: Box::new(error),
-        dir: dir.clone(),
-    };
     if stored.marking == Marking::Revoked {
         return Err(stored.renewal_impossible(
             "the certificate was revoked with `kubectl tokenrequest revoke` (its files are \
@@ -59,7 +55,7 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         );
     }
     if let Some(before) = args.before
-        && current.time_left(now) >= SignedDuration::try_from(before).unwrap_or(SignedDuration::MAX)
+        && current.lasts(before, now)
     {
         return print(&format!(
             "{}: not due: the certificate is valid until {}, more than --before {} from now; \
@@ -78,7 +74,7 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         ConnectorError::CertificateRefused { .. } => stored.renewal_impossible(format!(
             "{action}: {error} (an expired or revoked certificate cannot renew itself)"
         )),
-        other => unchanged(Error::connector(action, other, "")),
+        other => stored.unchanged(Error::connector(action, other, "")),
     };
     let client = stored
         .client(&tls, call_timeout)
@@ -89,7 +85,7 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         .await
         .map_err(|e| service_error(info_action.clone(), e))?;
     let renew_url = info.urls.renew_cert_url.clone().ok_or_else(|| {
-        unchanged(Error::InvalidInput(format!(
+        stored.unchanged(Error::InvalidInput(format!(
             "{info_action}: the answer names no renewCertUrl"
         )))
     })?;
@@ -106,8 +102,8 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         None => generate_key_and_csr(&subject),
     })
     .await
-    .map_err(|e| unchanged(Error::InvalidInput(format!("making the key and CSR: {e}"))))?
-    .map_err(|e| unchanged(Error::connector("making the key and CSR", e, "")))?;
+    .map_err(|e| stored.unchanged(Error::InvalidInput(format!("making the key and CSR: {e}"))))?
+    .map_err(|e| stored.unchanged(Error::connector("making the key and CSR", e, "")))?;
     let renew_action = format!("renewing the certificate at {}", redact(&renew_url));
     let issued = client
         .renew(&renew_url, &key_and_csr)
@@ -122,7 +118,9 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         &app,
         Timestamp::now(),
     )
-    .map_err(|problem| unchanged(Error::InvalidInput(format!("{renew_action}: {problem}"))))?;
+    .map_err(|problem| {
+        stored.unchanged(Error::InvalidInput(format!("{renew_action}: {problem}")))
+    })?;
     let proof_action = format!(
         "checking the new certificate with management info at {}",
         redact(&info_url)
@@ -133,13 +131,13 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         key_and_csr.private_key(),
         call_timeout,
     )
-    .map_err(|e| unchanged(Error::connector(proof_action.clone(), e, "")))?
+    .map_err(|e| stored.unchanged(Error::connector(proof_action.clone(), e, "")))?
     .management_info(&info_url)
     .await
-    .map_err(|e| unchanged(Error::connector(proof_action.clone(), e, "")))?;
+    .map_err(|e| stored.unchanged(Error::connector(proof_action.clone(), e, "")))?;
     let seen = proof.client_identity.application.unwrap_or_default();
     if seen != app {
-        return Err(unchanged(Error::InvalidInput(format!(
+        return Err(stored.unchanged(Error::InvalidInput(format!(
             "{proof_action}: the service took the new certificate for application {seen:?}, \
              not {app:?}"
         ))));

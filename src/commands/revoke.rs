@@ -56,19 +56,15 @@ pub async fn run(args: RevokeArgs, call_timeout: Duration) -> Result<(), Error> 
 
     let info_url = stored.config.api.info_url.clone();
     let host = redact(&info_url);
-    let unchanged = |error: Error| Error::FilesUnchanged {
-        source: Box::new(error),
-        dir: dir.clone(),
-    };
     let tls = stored.trust(&args.tls.tls());
     let client = stored
         .client(&tls, call_timeout)
-        .map_err(|e| unchanged(Error::connector("setting up mTLS", e, "")))?;
+        .map_err(|e| stored.unchanged(Error::connector("setting up mTLS", e, "")))?;
     let info_action = format!("asking management info at {host}");
     let already = match client.management_info(&info_url).await {
         Ok(info) => {
             let revoke_url = info.urls.revoke_cert_url.ok_or_else(|| {
-                unchanged(Error::InvalidInput(format!(
+                stored.unchanged(Error::InvalidInput(format!(
                     "{info_action}: the answer names no revokeCertUrl"
                 )))
             })?;
@@ -77,12 +73,12 @@ pub async fn run(args: RevokeArgs, call_timeout: Duration) -> Result<(), Error> 
                 Err(ConnectorError::Revoked { .. }) => true,
                 Err(error) => {
                     let action = format!("revoking at {}", redact(&revoke_url));
-                    return Err(unchanged(Error::connector(action, error, "")));
+                    return Err(stored.unchanged(Error::connector(action, error, "")));
                 }
             }
         }
         Err(ConnectorError::Revoked { .. }) => true,
-        Err(error) => return Err(unchanged(Error::connector(info_action, error, ""))),
+        Err(error) => return Err(stored.unchanged(Error::connector(info_action, error, ""))),
     };
 
     // The proof: the service refuses the certificate now.

@@ -185,6 +185,14 @@ impl StoredConnection {
         }
     }
 
+    /// `error`, saying that the files in this directory were left as they were.
+    pub fn unchanged(&self, error: Error) -> Error {
+        Error::FilesUnchanged {
+            source: Box::new(error),
+            dir: self.dir.display().to_string(),
+        }
+    }
+
     fn broken(&self, name: &str, detail: String) -> Error {
         Error::ConnectionFiles {
             action: format!("reading {}", self.dir.join(name).display()),

@@ -20,10 +20,15 @@ pub struct Connection {
     pub client: Client,
     pub namespace: String,
     pub policy: RetryPolicy,
-    /// `--request-timeout` (0: none), which bounds Connector Service calls too.
-    pub request_timeout: Duration,
     /// What error messages say about the server.
     pub server: Arc<Server>,
+}
+
+impl Connection {
+    /// `--request-timeout` (0: none), which bounds Connector Service calls too.
+    pub fn request_timeout(&self) -> Duration {
+        self.server.request_timeout
+    }
 }
 
 /// The API server as error messages name it, and the credential plugin that logs in to it.
@@ -125,7 +130,6 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
         client,
         namespace,
         policy: RetryPolicy::new(args.request_timeout),
-        request_timeout: args.request_timeout,
         server,
     })
 }

@@ -7,7 +7,7 @@ use http::StatusCode;
 use serde_json::{Value, json};
 use tokenrequest_sandbox::controller::ControllerMode;
 
-use crate::harness::{Setup, TestCluster};
+use crate::harness::{Setup, TestCluster, rfc3339};
 
 const TYPE: &str = "tokenrequest.applicationconnector.kyma-project.io";
 
@@ -25,11 +25,6 @@ enum Kind {
     Errored,
     /// `expireAfter` that is not a timestamp.
     Unreadable,
-}
-
-fn rfc3339(offset_seconds: i64) -> String {
-    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(offset_seconds);
-    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 fn seed(cluster: &TestCluster, namespace: &str, name: &str, kind: Kind, labels: Value) {

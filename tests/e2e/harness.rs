@@ -228,6 +228,12 @@ pub async fn finish(child: tokio::process::Child) -> Run {
     }
 }
 
+/// A timestamp `offset_seconds` from now, as the API server writes them.
+pub fn rfc3339(offset_seconds: i64) -> String {
+    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(offset_seconds);
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// The token of a ready request, read through the admin client.
 pub async fn token_of(cluster: &TestCluster, namespace: &str, name: &str) -> String {
     let request = cluster.api(namespace).get(name).await.expect("get");

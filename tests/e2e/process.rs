@@ -9,16 +9,10 @@ use serde_json::json;
 use tokenrequest_sandbox::controller::ControllerMode;
 use tokenrequest_sandbox::server::FaultConfig;
 
-use crate::harness::{Setup, TestCluster, cluster, finish};
+use crate::harness::{Setup, TestCluster, cluster, finish, rfc3339};
 
 /// Seeds `count` requests straight into the store: expired ones when `expired`.
 fn seed_many(cluster: &TestCluster, count: usize, expired: bool) {
-    let now = jiff::Timestamp::now();
-    let at = |seconds: i64| {
-        (now + jiff::SignedDuration::from_secs(seconds))
-            .strftime("%Y-%m-%dT%H:%M:%SZ")
-            .to_string()
-    };
     let store = cluster.sandbox.server().store();
     for index in 0..count {
         let name = format!("many-{index:05}");
@@ -27,9 +21,9 @@ fn seed_many(cluster: &TestCluster, count: usize, expired: bool) {
                 "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
                 "kind": "TokenRequest",
                 "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}"),
-                    "creationTimestamp": at(-7200), "generation": 1},
+                    "creationTimestamp": rfc3339(-7200), "generation": 1},
                 "status": {"token": "t", "url": "https://h/?token=t", "application": name,
-                    "expireAfter": at(if expired { -3600 } else { 3600 }), "state": "OK"},
+                    "expireAfter": rfc3339(if expired { -3600 } else { 3600 }), "state": "OK"},
             }))
             .expect("seed");
     }
