@@ -5,10 +5,8 @@
 
 use std::time::Duration;
 
-use tokio::time::Instant;
-
-use crate::error::{Error, did_you_mean, is_api_not_served};
-use crate::requests::{Cluster, Connection};
+use crate::error::{Error, did_you_mean};
+use crate::requests::{Cluster, Connection, Deadline};
 use crate::session::Session;
 use crate::text::quote_for_message;
 
@@ -57,28 +55,22 @@ impl Lookup {
 
 /// Looks for the (cluster-scoped) Application `name`; when it is missing, lists the others
 /// for the closest names.
-pub async fn look_up(cluster: &Cluster, name: &str, deadline: Option<Instant>) -> Lookup {
+pub async fn look_up(cluster: &Cluster, name: &str, deadline: Deadline) -> Lookup {
     match cluster.application(name, deadline).await {
         Ok(Some(_)) => Lookup::Exists,
         Ok(None) => {
             let names = cluster
                 .application_names(deadline)
                 .await
-                .inspect_err(|failure| tracing::info!(?failure, "not suggesting names"))
+                .inspect_err(|error| tracing::info!("not suggesting names: {error}"))
                 .unwrap_or_default();
             Lookup::Missing {
                 suggestions: closest(name, &names),
             }
         }
-        Err(failure) if failure.error().is_some_and(is_api_not_served) => Lookup::NotServed,
-        Err(failure) if failure.status_code() == Some(403) => Lookup::Forbidden,
-        Err(failure) => Lookup::Failed(
-            Error::request(
-                format!("getting Application {}", quote_for_message(name)),
-                failure,
-            )
-            .to_string(),
-        ),
+        Err(error) if error.is_not_served() => Lookup::NotServed,
+        Err(error) if error.is_forbidden() => Lookup::Forbidden,
+        Err(error) => Lookup::Failed(error.to_string()),
     }
 }
 
@@ -101,24 +93,25 @@ pub fn closest(name: &str, names: &[String]) -> Vec<String> {
 
 /// The preflight of `create` and `connect`. With `require`, before anything is created: a
 /// missing Application, or one that cannot be checked, is an error, and the look-up is bounded
-/// by the command's `timeout` (0: the retry budget alone). Without it the look-up runs beside
-/// the command, in a task `main` awaits before exiting, so it adds no round trip: a missing
-/// Application is a warning on stderr, one that cannot be checked is logged at `-v` only, and
-/// the look-up gives up after [`PREFLIGHT_LIMIT`].
+/// by the command's deadline (none: the retry budget alone). Without it the look-up runs
+/// beside the command, in a task `main` awaits before exiting, so it adds no round trip: a
+/// missing Application is a warning on stderr, one that cannot be checked is logged at `-v`
+/// only, and the look-up gives up after [`PREFLIGHT_LIMIT`].
 pub async fn preflight(
     connection: &Connection,
     app: &str,
     require: bool,
-    timeout: Duration,
+    deadline: Deadline,
     session: &Session,
 ) -> Result<(), Error> {
-    let now = Instant::now();
-    let command_deadline = (!timeout.is_zero()).then(|| now + timeout);
     if require {
-        return check(connection, app, true, command_deadline).await;
+        return check(connection, app, true, deadline).await;
     }
-    let limit = now + PREFLIGHT_LIMIT;
-    let deadline = Some(command_deadline.map_or(limit, |deadline| deadline.min(limit)));
+    let limit = Deadline::after(PREFLIGHT_LIMIT);
+    let deadline = match (deadline.at(), limit.at()) {
+        (Some(command), Some(own)) if command < own => deadline,
+        _ => limit,
+    };
     let (connection, app) = (connection.clone(), app.to_string());
     session.finish_before_exit(tokio::spawn(async move {
         // Without `require` nothing here is an error.
@@ -131,7 +124,7 @@ async fn check(
     connection: &Connection,
     app: &str,
     require: bool,
-    deadline: Option<Instant>,
+    deadline: Deadline,
 ) -> Result<(), Error> {
     let lookup = look_up(&Cluster::new(connection), app, deadline).await;
     if let Some(reason) = lookup.unchecked_reason() {

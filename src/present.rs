@@ -2,12 +2,12 @@
 //! connection configuration fetched from the Connector Service (which uses the token up).
 
 use std::io::IsTerminal as _;
-use std::time::Duration;
 
 use crate::cli::{ConnectorTlsArgs, DryRun, RequestOutput};
-use crate::connector::{self, redact};
+use crate::connector::{self, CallLimits, redact};
 use crate::error::Error;
 use crate::output::{self, OutputFormat, UrlView};
+use crate::requests::RequestError;
 use crate::terminal::print;
 use crate::tokenrequest::{Phase, RESOURCE_NAME, TokenRequest};
 
@@ -16,7 +16,7 @@ pub async fn show_request(
     request: &TokenRequest,
     output: &RequestOutput,
     tls: &ConnectorTlsArgs,
-    call_timeout: Duration,
+    limits: CallLimits,
 ) -> Result<(), Error> {
     let credentials = match output {
         RequestOutput::Render(format) => format.single_request_only().is_some(),
@@ -25,17 +25,15 @@ pub async fn show_request(
     // The controller gave up on this request: that is its error (exit 3), whether the wait
     // saw it happen (create, get --wait) or it had happened before (get).
     if credentials && request.phase() == Phase::Failed {
-        return Err(Error::ControllerError {
+        return Err(Error::Request(RequestError::ControllerError {
             namespace: request.namespace().to_string(),
             name: request.name().to_string(),
             state: request.phase().label().to_string(),
-        });
+        }));
     }
     match output {
         RequestOutput::Render(format) => print(&render(request, format)?),
-        RequestOutput::Config { json } => {
-            show_configuration(request, *json, tls, call_timeout).await
-        }
+        RequestOutput::Config { json } => show_configuration(request, *json, tls, limits).await,
     }
 }
 
@@ -77,7 +75,7 @@ async fn show_configuration(
     request: &TokenRequest,
     json: bool,
     tls: &ConnectorTlsArgs,
-    call_timeout: Duration,
+    limits: CallLimits,
 ) -> Result<(), Error> {
     let (namespace, name) = (request.namespace(), request.name());
     let url = request
@@ -90,7 +88,7 @@ async fn show_configuration(
         "Request a fresh one with: kubectl tokenrequest create {name} -n {namespace} --refresh -o config"
     );
     let action = format!("fetching the connection configuration from {}", redact(url));
-    let configuration = connector::fetch_configuration(url, &tls.tls(), call_timeout)
+    let configuration = connector::fetch_configuration(url, &tls.tls(), limits)
         .await
         .map_err(|e| Error::connector(action, e, &refresh_hint))?;
     let text = output::render_connection_config(&configuration, json).map_err(|source| {

@@ -1,10 +1,14 @@
 //! Progress on stderr, only when stderr is a terminal: a spinner while a command waits, a bar
 //! while `cleanup` deletes. Lines printed through it ([`Progress::note`]) never tear it. It is
-//! never given a token.
+//! never given a token. It is the [`Observer`] commands hand the client: it shows what the
+//! client waits for and, on a terminal, says when requests are being retried.
 
+use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::requests::{Observer, Retry};
 
 /// A spinner or a bar, hidden (and silent) unless stderr is a terminal.
 pub struct Progress {
@@ -21,6 +25,13 @@ impl Progress {
         );
         progress.bar.set_message(message);
         progress
+    }
+
+    /// Nothing drawn; notes and (on a terminal) retry notices still reach stderr.
+    pub fn none() -> Self {
+        Progress {
+            bar: ProgressBar::hidden(),
+        }
     }
 
     /// A bar of `done/total unit`, whose total grows as work is found.
@@ -69,8 +80,59 @@ impl Progress {
     }
 }
 
+impl Observer for Progress {
+    fn status(&self, message: &str) {
+        self.set_message(message.to_string());
+    }
+
+    /// The first retry is a blip and passes silently; from the second on, a line on a
+    /// terminal says what failed, which try it was and for how long it has been failing.
+    fn retrying(&self, retry: &Retry<'_>) {
+        if retry.attempt < 2 || !std::io::stderr().is_terminal() {
+            return;
+        }
+        self.note(&retry_notice(retry));
+    }
+
+    fn note(&self, line: &str) {
+        Progress::note(self, line);
+    }
+}
+
+fn retry_notice(retry: &Retry<'_>) -> String {
+    format!(
+        "retrying {}: {} (try {} failed, {:.1}s since the first; next in {:.1}s)",
+        retry.action,
+        retry.cause,
+        retry.attempt,
+        retry.since.as_secs_f64(),
+        retry.delay.as_secs_f64()
+    )
+}
+
 impl Drop for Progress {
     fn drop(&mut self) {
         self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_notice_says_what_which_try_and_since_when() {
+        let notice = retry_notice(&Retry {
+            action: "listing TokenRequests in namespace default",
+            attempt: 3,
+            since: Duration::from_millis(1250),
+            cause: "the API server answered 503 ServiceUnavailable",
+            delay: Duration::from_millis(400),
+        });
+        assert_eq!(
+            notice,
+            "retrying listing TokenRequests in namespace default: the API server answered 503 \
+             ServiceUnavailable (try 3 failed, 1.2s since the first; next in 0.4s)"
+        );
     }
 }

@@ -11,6 +11,7 @@ use super::formats::{self, RequestOutput};
 use super::labels::parse_labels;
 use crate::connector::TlsOptions;
 use crate::output::{OutputFormat, SortBy, parse_sort_by};
+use crate::requests::ClientSettings;
 
 /// kubectl's connection flags. Global, so they may stand before or after the subcommand; in
 /// every command's help they come after the command's own flags, under their own heading.
@@ -57,10 +58,27 @@ pub struct ConnectionArgs {
     pub verbosity: u8,
 }
 
-/// How long to wait for the controller.
+impl ConnectionArgs {
+    /// The plain settings the client takes.
+    pub fn settings(&self) -> ClientSettings {
+        ClientSettings {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            cluster: self.cluster.clone(),
+            user: self.user.clone(),
+            namespace: self.namespace.clone(),
+            request_timeout: self.request_timeout,
+            insecure_skip_tls_verify: self.insecure_skip_tls_verify,
+        }
+    }
+}
+
+/// How long the command may take, the wait for the controller included.
 #[derive(Debug, Clone, Args)]
 pub struct WaitArgs {
-    /// How long to wait for the status (e.g. 60s, 2m); 0 means do not wait
+    /// How long the command may take in all (e.g. 60s, 2m): the create, the wait for the
+    /// controller and the Connector Service calls. 0 waits for nothing, and is refused where
+    /// the command needs an answer (connect, doctor, -o token|url|env|config)
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
     pub timeout: Duration,
 }

@@ -162,6 +162,20 @@ pub enum Command {
     Complete(CompleteArgs),
 }
 
+impl Command {
+    /// The command's `--timeout`: how long the whole run may take (zero: no deadline, and the
+    /// command waits for nothing). Commands without one have no deadline.
+    pub fn timeout(&self) -> std::time::Duration {
+        match self {
+            Command::Create(args) => args.wait.timeout,
+            Command::Get(args) if args.wait => args.wait_args.timeout,
+            Command::Connect(args) => args.wait.timeout,
+            Command::Doctor(args) => args.timeout,
+            _ => std::time::Duration::ZERO,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

@@ -15,8 +15,9 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use shell_quote::Sh;
-use tokio::time::Instant;
 
 use crate::certificate::check_issued;
 use crate::cli::ConnectArgs;
@@ -24,12 +25,11 @@ use crate::connection_files::{
     CA_FILE, CERTIFICATE_FILE, CHAIN_FILE, CONFIG_FILE, CertificateSummary, ConnectionConfig,
     ConnectorTrust, FilePaths, KEY_FILE, KEY_MODE, PUBLIC_MODE, refuse_existing_files, write_files,
 };
-use crate::connector::{
-    ConnectionInfo, ConnectorClient, call_timeout, generate_key_and_csr, redact,
-};
+use crate::connector::{CallLimits, ConnectionInfo, ConnectorClient, generate_key_and_csr, redact};
 use crate::error::Error;
 use crate::output::expiry_text;
-use crate::requests::{Connection, Created, Requests};
+use crate::progress::Progress;
+use crate::requests::{Connection, Created, Deadline, Requests};
 use crate::session::Session;
 use crate::terminal::print;
 use crate::tokenrequest::{TokenRequest, validate_name};
@@ -37,13 +37,26 @@ use crate::tokenrequest::{TokenRequest, validate_name};
 pub async fn run(
     connection: &Connection,
     args: ConnectArgs,
+    deadline: Deadline,
     session: &Session,
 ) -> Result<(), Error> {
-    validate_name(&args.app).map_err(Error::InvalidInput)?;
-    let requests = Requests::namespaced(connection);
+    validate_name(&args.app).map_err(Error::InvalidName)?;
+    if args.wait.timeout.is_zero() {
+        return Err(Error::Usage(
+            "connect needs the controller's token, so it needs the wait for it: --timeout 0 \
+             waits for nothing; give it time (e.g. --timeout 60s, the default)"
+                .to_string(),
+        ));
+    }
+    let progress = Arc::new(Progress::spinner(format!(
+        "creating TokenRequest {}/{}",
+        connection.namespace(),
+        args.app
+    )));
+    let requests = Requests::new(&connection.observed_by(progress.clone()));
     let namespace = requests.namespace();
     let app = args.app.as_str();
-    let call_timeout = call_timeout(connection.request_timeout());
+    let limits = CallLimits::new(connection.request_timeout(), deadline.at());
     let tls = args.tls.tls();
     let refresh_hint = format!(
         "Request a fresh one with: {}",
@@ -53,7 +66,7 @@ pub async fn run(
         |action: String, error| Error::connector(action, error, refresh_hint.as_str());
     // Everything that can be checked before a token is spent is checked first: the CA file,
     // the output directory and the Application.
-    let client = ConnectorClient::new(&tls, call_timeout)
+    let client = ConnectorClient::new(&tls, limits)
         .map_err(|e| connector_error("setting up the Connector Service client".into(), e))?;
     let out_dir = args.out_dir.clone().unwrap_or_else(|| PathBuf::from(app));
     let out_dir = std::path::absolute(&out_dir).map_err(|e| Error::ConnectionFiles {
@@ -65,12 +78,13 @@ pub async fn run(
         connection,
         app,
         args.application.require_application,
-        args.wait.timeout,
+        deadline,
         session,
     )
     .await?;
 
-    let request = ready_request(&requests, &args, session).await?;
+    let request = ready_request(&requests, &args, deadline, session).await?;
+    progress.set_message(format!("connecting {app} through the Connector Service"));
     let info_url = request
         .usable_at(jiff::Timestamp::now())
         .map_err(|source| Error::not_usable("reading the connection URL", &request, source))?
@@ -92,9 +106,9 @@ pub async fn run(
     }
     let key_and_csr = tokio::task::spawn_blocking(move || generate_key_and_csr(&subject))
         .await
-        .map_err(|e| Error::ConnectionFiles {
+        .map_err(|source| Error::Task {
             action: "generating the private key".into(),
-            message: e.to_string(),
+            source,
         })?
         .map_err(|e| connector_error("generating the key and the CSR".into(), e))?;
     let issued = client
@@ -117,11 +131,9 @@ pub async fn run(
         app,
         jiff::Timestamp::now(),
     )
-    .map_err(|problem| {
-        Error::InvalidInput(format!(
-            "checking the certificate from {}: {problem}; nothing was written",
-            redact(&info.csr_url)
-        ))
+    .map_err(|problem| Error::CertificateRejected {
+        action: format!("checking the certificate from {}", redact(&info.csr_url)),
+        problem: format!("{problem}; nothing was written"),
     })?;
 
     let config = ConnectionConfig {
@@ -156,23 +168,21 @@ pub async fn run(
         redact(&info.api.info_url),
         out_dir.display()
     );
-    let identity = ConnectorClient::with_identity(
-        &tls,
-        &issued.chain_pem,
-        key_and_csr.private_key(),
-        call_timeout,
-    )
-    .map_err(|e| connector_error(proof_action.clone(), e))?
-    .management_info(&info.api.info_url)
-    .await
-    .map_err(|e| connector_error(proof_action.clone(), e))?;
+    let identity =
+        ConnectorClient::with_identity(&tls, &issued.chain_pem, key_and_csr.private_key(), limits)
+            .map_err(|e| connector_error(proof_action.clone(), e))?
+            .management_info(&info.api.info_url)
+            .await
+            .map_err(|e| connector_error(proof_action.clone(), e))?;
     let seen = identity.client_identity.application.unwrap_or_default();
     if seen != app {
-        return Err(Error::InvalidInput(format!(
-            "{proof_action}: the service took the certificate for application {seen:?}, not \
-             {app:?}"
-        )));
+        return Err(Error::WrongApplication {
+            action: proof_action,
+            seen,
+            expected: app.to_string(),
+        });
     }
+    progress.finish();
     let expires = expiry_text(certificate.not_after, jiff::Timestamp::now());
     print(&summary(app, &out_dir, &info, &seen, &expires))
 }
@@ -207,13 +217,13 @@ fn refresh_command(args: &ConnectArgs, namespace: &str) -> String {
 async fn ready_request(
     requests: &Requests,
     args: &ConnectArgs,
+    deadline: Deadline,
     session: &Session,
 ) -> Result<TokenRequest, Error> {
     let app = args.app.as_str();
     if args.refresh {
-        requests.delete_existing(app).await?;
+        requests.delete_existing(app, deadline).await?;
     }
-    let deadline = Some(Instant::now() + args.wait.timeout);
     let fresh = Requests::new_request(app, None);
     let request = match requests.create_once(&fresh, false, deadline).await? {
         Created::New(created) => {
@@ -222,9 +232,9 @@ async fn ready_request(
         }
         Created::Existing(existing) => existing,
     };
-    let ready = requests.wait_for_token(request, args.wait.timeout).await;
+    let ready = requests.wait_for_token(request, deadline).await;
     session.forget_created();
-    ready
+    Ok(ready?)
 }
 
 fn summary(app: &str, dir: &Path, info: &ConnectionInfo, seen: &str, expires: &str) -> String {

@@ -1,25 +1,26 @@
 //! `kubectl tokenrequest create APP`: create the request (with `-l` labels), wait for the
 //! controller, print.
 
-use tokio::time::Instant;
+use std::sync::Arc;
 
 use crate::cli::{CreateArgs, DryRun, RequestOutput};
-use crate::connector::call_timeout;
+use crate::connector::CallLimits;
 use crate::error::Error;
 use crate::output::OutputFormat;
 use crate::present::{render_unwaited, show_request};
-use crate::requests::{Connection, Created, Requests};
+use crate::progress::Progress;
+use crate::requests::{Connection, Created, Deadline, Requests};
 use crate::session::Session;
 use crate::terminal::print;
-use crate::text::quote_for_message;
 use crate::tokenrequest::{ClusterContext, TokenRequest, validate_name};
 
 pub async fn run(
     connection: &Connection,
     args: CreateArgs,
+    deadline: Deadline,
     session: &Session,
 ) -> Result<(), Error> {
-    validate_name(&args.app).map_err(Error::InvalidInput)?;
+    validate_name(&args.app).map_err(Error::InvalidName)?;
     let context = cluster_context(args.tenant.as_deref(), args.group.as_deref())?;
     let output = match args.output.clone().unwrap_or_default() {
         RequestOutput::Render(format) => RequestOutput::Render(args.template.apply(format)),
@@ -50,8 +51,12 @@ pub async fn run(
         RequestOutput::Config { .. } => OutputFormat::Human,
     };
     let format = &format;
-    let started = Instant::now();
-    let requests = Requests::namespaced(connection);
+    let progress = Arc::new(Progress::spinner(format!(
+        "creating TokenRequest {}/{}",
+        connection.namespace(),
+        args.app
+    )));
+    let requests = Requests::new(&connection.observed_by(progress.clone()));
     let namespace = requests.namespace().to_string();
     let mut request = Requests::new_request(&args.app, context);
     if !args.labels.is_empty() {
@@ -67,14 +72,13 @@ pub async fn run(
         connection,
         &args.app,
         args.application.require_application,
-        args.wait.timeout,
+        deadline,
         session,
     )
     .await?;
     if args.refresh && args.dry_run.mode == DryRun::None {
-        requests.delete_existing(&args.app).await?;
+        requests.delete_existing(&args.app, deadline).await?;
     }
-    let deadline = (!args.wait.timeout.is_zero()).then(|| started + args.wait.timeout);
     let dry_run = args.dry_run.mode == DryRun::Server;
     let created = match requests.create_once(&request, dry_run, deadline).await? {
         Created::New(created) => created,
@@ -87,6 +91,7 @@ pub async fn run(
         );
     }
     if !waits {
+        progress.finish();
         let printed = print(&render_unwaited(&created, format, args.dry_run.mode)?);
         // A server dry run stored nothing: only a real create leaves a request behind.
         return match args.dry_run.mode {
@@ -96,17 +101,13 @@ pub async fn run(
     }
 
     session.note_created(&namespace, &args.app);
-    let left = args.wait.timeout.saturating_sub(started.elapsed());
-    let ready = requests.wait_for_token(created, left).await;
+    let ready = requests.wait_for_token(created, deadline).await;
     session.forget_created();
-    show_request(
-        &ready?,
-        &output,
-        &args.connector_tls,
-        call_timeout(connection.request_timeout()),
-    )
-    .await
-    .map_err(|e| e.after_created(&namespace, &args.app))
+    progress.finish();
+    let limits = CallLimits::new(connection.request_timeout(), deadline.at());
+    show_request(&ready?, &output, &args.connector_tls, limits)
+        .await
+        .map_err(|e| e.after_created(&namespace, &args.app))
 }
 
 /// The flags of this run that skip the wait, as the user would drop them.
@@ -136,11 +137,10 @@ fn cluster_context(
     };
     for (flag, value) in [("--tenant", tenant), ("--group", group)] {
         if value.is_empty() || value.chars().any(char::is_control) {
-            return Err(Error::InvalidInput(format!(
-                "invalid {flag} {}: it must be non-empty and contain no control characters \
-                 such as newlines",
-                quote_for_message(value)
-            )));
+            return Err(Error::InvalidContext {
+                flag,
+                value: value.to_string(),
+            });
         }
     }
     Ok(Some(ClusterContext {

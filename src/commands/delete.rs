@@ -4,35 +4,31 @@ use futures::TryStreamExt as _;
 
 use crate::cli::{DeleteArgs, DryRun};
 use crate::error::Error;
-use crate::requests::{Connection, Deletion, Guard, Requests};
+use crate::requests::{Connection, Deadline, Deletion, Guard, RequestError, Requests, list_params};
 use crate::terminal::print;
 use crate::tokenrequest::{RESOURCE_NAME, validate_name};
 
 pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error> {
     // A name no request can have is refused before it reaches a URL.
     for name in &args.names {
-        validate_name(name).map_err(Error::InvalidInput)?;
+        validate_name(name).map_err(Error::InvalidName)?;
     }
-    let requests = Requests::namespaced(connection);
+    let requests = Requests::new(connection);
     let namespace = requests.namespace().to_string();
     // By name, whatever has it; with --all or -l, each listed request as listed (its uid), so
     // one recreated since the list survives.
-    let targets: Vec<(String, Guard)> = if args.all || args.selector.is_some() {
+    let targets: Vec<(String, Option<Guard>)> = if args.all || args.selector.is_some() {
+        let params = list_params(args.chunks.limit(), args.selector.as_deref(), None);
         requests
-            .items(Requests::list_params(
-                args.chunks.limit(),
-                args.selector.as_deref(),
-            ))
-            .map_ok(|request| {
-                let uid = request.metadata.uid.clone().unwrap_or_default();
-                (request.name().to_string(), Guard::Uid(uid))
-            })
+            .scoped(false)
+            .items(params)
+            .map_ok(|request| (request.name().to_string(), Guard::this_object(&request)))
             .try_collect()
             .await?
     } else {
         args.names
             .iter()
-            .map(|name| (name.clone(), Guard::None))
+            .map(|name| (name.clone(), Some(Guard::None)))
             .collect()
     };
     let only_names = args.output.is_some();
@@ -44,14 +40,22 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
     let mut failures = Vec::new();
     for (name, guard) in &targets {
         let action = || format!("deleting TokenRequest {namespace}/{name}");
-        let result = if args.dry_run.mode == DryRun::Client {
-            requests.get(name, None).await.map(|found| match found {
-                Some(_) => Deletion::Done,
-                None => Deletion::Missing,
-            })
-        } else {
-            let dry_run = args.dry_run.mode == DryRun::Server;
-            requests.delete(&namespace, name, guard, dry_run).await
+        let result = match guard {
+            None => Err(RequestError::Unidentified {
+                action: action(),
+                missing: "uid",
+            }),
+            Some(_) if args.dry_run.mode == DryRun::Client => requests
+                .get(name, Deadline::none())
+                .await
+                .map(|found| match found {
+                    Some(_) => Deletion::Done,
+                    None => Deletion::Missing,
+                }),
+            Some(guard) => {
+                let dry_run = args.dry_run.mode == DryRun::Server;
+                requests.delete(name, guard, dry_run).await
+            }
         };
         match result {
             Ok(Deletion::Done | Deletion::Gone) if only_names => {
@@ -65,8 +69,10 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
                 action: action(),
                 name: name.clone(),
             }),
-            Ok(Deletion::Changed) => failures.push(Error::ReplacedMeanwhile { action: action() }),
-            Err(failure) => failures.push(requests.fail(action(), failure)),
+            Ok(Deletion::Changed) => {
+                failures.push(RequestError::ReplacedMeanwhile { action: action() }.into())
+            }
+            Err(error) => failures.push(error.into()),
         }
     }
     if targets.is_empty() {

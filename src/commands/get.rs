@@ -2,22 +2,26 @@
 //! waiting for its status); several names, none, or `-A` print a list as `list` does, as
 //! kubectl's `get` does.
 
-use futures::stream;
+use std::sync::Arc;
+
+use futures::{TryStreamExt as _, stream};
 
 use crate::cli::{GetArgs, RequestOutput};
-use crate::connector::call_timeout;
+use crate::connector::CallLimits;
 use crate::error::Error;
 use crate::listing::Listing;
 use crate::output::{ListLayout, ListOptions, OutputFormat};
 use crate::present::show_request;
-use crate::requests::{Connection, Requests};
+use crate::progress::Progress;
+use crate::requests::{Connection, Deadline, Requests, list_params};
 use crate::terminal::color;
 use crate::tokenrequest::{TokenRequest, validate_name};
 
-pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
+/// `deadline`: `--timeout` with `--wait` (`--wait --timeout 0` waits for nothing: a plain get).
+pub async fn run(connection: &Connection, args: GetArgs, deadline: Deadline) -> Result<(), Error> {
     // A name no request can have is refused before it reaches a URL.
     for name in &args.names {
-        validate_name(name).map_err(Error::InvalidInput)?;
+        validate_name(name).map_err(Error::InvalidName)?;
     }
     let output = match args.output.clone().unwrap_or_default() {
         RequestOutput::Render(format) => RequestOutput::Render(args.template.apply(format)),
@@ -26,7 +30,7 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
     let format = match (output, args.names.as_slice()) {
         // A custom-columns table, even of one request.
         (RequestOutput::Render(format @ OutputFormat::CustomColumns(_)), _) => format,
-        (output, [name]) => return show_one(connection, &args, name, &output).await,
+        (output, [name]) => return show_one(connection, &args, name, &output, deadline).await,
         (RequestOutput::Render(format), _) => match format.single_request_only() {
             Some(name) => return Err(Error::Usage(one_name_only(&format!("-o {name}")))),
             None => format,
@@ -51,15 +55,19 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
         sort_by: args.table.sort_by.clone(),
         format,
     };
-    let requests = Requests::new_in(connection, args.all_namespaces);
+    let requests = Requests::new(connection);
     if args.names.is_empty() {
-        let params = Requests::selected_params(
+        let params = list_params(
             args.chunks.limit(),
             args.select.selector.as_deref(),
             args.select.field_selector.as_deref(),
         );
-        if listing.print(requests.items(params), |_| true).await? == 0 {
-            listing.say_none_found(&connection.namespace);
+        let items = requests
+            .scoped(args.all_namespaces)
+            .items(params)
+            .map_err(Error::from);
+        if listing.print(items, |_| true).await? == 0 {
+            listing.say_none_found(connection.namespace());
         }
         return Ok(());
     }
@@ -68,10 +76,10 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
     let mut found = Vec::new();
     let mut failures = Vec::new();
     for name in &args.names {
-        match read(&requests, name).await {
+        match read(&requests, name, deadline).await {
             // `get NAME --wait -o custom-columns=…`: the one request, once it has its status.
-            Ok(request) if args.wait => {
-                let waited = requests.wait_for_token(request, args.wait_args.timeout);
+            Ok(request) if waits(&args) => {
+                let waited = requests.wait_for_token(request, deadline);
                 found.push(Ok(waited.await?));
             }
             Ok(request) => found.push(Ok(request)),
@@ -92,38 +100,36 @@ async fn show_one(
     args: &GetArgs,
     name: &str,
     output: &RequestOutput,
+    deadline: Deadline,
 ) -> Result<(), Error> {
-    let requests = Requests::namespaced(connection);
-    let request = read(&requests, name).await?;
-    let request = if args.wait {
-        requests
-            .wait_for_token(request, args.wait_args.timeout)
-            .await?
+    let progress = Arc::new(Progress::spinner(format!(
+        "getting TokenRequest {}/{name}",
+        connection.namespace()
+    )));
+    let requests = Requests::new(&connection.observed_by(progress.clone()));
+    let request = read(&requests, name, deadline).await?;
+    let request = if waits(args) {
+        requests.wait_for_token(request, deadline).await?
     } else {
         request
     };
-    show_request(
-        &request,
-        output,
-        &args.connector_tls,
-        call_timeout(connection.request_timeout()),
-    )
-    .await
+    progress.finish();
+    let limits = CallLimits::new(connection.request_timeout(), deadline.at());
+    show_request(&request, output, &args.connector_tls, limits).await
 }
 
-async fn read(requests: &Requests, name: &str) -> Result<TokenRequest, Error> {
-    let namespace = requests.namespace();
-    let action = || format!("getting TokenRequest {namespace}/{name}");
+/// `--wait`, unless `--timeout 0` says to wait for nothing.
+fn waits(args: &GetArgs) -> bool {
+    args.wait && !args.wait_args.timeout.is_zero()
+}
+
+async fn read(requests: &Requests, name: &str, deadline: Deadline) -> Result<TokenRequest, Error> {
     requests
-        .get(name, None)
-        .await
-        .map_err(|e| requests.fail(action(), e))?
-        .ok_or_else(|| {
-            Error::InvalidInput(format!(
-                "{}: not found; `kubectl tokenrequest list` shows the requests in the namespace, \
-                 `kubectl tokenrequest create {name}` makes one",
-                action(),
-            ))
+        .get(name, deadline)
+        .await?
+        .ok_or_else(|| Error::NoSuchRequest {
+            namespace: requests.namespace().to_string(),
+            name: name.to_string(),
         })
 }
 

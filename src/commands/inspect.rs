@@ -12,14 +12,14 @@ use jiff::Timestamp;
 use crate::certificate::CertificateFacts;
 use crate::cli::InspectArgs;
 use crate::connection_files::{CERTIFICATE_FILE, KEY_FILE, Marking, StoredConnection};
-use crate::connector::{ConnectorError, Revocation, Standing, redact};
+use crate::connector::{CallLimits, ConnectorError, Revocation, Standing, redact};
 use crate::error::Error;
 use crate::output::{
     CertificateView, Inspection, OutputFormat, ServiceStatus, ServiceView, flag_duration_text,
 };
 use crate::terminal::print;
 
-pub async fn run(args: InspectArgs, call_timeout: Duration) -> Result<(), Error> {
+pub async fn run(args: InspectArgs, limits: CallLimits) -> Result<(), Error> {
     let stored = StoredConnection::read(&args.dir)?;
     let certificate = stored.certificate()?;
     let key_matches = stored.key_matches(&certificate)?;
@@ -32,7 +32,7 @@ pub async fn run(args: InspectArgs, call_timeout: Duration) -> Result<(), Error>
     } else if expired {
         not_checked("the certificate has expired")
     } else {
-        ask_the_service(&stored, &args, call_timeout).await
+        ask_the_service(&stored, &args, limits).await
     };
     let problems = problems(
         &stored,
@@ -162,7 +162,7 @@ fn not_checked(why: &str) -> ServiceView {
 async fn ask_the_service(
     stored: &StoredConnection,
     args: &InspectArgs,
-    call_timeout: Duration,
+    limits: CallLimits,
 ) -> ServiceView {
     let info_url = &stored.config.api.info_url;
     let view = |status, application, detail| ServiceView {
@@ -172,7 +172,7 @@ async fn ask_the_service(
         detail,
     };
     let tls = stored.trust(&args.tls.tls());
-    let standing = match stored.client(&tls, call_timeout) {
+    let standing = match stored.client(&tls, limits) {
         Ok(client) => client.standing(info_url).await,
         Err(error) => Err(error),
     };

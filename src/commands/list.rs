@@ -10,12 +10,12 @@ use crate::cli::ListArgs;
 use crate::error::Error;
 use crate::listing::{Listing, printing};
 use crate::output::{ListLayout, ListOptions, OutputFormat, WatchPrinter};
-use crate::requests::{Connection, Requests};
+use crate::requests::{Connection, Requests, list_params};
 use crate::terminal::{color, print};
 use crate::tokenrequest::TokenRequest;
 
 pub async fn run(connection: &Connection, args: ListArgs) -> Result<(), Error> {
-    let requests = Requests::new_in(connection, args.all_namespaces);
+    let requests = Requests::new(connection).scoped(args.all_namespaces);
     let format = args
         .template
         .apply(args.output.clone().unwrap_or(OutputFormat::Human));
@@ -39,13 +39,14 @@ pub async fn run(connection: &Connection, args: ListArgs) -> Result<(), Error> {
         args.select.selector.as_deref(),
         args.select.field_selector.as_deref(),
     );
-    let params = Requests::selected_params(args.chunks.limit(), labels, fields);
+    let params = list_params(args.chunks.limit(), labels, fields);
     let expired = args.expired;
     let keep = move |request: &TokenRequest| !expired || request.is_expired_at(now);
     if !(args.watch || args.watch_only) {
-        let printed = listing.print(requests.items(params), keep).await?;
+        let items = requests.items(params).map_err(Error::from);
+        let printed = listing.print(items, keep).await?;
         if printed == 0 {
-            listing.say_none_found(&connection.namespace);
+            listing.say_none_found(connection.namespace());
         }
         return Ok(());
     }
@@ -54,6 +55,7 @@ pub async fn run(connection: &Connection, args: ListArgs) -> Result<(), Error> {
     // to print first under the one header).
     let mut shown: Vec<TokenRequest> = requests
         .items(params)
+        .map_err(Error::from)
         .try_filter(|request| std::future::ready(keep(request)))
         .try_collect()
         .await?;

@@ -14,8 +14,6 @@
 //! A failure before 5 leaves the files byte for byte as they were; the old certificate stays
 //! valid until it expires either way (the service does not revoke it on renewal).
 
-use std::time::Duration;
-
 use jiff::Timestamp;
 
 use crate::certificate::check_issued;
@@ -24,13 +22,13 @@ use crate::connection_files::{
     ConnectorTrust, FilePaths, Marking, Replacement, StoredConnection, replace_files,
 };
 use crate::connector::{
-    ConnectorClient, ConnectorError, csr_for_existing_key, generate_key_and_csr, redact,
+    CallLimits, ConnectorClient, ConnectorError, csr_for_existing_key, generate_key_and_csr, redact,
 };
 use crate::error::Error;
 use crate::output::{expiry_text, flag_duration_text};
 use crate::terminal::print;
 
-pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
+pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
     let stored = StoredConnection::read(&args.dir)?;
     let dir = stored.dir.display().to_string();
     if stored.marking == Marking::Revoked {
@@ -77,7 +75,7 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         other => stored.unchanged(Error::connector(action, other, "")),
     };
     let client = stored
-        .client(&tls, call_timeout)
+        .client(&tls, limits)
         .map_err(|e| service_error("setting up mTLS with client.key and chain.crt".into(), e))?;
     let info_action = format!("asking management info at {}", redact(&info_url));
     let info = client
@@ -85,9 +83,10 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         .await
         .map_err(|e| service_error(info_action.clone(), e))?;
     let renew_url = info.urls.renew_cert_url.clone().ok_or_else(|| {
-        stored.unchanged(Error::InvalidInput(format!(
-            "{info_action}: the answer names no renewCertUrl"
-        )))
+        stored.unchanged(Error::AnswerIncomplete {
+            action: info_action.clone(),
+            field: "renewCertUrl",
+        })
     })?;
     let subject = info
         .certificate
@@ -102,7 +101,12 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         None => generate_key_and_csr(&subject),
     })
     .await
-    .map_err(|e| stored.unchanged(Error::InvalidInput(format!("making the key and CSR: {e}"))))?
+    .map_err(|source| {
+        stored.unchanged(Error::Task {
+            action: "making the key and CSR".to_string(),
+            source,
+        })
+    })?
     .map_err(|e| stored.unchanged(Error::connector("making the key and CSR", e, "")))?;
     let renew_action = format!("renewing the certificate at {}", redact(&renew_url));
     let issued = client
@@ -119,28 +123,28 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
         Timestamp::now(),
     )
     .map_err(|problem| {
-        stored.unchanged(Error::InvalidInput(format!("{renew_action}: {problem}")))
+        stored.unchanged(Error::CertificateRejected {
+            action: renew_action.clone(),
+            problem,
+        })
     })?;
     let proof_action = format!(
         "checking the new certificate with management info at {}",
         redact(&info_url)
     );
-    let proof = ConnectorClient::with_identity(
-        &tls,
-        &issued.chain_pem,
-        key_and_csr.private_key(),
-        call_timeout,
-    )
-    .map_err(|e| stored.unchanged(Error::connector(proof_action.clone(), e, "")))?
-    .management_info(&info_url)
-    .await
-    .map_err(|e| stored.unchanged(Error::connector(proof_action.clone(), e, "")))?;
+    let proof =
+        ConnectorClient::with_identity(&tls, &issued.chain_pem, key_and_csr.private_key(), limits)
+            .map_err(|e| stored.unchanged(Error::connector(proof_action.clone(), e, "")))?
+            .management_info(&info_url)
+            .await
+            .map_err(|e| stored.unchanged(Error::connector(proof_action.clone(), e, "")))?;
     let seen = proof.client_identity.application.unwrap_or_default();
     if seen != app {
-        return Err(stored.unchanged(Error::InvalidInput(format!(
-            "{proof_action}: the service took the new certificate for application {seen:?}, \
-             not {app:?}"
-        ))));
+        return Err(stored.unchanged(Error::WrongApplication {
+            action: proof_action,
+            seen,
+            expected: app,
+        }));
     }
 
     let mut config = stored.config.clone();

@@ -8,17 +8,16 @@
 //! Running it again on a revoked directory finishes an interrupted marking.
 
 use std::io::IsTerminal as _;
-use std::time::Duration;
 
 use jiff::Timestamp;
 
 use crate::cli::RevokeArgs;
 use crate::connection_files::{Marking, StoredConnection, mark_revoked};
-use crate::connector::{ConnectorError, Revocation, Standing, redact};
+use crate::connector::{CallLimits, ConnectorError, Revocation, Standing, redact};
 use crate::error::Error;
 use crate::terminal::print;
 
-pub async fn run(args: RevokeArgs, call_timeout: Duration) -> Result<(), Error> {
+pub async fn run(args: RevokeArgs, limits: CallLimits) -> Result<(), Error> {
     let stored = StoredConnection::read(&args.dir)?;
     let dir = stored.dir.display().to_string();
     let app = stored.config.application.clone();
@@ -31,18 +30,23 @@ pub async fn run(args: RevokeArgs, call_timeout: Duration) -> Result<(), Error> 
     let certificate = stored.certificate()?;
     let now = Timestamp::now();
     if certificate.is_expired(now) {
-        return Err(Error::InvalidInput(format!(
-            "the certificate in {dir} expired at {}: the service refuses it already, and it \
-             cannot authenticate a revocation. Nothing was revoked; delete the files if the \
-             connection is retired",
-            certificate.not_after
-        )));
+        return Err(Error::CannotRevoke {
+            reason: format!(
+                "the certificate in {dir} expired at {}: the service refuses it already, and \
+                 it cannot authenticate a revocation",
+                certificate.not_after
+            ),
+            advice: "; delete the files if the connection is retired".to_string(),
+        });
     }
     if !stored.key_matches(&certificate)? {
-        return Err(Error::InvalidInput(format!(
-            "client.key in {dir} does not belong to client.crt, so it cannot authenticate a \
-             revocation; nothing was revoked"
-        )));
+        return Err(Error::CannotRevoke {
+            reason: format!(
+                "client.key in {dir} does not belong to client.crt, so it cannot authenticate \
+                 a revocation"
+            ),
+            advice: String::new(),
+        });
     }
     confirm(
         args.yes,
@@ -58,15 +62,16 @@ pub async fn run(args: RevokeArgs, call_timeout: Duration) -> Result<(), Error> 
     let host = redact(&info_url);
     let tls = stored.trust(&args.tls.tls());
     let client = stored
-        .client(&tls, call_timeout)
+        .client(&tls, limits)
         .map_err(|e| stored.unchanged(Error::connector("setting up mTLS", e, "")))?;
     let info_action = format!("asking management info at {host}");
     let already = match client.management_info(&info_url).await {
         Ok(info) => {
             let revoke_url = info.urls.revoke_cert_url.ok_or_else(|| {
-                stored.unchanged(Error::InvalidInput(format!(
-                    "{info_action}: the answer names no revokeCertUrl"
-                )))
+                stored.unchanged(Error::AnswerIncomplete {
+                    action: info_action.clone(),
+                    field: "revokeCertUrl",
+                })
             })?;
             match client.revoke(&revoke_url).await {
                 Ok(()) => false,
@@ -144,15 +149,15 @@ async fn confirm(yes: bool, question: &str) -> Result<(), Error> {
         std::io::stdin().read_line(&mut line).map(|_| line)
     })
     .await
-    .map_err(|e| e.to_string())
-    .and_then(|read| read.map_err(|e| e.to_string()))
-    .map_err(|e| Error::InvalidInput(format!("reading the answer: {e}")))?;
+    .map_err(|source| Error::Task {
+        action: "reading the answer to the question".to_string(),
+        source,
+    })?
+    .map_err(Error::Answer)?;
     if is_yes(&answer) {
         Ok(())
     } else {
-        Err(Error::InvalidInput(
-            "not revoked: the answer was not yes; nothing was changed".to_string(),
-        ))
+        Err(Error::NotConfirmed)
     }
 }
 

@@ -3,7 +3,6 @@
 //! say, so a directory that was moved still reads.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use rustls::pki_types::PrivateKeyDer;
 use rustls::pki_types::pem::PemObject as _;
@@ -13,7 +12,7 @@ use super::{
     PREVIOUS_SUFFIX, REVOKED_SUFFIX,
 };
 use crate::certificate::{CertificateFacts, public_key_of};
-use crate::connector::{ConnectorClient, ConnectorError, TlsOptions};
+use crate::connector::{CallLimits, ConnectorClient, ConnectorError, TlsOptions};
 use crate::error::Error;
 use crate::tokenrequest::validate_name;
 
@@ -144,12 +143,12 @@ impl StoredConnection {
     pub fn client(
         &self,
         tls: &TlsOptions,
-        call_timeout: Duration,
+        limits: CallLimits,
     ) -> Result<ConnectorClient, ConnectorError> {
         let key = PrivateKeyDer::from_pem_slice(self.key_pem.as_bytes()).map_err(|_| {
             ConnectorError::Crypto(format!("{KEY_FILE} holds no usable private key (PEM)"))
         })?;
-        ConnectorClient::with_identity(tls, &self.chain_pem, key, call_timeout)
+        ConnectorClient::with_identity(tls, &self.chain_pem, key, limits)
     }
 
     /// The command that gets this directory a new certificate instead, with the trust it

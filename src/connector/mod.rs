@@ -21,6 +21,7 @@ use http::{Method, Request, StatusCode, Uri};
 use http_body_util::{BodyExt as _, Full, Limited};
 use rustls::pki_types::PrivateKeyDer;
 use serde::Deserialize;
+use tokio::time::Instant;
 
 pub use csr::{KeyAndCsr, csr_for_existing_key, generate_key_and_csr, parse_subject};
 pub use management::{Revocation, Standing};
@@ -36,17 +37,48 @@ const ANSWER_LIMIT: usize = 1 << 20;
 /// Default bound of one call when `--request-timeout` does not set one.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long Connector Service calls may take: each at most `--request-timeout` (else
+/// [`DEFAULT_CALL_TIMEOUT`]), and none past the command's deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallLimits {
+    per_call: Duration,
+    until: Option<Instant>,
+}
+
+impl CallLimits {
+    /// `request_timeout` zero: [`DEFAULT_CALL_TIMEOUT`] a call; `until`: the command's deadline.
+    pub fn new(request_timeout: Duration, until: Option<Instant>) -> Self {
+        let per_call = if request_timeout.is_zero() {
+            DEFAULT_CALL_TIMEOUT
+        } else {
+            request_timeout
+        };
+        CallLimits { per_call, until }
+    }
+
+    /// `--request-timeout` unset, no deadline: [`DEFAULT_CALL_TIMEOUT`] a call.
+    pub fn per_call_default() -> Self {
+        Self::new(Duration::ZERO, None)
+    }
+
+    /// When a call starting now must end.
+    fn end(&self) -> Instant {
+        let end = Instant::now() + self.per_call;
+        self.until.map_or(end, |until| until.min(end))
+    }
+}
+
 /// An HTTPS client for the Connector Service, with or without a client certificate. Each
 /// call goes directly or through the proxy the environment names for its URL.
 pub struct ConnectorClient {
     tls: Arc<rustls::ClientConfig>,
-    call_timeout: Duration,
+    limits: CallLimits,
 }
 
 impl ConnectorClient {
     /// A client that trusts the system's CAs and `--certificate-authority`.
-    pub fn new(tls: &TlsOptions, call_timeout: Duration) -> Result<Self, ConnectorError> {
-        Self::build(tls::client_config(tls, None)?, call_timeout)
+    pub fn new(tls: &TlsOptions, limits: CallLimits) -> Result<Self, ConnectorError> {
+        Self::build(tls::client_config(tls, None)?, limits)
     }
 
     /// The same, presenting a client certificate chain and its key (mTLS).
@@ -54,18 +86,15 @@ impl ConnectorClient {
         tls: &TlsOptions,
         chain_pem: &str,
         key: PrivateKeyDer<'static>,
-        call_timeout: Duration,
+        limits: CallLimits,
     ) -> Result<Self, ConnectorError> {
-        Self::build(
-            tls::client_config(tls, Some((chain_pem, key)))?,
-            call_timeout,
-        )
+        Self::build(tls::client_config(tls, Some((chain_pem, key)))?, limits)
     }
 
-    fn build(config: rustls::ClientConfig, call_timeout: Duration) -> Result<Self, ConnectorError> {
+    fn build(config: rustls::ClientConfig, limits: CallLimits) -> Result<Self, ConnectorError> {
         Ok(ConnectorClient {
             tls: Arc::new(config),
-            call_timeout,
+            limits,
         })
     }
 
@@ -152,11 +181,12 @@ impl ConnectorClient {
                 .to_bytes();
             Ok((status, body))
         };
-        let (status, body) = tokio::time::timeout(self.call_timeout, exchange)
+        let started = Instant::now();
+        let (status, body) = tokio::time::timeout_at(self.limits.end(), exchange)
             .await
             .map_err(|_| ConnectorError::TimedOut {
                 host: host.clone(),
-                waited: self.call_timeout,
+                waited: started.elapsed(),
             })??;
         Ok((host, status, body))
     }
@@ -196,24 +226,13 @@ fn issued_certificates(host: &str, answer: &[u8]) -> Result<IssuedCertificates, 
     })
 }
 
-/// How long one call may take: `--request-timeout`, else [`DEFAULT_CALL_TIMEOUT`].
-pub fn call_timeout(request_timeout: Duration) -> Duration {
-    if request_timeout.is_zero() {
-        DEFAULT_CALL_TIMEOUT
-    } else {
-        request_timeout
-    }
-}
-
 /// `-o config`: the configuration behind a ready request's info URL. Uses the token up.
 pub async fn fetch_configuration(
     info_url: &str,
     tls: &TlsOptions,
-    call_timeout: Duration,
+    limits: CallLimits,
 ) -> Result<ConnectionInfo, ConnectorError> {
-    ConnectorClient::new(tls, call_timeout)?
-        .info(info_url)
-        .await
+    ConnectorClient::new(tls, limits)?.info(info_url).await
 }
 
 /// `scheme://host/path` of a URL, without the query that carries the token.

@@ -1,22 +1,17 @@
-//! Errors of the plugin, each naming what was being done and what the user can do, and the
-//! documented exit codes they map to.
+//! The commands' errors: the client layer's own ([`RequestError`], and the Connector
+//! Service's [`ConnectorError`] with what was being done), and what the commands themselves
+//! find wrong. Each names what was being done and what the user can do, and maps to one of
+//! the documented exit codes.
 
 mod messages;
-mod transport;
-
-use std::sync::Arc;
-use std::time::Duration;
-
-use kube::core::Status;
 
 use crate::connector::ConnectorError;
 use crate::output::OutputError;
-use crate::requests::{Failure, Server};
+use crate::requests::RequestError;
 use crate::text::quote_for_message;
-use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME, TokenRequest, Unusable};
-pub(crate) use messages::{CREDENTIALS_HINT, did_you_mean};
-use messages::{left_behind_hint, retried_hint, source_hint, timeout_message};
-use transport::describe_api_error;
+use crate::tokenrequest::{CRD_NAME, TokenRequest, Unusable};
+pub(crate) use messages::did_you_mean;
+use messages::left_behind_hint;
 
 /// Exit codes; documented in README.md and stable for scripts.
 pub mod exit_code {
@@ -86,51 +81,36 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// What the client layer could not do; it says what was being done.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+
+    /// A name no TokenRequest (or Application) can have; the text says what is wrong.
     #[error("{0}")]
-    InvalidInput(String),
+    InvalidName(String),
 
-    #[error("loading the kubeconfig{}: {message}", source_hint(.path))]
-    Kubeconfig {
-        path: Option<String>,
-        message: String,
-    },
-
-    /// A request to the API server failed; `action` says which one.
-    #[error("{action}: {}{}", describe_api_error(.source, .server.as_deref()), retried_hint(.retried_for))]
-    Api {
-        action: String,
-        #[source]
-        source: kube::Error,
-        /// How long transient failures were retried before this one was the last.
-        retried_for: Option<Duration>,
-        /// The server it went to, for messages that name it.
-        server: Option<Arc<Server>>,
-    },
-
-    /// The API server did not answer at all before the deadline.
+    /// `--tenant` or `--group` that the Connector Service could not take.
     #[error(
-        "{action}: no answer from the API server{} within {}s; check that the cluster is up \
-         and reachable, or allow more time with --request-timeout",
-        .server.as_ref().map(|s| format!(" {}", s.address)).unwrap_or_default(),
-        waited.as_secs()
+        "invalid {flag} {}: it must be non-empty and contain no control characters such as \
+         newlines",
+        quote_for_message(.value)
     )]
-    NoAnswer {
-        action: String,
-        waited: Duration,
-        server: Option<Arc<Server>>,
-    },
+    InvalidContext { flag: &'static str, value: String },
 
-    /// There is no request of that name.
+    /// `delete NAME`: there is no request of that name.
     #[error("{action}: {CRD_NAME} \"{name}\" not found")]
     NotFound { action: String, name: String },
+
+    /// `get NAME`: there is no request of that name.
+    #[error(
+        "getting TokenRequest {namespace}/{name}: not found; `kubectl tokenrequest list` shows \
+         the requests in the namespace, `kubectl tokenrequest create {name}` makes one"
+    )]
+    NoSuchRequest { namespace: String, name: String },
 
     /// Some of several requests could not be deleted (each was reported above).
     #[error("{failed} of {of} TokenRequests could not be deleted (see above)")]
     SomeFailed { failed: usize, of: usize },
-
-    /// A delete's precondition failed: the request was replaced meanwhile.
-    #[error("{action}: it was replaced by someone else meanwhile; run the command again")]
-    ReplacedMeanwhile { action: String },
 
     /// The request has no token that can be used now.
     #[error("{action}: TokenRequest {namespace}/{name}: {source}")]
@@ -143,13 +123,6 @@ pub enum Error {
     },
 
     #[error(
-        "{action}: the cluster does not serve {CRD_NAME} (the API answered 404 for the group). \
-         TokenRequests come with Kyma's Application Connector (Kyma 1.x up to 2.2, legacy \
-         connectivity mode); check `kubectl get crd {CRD_NAME}` and the --context you meant"
-    )]
-    ApiNotServed { action: String },
-
-    #[error(
         "TokenRequest {namespace}/{name} already exists{expiry}; use --refresh to delete it and \
          request a fresh token, or `kubectl tokenrequest get {name} -n {namespace}` to see it"
     )]
@@ -158,44 +131,6 @@ pub enum Error {
         name: String,
         expiry: String,
     },
-
-    #[error(
-        "the controller reported state {state:?} for TokenRequest {namespace}/{name}: the \
-         Connector Service could not issue a token. Check the {CONTROLLER_NAME} and \
-         connector-service logs in namespace kyma-integration, then retry with --refresh"
-    )]
-    ControllerError {
-        namespace: String,
-        name: String,
-        state: String,
-    },
-
-    #[error("{}", timeout_message(.namespace, .name, .waited, .seen))]
-    Timeout {
-        namespace: String,
-        name: String,
-        waited: String,
-        seen: TimeoutSeen,
-    },
-
-    #[error(
-        "timed out creating TokenRequest {namespace}/{name}: the API server gave no clear \
-         answer before --timeout{last_failure}. The request may or may not exist: check with \
-         `kubectl tokenrequest get {name} -n {namespace}`, then run the command again (with \
-         --refresh if it exists)"
-    )]
-    CreateTimedOut {
-        namespace: String,
-        name: String,
-        last_failure: String,
-    },
-
-    #[error(
-        "TokenRequest {namespace}/{name} was deleted while waiting for its status (the \
-         {CONTROLLER_NAME} deletes expired requests; someone may also have deleted it). \
-         Run the command again to request a new token"
-    )]
-    Disappeared { namespace: String, name: String },
 
     #[error(
         "{failed} of {matched} TokenRequests to clean up could not be deleted (the errors above \
@@ -266,6 +201,7 @@ pub enum Error {
     )]
     ConnectorTokenUsed {
         action: String,
+        #[source]
         source: ConnectorError,
         refresh_hint: String,
     },
@@ -277,6 +213,7 @@ pub enum Error {
     )]
     CsrRefused {
         action: String,
+        #[source]
         source: ConnectorError,
     },
 
@@ -287,18 +224,64 @@ pub enum Error {
     )]
     ConnectorTls {
         action: String,
+        #[source]
         source: ConnectorError,
     },
 
     #[error("{action}: {source}")]
     Connector {
         action: String,
+        #[source]
         source: ConnectorError,
     },
 
     /// Writing the key, certificates or connection.yaml.
     #[error("{action}: {message}")]
     ConnectionFiles { action: String, message: String },
+
+    /// A Connector Service answer lacks what the next step needs.
+    #[error("{action}: the answer names no {field}")]
+    AnswerIncomplete { action: String, field: &'static str },
+
+    /// The Connector Service issued something this tool will not keep.
+    #[error("{action}: {problem}")]
+    CertificateRejected { action: String, problem: String },
+
+    /// The Connector Service took a certificate for another application.
+    #[error(
+        "{action}: the service took the certificate for application {}, not {}",
+        quote_for_message(.seen),
+        quote_for_message(.expected)
+    )]
+    WrongApplication {
+        action: String,
+        seen: String,
+        expected: String,
+    },
+
+    /// Work handed to a thread of its own did not come back (it panicked or was cancelled).
+    #[error("{action}: {source}")]
+    Task {
+        action: String,
+        #[source]
+        source: tokio::task::JoinError,
+    },
+
+    /// `revoke`: the certificate cannot authenticate a revocation.
+    #[error("{reason}; nothing was revoked{advice}")]
+    CannotRevoke { reason: String, advice: String },
+
+    /// `revoke`: reading the answer to the question failed.
+    #[error("reading the answer to the question: {0}")]
+    Answer(#[source] std::io::Error),
+
+    /// `revoke`: the answer to the question was not yes.
+    #[error("not revoked: the answer was not yes; nothing was changed")]
+    NotConfirmed,
+
+    /// `completion install-kubectl-shim`: where to write the shim.
+    #[error("{action}: {problem}; pass --dir with a directory on PATH that you can write to")]
+    Shim { action: String, problem: String },
 
     #[error("writing the output: {0}")]
     Io(std::io::Error),
@@ -340,24 +323,18 @@ impl From<std::io::Error> for Error {
     }
 }
 
-/// What the last look at the request showed when the wait ran out of time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimeoutSeen {
-    /// No status at all: no controller answered.
-    NoStatus,
-    /// `state: OK` with an empty token: the Connector Service failed, the controller retries.
-    OkWithoutToken,
-    /// A state nobody documented.
-    UnknownState,
-}
-
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => exit_code::USAGE,
-            Error::ControllerError { .. } => exit_code::CONTROLLER_ERROR,
-            Error::Timeout { .. } | Error::CreateTimedOut { .. } => exit_code::TIMEOUT,
-            Error::Disappeared { .. } => exit_code::DISAPPEARED,
+            Error::Request(error) => match error {
+                RequestError::ControllerError { .. } => exit_code::CONTROLLER_ERROR,
+                RequestError::Timeout { .. } | RequestError::CreateTimedOut { .. } => {
+                    exit_code::TIMEOUT
+                }
+                RequestError::Disappeared { .. } => exit_code::DISAPPEARED,
+                _ => exit_code::ERROR,
+            },
             Error::Interrupted {
                 signal: Signal::Interrupt,
                 ..
@@ -428,32 +405,6 @@ impl Error {
         }
     }
 
-    /// Wraps a kube error, recognising the cluster that has no TokenRequest API at all.
-    pub fn api(action: impl Into<String>, source: kube::Error) -> Self {
-        Self::request(action, Failure::from(source))
-    }
-
-    /// Wraps a failed request of the requests layer with what was being done.
-    pub fn request(action: impl Into<String>, failure: Failure) -> Self {
-        let action = action.into();
-        match failure {
-            Failure::Api { error, .. } if is_api_not_served(&error) => {
-                Error::ApiNotServed { action }
-            }
-            Failure::Api { error, retried_for } => Error::Api {
-                action,
-                source: error,
-                retried_for,
-                server: None,
-            },
-            Failure::NoAnswer { waited } => Error::NoAnswer {
-                action,
-                waited,
-                server: None,
-            },
-        }
-    }
-
     /// A request whose token cannot be used now, for `action` (which needs it).
     pub fn not_usable(action: &str, request: &TokenRequest, source: Unusable) -> Self {
         Error::NotUsable {
@@ -462,41 +413,5 @@ impl Error {
             name: request.name().to_string(),
             source,
         }
-    }
-
-    /// Names `server` in the message of a failed request.
-    pub fn at(self, server: &Arc<Server>) -> Self {
-        match self {
-            Error::Api {
-                action,
-                source,
-                retried_for,
-                ..
-            } => Error::Api {
-                action,
-                source,
-                retried_for,
-                server: Some(server.clone()),
-            },
-            Error::NoAnswer { action, waited, .. } => Error::NoAnswer {
-                action,
-                waited,
-                server: Some(server.clone()),
-            },
-            error => error,
-        }
-    }
-}
-
-/// A 404 whose body is not a `Status` (the API server's `404 page not found`) means the group
-/// is not served; a 404 `Status` with reason NotFound is a missing object.
-pub fn is_api_not_served(error: &kube::Error) -> bool {
-    matches!(error, kube::Error::Api(status) if status.code == 404 && status.reason != "NotFound")
-}
-
-pub fn status_of(error: &kube::Error) -> Option<&Status> {
-    match error {
-        kube::Error::Api(status) => Some(status),
-        _ => None,
     }
 }

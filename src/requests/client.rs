@@ -1,33 +1,55 @@
-//! Builds the kube client the way kubectl resolves its configuration.
+//! Builds the kube client the way kubectl resolves its configuration, from the plain
+//! [`ClientSettings`] `cli` makes of its flags.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use kube::Client;
 
-use super::RetryPolicy;
-use super::http_log::LogLayer;
+use super::exchange::{ExchangeLayer, Exchanges};
 use super::kubeconfig::{Loaded, load_config};
-use crate::cli::ConnectionArgs;
-use crate::error::Error;
+use super::observe::{Observer, Silent};
+use super::{ClientSettings, RequestError, RetryPolicy};
 use crate::proxy;
 use crate::text::error_chain;
 use crate::tokenrequest::validate_namespace;
 
-/// A client, the namespace commands act in, and the retry policy `--request-timeout` sets.
+/// A client, the namespace commands act in, the retry policy, what the server has said so far
+/// and who hears about retries. Cheap to clone: clones share the client and its exchanges.
 #[derive(Clone)]
 pub struct Connection {
-    pub client: Client,
-    pub namespace: String,
-    pub policy: RetryPolicy,
-    /// What error messages say about the server.
-    pub server: Arc<Server>,
+    pub(super) client: Client,
+    namespace: String,
+    pub(super) policy: RetryPolicy,
+    pub(super) server: Arc<Server>,
+    pub(super) exchanges: Arc<Exchanges>,
+    pub(super) observer: Arc<dyn Observer>,
 }
 
 impl Connection {
-    /// `--request-timeout` (0: none), which bounds Connector Service calls too.
+    /// The namespace commands act in: `-n`, else the context's.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// `--request-timeout` (zero: none).
     pub fn request_timeout(&self) -> Duration {
         self.server.request_timeout
+    }
+
+    /// This connection, telling `observer` about retries and waits.
+    pub fn observed_by(&self, observer: Arc<dyn Observer>) -> Connection {
+        Connection {
+            observer,
+            ..self.clone()
+        }
+    }
+
+    /// This connection, trying every request once: for lookups that would rather give up
+    /// than wait (completion).
+    pub fn single_try(mut self) -> Connection {
+        self.policy = RetryPolicy::single_try();
+        self
     }
 }
 
@@ -38,7 +60,7 @@ pub struct Server {
     pub address: String,
     /// The kubeconfig user's exec credential plugin: its command and install hint.
     pub exec: Option<(String, Option<String>)>,
-    /// `--request-timeout` (0: none).
+    /// `--request-timeout` (zero: none).
     pub request_timeout: Duration,
 }
 
@@ -65,14 +87,14 @@ impl Server {
     }
 }
 
-/// `--kubeconfig` names one file; otherwise kube merges `KUBECONFIG` (or reads
-/// `~/.kube/config`) itself. In-cluster configuration is only tried when no flag names a
-/// kubeconfig entry, like kubectl.
-pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
+/// `--kubeconfig` names one file; otherwise `KUBECONFIG` is merged (or `~/.kube/config`
+/// read). In-cluster configuration is only tried when no flag names a kubeconfig entry, like
+/// kubectl.
+pub async fn connect(settings: &ClientSettings) -> Result<Connection, RequestError> {
     let Loaded {
         mut config,
         proxy_url,
-    } = load_config(args).await?;
+    } = load_config(settings).await?;
     trim_token_file(&mut config);
     // kube-client 5 chooses the proxy matching NO_PROXY against the proxy instead of the
     // cluster (see crate::proxy): the choice is made again here, by kubectl's rules.
@@ -81,7 +103,7 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
         &config.cluster_url,
         &proxy::ProcessEnvironment,
     )
-    .map_err(|message| Error::Kubeconfig {
+    .map_err(|message| RequestError::Kubeconfig {
         path: None,
         message: format!("choosing the proxy for {}: {message}", config.cluster_url),
     })?;
@@ -93,44 +115,56 @@ pub async fn connect(args: &ConnectionArgs) -> Result<Connection, Error> {
         ),
         None => tracing::debug!("API server {} directly, no proxy", config.cluster_url),
     }
-    if args.insecure_skip_tls_verify {
+    if settings.insecure_skip_tls_verify {
         config.accept_invalid_certs = true;
     }
-    if args.request_timeout > Duration::ZERO {
-        config.connect_timeout = Some(args.request_timeout);
-        config.read_timeout = Some(args.request_timeout);
-        config.write_timeout = Some(args.request_timeout);
-        config.reset_reader_on_write = true;
+    // `--request-timeout` bounds each request as a whole (see `retry.rs`); here it bounds
+    // connecting too, as Go's dialer does under kubectl's.
+    if !settings.request_timeout.is_zero() {
+        config.connect_timeout = Some(settings.request_timeout);
     }
+    // kube-client 5 resends 429, 503 and 504 inside one request, unseen by the -v log and the
+    // retry budget; the one retry policy (`retry.rs`) does that instead.
+    config.default_retry = false;
     // `-n ''` (an unset `$NS` in a script) means the context's namespace, as for kubectl.
-    let namespace = args
+    let namespace = settings
         .namespace
         .clone()
         .filter(|namespace| !namespace.is_empty())
         .unwrap_or_else(|| config.default_namespace.clone());
-    validate_namespace(&namespace).map_err(Error::InvalidInput)?;
-    let server = Arc::new(Server::of(&config, args.request_timeout));
-    let base: Arc<str> = config.cluster_url.to_string().into();
+    validate_namespace(&namespace).map_err(|problem| RequestError::InvalidNamespace {
+        namespace: namespace.clone(),
+        problem,
+    })?;
+    let server = Arc::new(Server::of(&config, settings.request_timeout));
+    let exchanges = Arc::new(Exchanges::default());
+    let layer = ExchangeLayer {
+        base: config.cluster_url.to_string().into(),
+        exchanges: exchanges.clone(),
+    };
     // Building the client runs an exec credential plugin: its failure names the plugin.
     let client = kube::client::ClientBuilder::try_from(config)
         .map_err(|e| match e {
-            kube::Error::Auth(_) => Error::api(
-                format!("logging in to the API server {}", server.address),
-                e,
-            )
-            .at(&server),
-            e => Error::Kubeconfig {
+            kube::Error::Auth(_) => RequestError::Api {
+                action: format!("logging in to the API server {}", server.address),
+                source: e,
+                retried_for: None,
+                server: server.clone(),
+            },
+            e => RequestError::Kubeconfig {
                 path: None,
                 message: format!("building the API client: {}", error_chain(&e)),
             },
         })?
-        .with_layer(&LogLayer { base })
+        .with_layer(&layer)
         .build();
     Ok(Connection {
         client,
         namespace,
-        policy: RetryPolicy::new(args.request_timeout),
+        policy: RetryPolicy::standard(),
         server,
+        exchanges,
+        observer: Arc::new(Silent),
     })
 }
 

@@ -8,14 +8,14 @@ use k8s_openapi::api::authentication::v1::{SelfSubjectReview, UserInfo};
 use k8s_openapi::api::authorization::v1::{
     ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
 };
+use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::APIResourceList;
 use k8s_openapi::apimachinery::pkg::version::Info;
+use kube::Api;
 use kube::api::{ApiResource, DynamicObject, ListParams, PostParams};
-use kube::{Api, Client};
-use tokio::time::Instant;
 
-use super::{Connection, Failure, RetryPolicy};
+use super::{Connection, Deadline, RequestError};
 use crate::tokenrequest::{API_VERSION, GROUP, VERSION};
 
 /// Kyma's Applications: cluster-scoped, in the TokenRequests' group.
@@ -27,34 +27,43 @@ const APPLICATION_PAGE: u32 = 500;
 /// The cluster as a diagnosis sees it, through one client and one retry policy.
 #[derive(Clone)]
 pub struct Cluster {
-    client: Client,
-    policy: RetryPolicy,
+    connection: Connection,
 }
 
 impl Cluster {
     pub fn new(connection: &Connection) -> Self {
         Cluster {
-            client: connection.client.clone(),
-            policy: connection.policy,
+            connection: connection.clone(),
         }
     }
 
+    fn all<K>(&self) -> Api<K>
+    where
+        K: kube::Resource<DynamicType = ()>,
+    {
+        Api::all(self.connection.client.clone())
+    }
+
     /// `GET /version`.
-    pub async fn version(&self, deadline: Option<Instant>) -> Result<Info, Failure> {
-        self.policy
-            .run(deadline, || self.client.apiserver_version())
+    pub async fn version(&self, deadline: Deadline) -> Result<Info, RequestError> {
+        let client = &self.connection.client;
+        let action = "asking the API server for its version";
+        self.connection
+            .run(action, deadline, || client.apiserver_version())
             .await
     }
 
     /// Who the server takes the user for (`SelfSubjectReview`, authentication.k8s.io/v1;
     /// servers before 1.28 answer 404).
-    pub async fn who_am_i(&self, deadline: Option<Instant>) -> Result<UserInfo, Failure> {
-        let api: Api<SelfSubjectReview> = Api::all(self.client.clone());
+    pub async fn who_am_i(&self, deadline: Deadline) -> Result<UserInfo, RequestError> {
+        let api: Api<SelfSubjectReview> = self.all();
         let review = SelfSubjectReview::default();
         let params = PostParams::default();
         let answer = self
-            .policy
-            .run(deadline, || api.create(&params, &review))
+            .connection
+            .run("asking who you are", deadline, || {
+                api.create(&params, &review)
+            })
             .await?;
         Ok(answer
             .status
@@ -67,9 +76,9 @@ impl Cluster {
         &self,
         verb: &str,
         namespace: &str,
-        deadline: Option<Instant>,
-    ) -> Result<bool, Failure> {
-        let api: Api<SelfSubjectAccessReview> = Api::all(self.client.clone());
+        deadline: Deadline,
+    ) -> Result<bool, RequestError> {
+        let api: Api<SelfSubjectAccessReview> = self.all();
         let review = SelfSubjectAccessReview {
             spec: SelfSubjectAccessReviewSpec {
                 resource_attributes: Some(ResourceAttributes {
@@ -84,23 +93,27 @@ impl Cluster {
             ..SelfSubjectAccessReview::default()
         };
         let params = PostParams::default();
+        let action =
+            format!("asking whether you may {verb} TokenRequests in namespace {namespace}");
         let answer = self
-            .policy
-            .run(deadline, || api.create(&params, &review))
+            .connection
+            .run(&action, deadline, || api.create(&params, &review))
             .await?;
         Ok(answer.status.is_some_and(|status| status.allowed))
     }
 
     /// Discovery of the TokenRequests' group and version: which of its resources are served.
     /// A group that is not served answers 404 `404 page not found` (see
-    /// [`crate::error::is_api_not_served`]).
+    /// [`RequestError::ApiNotServed`]).
     pub async fn group_resources(
         &self,
-        deadline: Option<Instant>,
-    ) -> Result<APIResourceList, Failure> {
-        self.policy
-            .run(deadline, || {
-                self.client.list_api_group_resources(API_VERSION)
+        deadline: Deadline,
+    ) -> Result<APIResourceList, RequestError> {
+        let client = &self.connection.client;
+        let action = "asking discovery for the TokenRequest API";
+        self.connection
+            .run(action, deadline, || {
+                client.list_api_group_resources(API_VERSION)
             })
             .await
     }
@@ -109,10 +122,13 @@ impl Cluster {
     pub async fn crd(
         &self,
         name: &str,
-        deadline: Option<Instant>,
-    ) -> Result<Option<CustomResourceDefinition>, Failure> {
-        let api: Api<CustomResourceDefinition> = Api::all(self.client.clone());
-        self.policy.run(deadline, || api.get_opt(name)).await
+        deadline: Deadline,
+    ) -> Result<Option<CustomResourceDefinition>, RequestError> {
+        let api: Api<CustomResourceDefinition> = self.all();
+        let action = format!("reading the CRD {name}");
+        self.connection
+            .run(&action, deadline, || api.get_opt(name))
+            .await
     }
 
     /// The Deployment `namespace/name`; `None` when there is none.
@@ -120,10 +136,13 @@ impl Cluster {
         &self,
         namespace: &str,
         name: &str,
-        deadline: Option<Instant>,
-    ) -> Result<Option<Deployment>, Failure> {
-        let api: Api<Deployment> = Api::namespaced(self.client.clone(), namespace);
-        self.policy.run(deadline, || api.get_opt(name)).await
+        deadline: Deadline,
+    ) -> Result<Option<Deployment>, RequestError> {
+        let api: Api<Deployment> = Api::namespaced(self.connection.client.clone(), namespace);
+        let action = format!("getting Deployment {namespace}/{name}");
+        self.connection
+            .run(&action, deadline, || api.get_opt(name))
+            .await
     }
 
     /// Deployments in all namespaces that match a label selector (one call: a selector for
@@ -131,33 +150,44 @@ impl Cluster {
     pub async fn deployments_labelled(
         &self,
         selector: &str,
-        deadline: Option<Instant>,
-    ) -> Result<Vec<Deployment>, Failure> {
-        let api: Api<Deployment> = Api::all(self.client.clone());
+        deadline: Deadline,
+    ) -> Result<Vec<Deployment>, RequestError> {
+        let api: Api<Deployment> = self.all();
         let params = ListParams::default().labels(selector);
-        Ok(self.policy.run(deadline, || api.list(&params)).await?.items)
+        let action = format!("listing Deployments labelled {selector} in all namespaces");
+        let list = self
+            .connection
+            .run(&action, deadline, || api.list(&params))
+            .await?;
+        Ok(list.items)
     }
 
     /// The Application of that name; `None` when there is none.
     pub async fn application(
         &self,
         name: &str,
-        deadline: Option<Instant>,
-    ) -> Result<Option<DynamicObject>, Failure> {
+        deadline: Deadline,
+    ) -> Result<Option<DynamicObject>, RequestError> {
         let api = self.applications();
-        self.policy.run(deadline, || api.get_opt(name)).await
+        let action = format!(
+            "getting Application {}",
+            crate::text::quote_for_message(name)
+        );
+        self.connection
+            .run(&action, deadline, || api.get_opt(name))
+            .await
     }
 
     /// The names of all Applications, page by page.
-    pub async fn application_names(
-        &self,
-        deadline: Option<Instant>,
-    ) -> Result<Vec<String>, Failure> {
+    pub async fn application_names(&self, deadline: Deadline) -> Result<Vec<String>, RequestError> {
         let api = self.applications();
         let mut params = ListParams::default().limit(APPLICATION_PAGE);
         let mut names = Vec::new();
         loop {
-            let page = self.policy.run(deadline, || api.list(&params)).await?;
+            let page = self
+                .connection
+                .run("listing Applications", deadline, || api.list(&params))
+                .await?;
             names.extend(page.items.into_iter().filter_map(|app| app.metadata.name));
             match page.metadata.continue_ {
                 Some(token) if !token.is_empty() => params = params.continue_token(&token),
@@ -174,6 +204,21 @@ impl Cluster {
             kind: APPLICATION_KIND.to_string(),
             plural: APPLICATION_PLURAL.to_string(),
         };
-        Api::all_with(self.client.clone(), &resource)
+        Api::all_with(self.connection.client.clone(), &resource)
+    }
+
+    /// The names of all namespaces, in one call (completion).
+    pub async fn namespace_names(&self, deadline: Deadline) -> Result<Vec<String>, RequestError> {
+        let api: Api<Namespace> = self.all();
+        let params = ListParams::default();
+        let list = self
+            .connection
+            .run("listing namespaces", deadline, || api.list(&params))
+            .await?;
+        Ok(list
+            .items
+            .into_iter()
+            .filter_map(|ns| ns.metadata.name)
+            .collect())
     }
 }

@@ -1,24 +1,20 @@
 //! The create that happens once, and the delete of `--refresh`.
 //!
 //! Retries, and why they are safe:
-//! - kube's client (`RetryPolicy::server_retry`, on by default) resends any request, POST
-//!   included, that got 429, 503 or 504, waiting `Retry-After`. 429 and 503 mean the API
-//!   server did not carry the request out; a 504 may come after the create was stored, and the
-//!   resend then meets 409 AlreadyExists.
 //! - Every create carries a random [`CREATE_ID_ANNOTATION`], so a 409, or an object found after
 //!   an answer that got lost, is recognised as this run's own request and used, never reported
 //!   as someone else's and never created twice (the name is fixed, so a second object cannot
 //!   exist; a second *attempt* is what needs care).
-//! - Here, a create whose answer may hide success (another 5xx, a broken connection, no answer
-//!   in time) is checked with a GET before it is sent again; a 429 or 503 that kube gave up on
-//!   is sent again after a pause. Sends are spaced by the shared backoff and end at the deadline.
+//! - A create whose answer may hide success (a 5xx other than 503, a broken connection, no
+//!   answer within `--request-timeout`) is checked with a GET before it is sent again; a 429 or
+//!   503 (the server turned it away) is sent again after a pause. Sends are spaced by the one
+//!   backoff (and `Retry-After`) and end with the retry budget; nothing outlasts the deadline.
 
-use backon::BackoffBuilder as _;
 use kube::api::PostParams;
-use tokio::time::Instant;
 
-use super::{Deletion, Failure, Guard, Requests, RetryPolicy, is_transient};
-use crate::error::{Error, status_of};
+use super::error::status_code;
+use super::retry::Tries;
+use super::{Deadline, Deletion, Guard, RequestError, Requests};
 use crate::text::error_chain;
 use crate::tokenrequest::{ClusterContext, TokenRequest};
 
@@ -58,73 +54,68 @@ impl Requests {
         &self,
         request: &TokenRequest,
         dry_run: bool,
-        deadline: Option<Instant>,
-    ) -> Result<Created, Error> {
-        let (namespace, name) = (self.namespace().to_string(), request.name().to_string());
+        deadline: Deadline,
+    ) -> Result<Created, RequestError> {
+        let (namespace, name) = (self.namespace(), request.name());
         let params = PostParams {
             dry_run,
             field_manager: Some(FIELD_MANAGER.to_string()),
         };
-        let api = self.api_in("");
-        let action = || format!("creating TokenRequest {namespace}/{name}");
-        let check_action = || {
-            format!(
-                "checking whether TokenRequest {namespace}/{name} was created (the create got no \
-                 clear answer)"
-            )
-        };
-        let give_up_at = self.policy.deadline(deadline);
-        let started = Instant::now();
+        let api = self.api();
+        let action = format!("creating TokenRequest {namespace}/{name}");
         let mut last_failure = None;
         let attempts = async {
-            let mut delays = RetryPolicy::backoff().build();
+            let mut tries = Tries::new(&self.connection, &action, deadline);
             loop {
-                let error = match api.create(&params, request).await {
+                let error = match tries.once(api.create(&params, request)).await {
                     Ok(created) => return Ok(Created::New(created)),
                     Err(error) => error,
                 };
-                let conflict = status_of(&error).is_some_and(|s| s.code == 409);
-                if !conflict && !is_transient(&error) {
-                    return Err(self.fail(action(), error));
+                let conflict = error.as_ref().and_then(status_code) == Some(409);
+                let stored = match &error {
+                    Some(error) => may_have_been_stored(error),
+                    None => true,
+                };
+                if let Some(error) = &error {
+                    last_failure = Some(error_chain(error));
                 }
-                last_failure = Some(error_chain(&error));
-                if conflict || (may_have_been_stored(&error) && !dry_run) {
-                    tracing::info!(%error, name, "checking whether the create went through before sending it again");
-                    match self.get(&name, deadline).await {
-                        Ok(Some(existing)) if is_own(&existing, request) => {
+                if conflict || (stored && !dry_run) {
+                    tracing::info!(
+                        name,
+                        "checking whether the create went through before sending it again"
+                    );
+                    match self.get(name, deadline).await? {
+                        Some(existing) if is_own(&existing, request) => {
                             return Ok(Created::New(existing));
                         }
-                        Ok(Some(existing)) => return Ok(Created::Existing(existing)),
+                        Some(existing) => return Ok(Created::Existing(existing)),
                         // Gone again since the 409, or never stored: send it again.
-                        Ok(None) => {}
-                        Err(failure) => return Err(self.fail(check_action(), failure)),
+                        None => {}
                     }
                 }
-                let delay = delays.next().unwrap_or_default();
-                if Instant::now() + delay >= give_up_at {
+                match error {
                     // 409s and "not found" alternating: someone keeps recreating the name.
-                    return Err(if conflict {
-                        Error::ReplacedMeanwhile { action: action() }
-                    } else {
-                        let failure = Failure::Api {
-                            error,
-                            retried_for: Some(started.elapsed()),
-                        };
-                        self.fail(action(), failure)
-                    });
+                    Some(_) if conflict && !tries.pause().await => {
+                        return Err(RequestError::ReplacedMeanwhile {
+                            action: action.clone(),
+                        });
+                    }
+                    Some(_) if conflict => {}
+                    Some(error) => tries.again(error).await?,
+                    None if !tries.pause().await => return Err(tries.no_answer()),
+                    None => {}
                 }
-                tracing::info!(name, "sending the create again");
-                tokio::time::sleep(delay).await;
             }
         };
-        let Some(deadline) = deadline else {
-            return attempts.await;
-        };
-        match tokio::time::timeout_at(deadline, attempts).await {
-            Ok(result) => result,
-            Err(_elapsed) => Err(Error::CreateTimedOut {
-                namespace: namespace.clone(),
-                name: name.clone(),
+        let result = deadline.run(attempts).await;
+        // A try (or the check after it) cut short by the deadline is the deadline's too.
+        let passed = deadline.remaining().is_some_and(|left| left.is_zero());
+        match result {
+            Some(Ok(created)) => Ok(created),
+            Some(Err(error)) if !passed => Err(error),
+            _ => Err(RequestError::CreateTimedOut {
+                namespace: namespace.to_string(),
+                name: name.to_string(),
                 last_failure: last_failure
                     .map(|failure| format!(" (last answer: {failure})"))
                     .unwrap_or_default(),
@@ -134,22 +125,25 @@ impl Requests {
 
     /// `--refresh`: deletes the existing request, but only the one looked at (uid
     /// precondition), so a request someone else just recreated survives.
-    pub async fn delete_existing(&self, name: &str) -> Result<(), Error> {
-        let namespace = self.namespace().to_string();
-        let action =
-            || format!("deleting the existing TokenRequest {namespace}/{name} for --refresh");
-        let Some(existing) = self
-            .get(name, None)
-            .await
-            .map_err(|e| self.fail(action(), e))?
-        else {
+    pub async fn delete_existing(
+        &self,
+        name: &str,
+        deadline: Deadline,
+    ) -> Result<(), RequestError> {
+        let action = format!(
+            "deleting the existing TokenRequest {}/{name} for --refresh",
+            self.namespace()
+        );
+        let Some(existing) = self.get(name, deadline).await? else {
             return Ok(());
         };
-        let guard = Guard::Uid(existing.metadata.uid.clone().unwrap_or_default());
-        match self.delete(&namespace, name, &guard, false).await {
-            Ok(Deletion::Done | Deletion::Gone | Deletion::Missing) => Ok(()),
-            Ok(Deletion::Changed) => Err(Error::ReplacedMeanwhile { action: action() }),
-            Err(failure) => Err(self.fail(action(), failure)),
+        let guard = Guard::this_object(&existing).ok_or_else(|| RequestError::Unidentified {
+            action: action.clone(),
+            missing: "uid",
+        })?;
+        match self.delete(name, &guard, false).await? {
+            Deletion::Done | Deletion::Gone | Deletion::Missing => Ok(()),
+            Deletion::Changed => Err(RequestError::ReplacedMeanwhile { action }),
         }
     }
 }
@@ -157,8 +151,8 @@ impl Requests {
 /// 5xx answers other than 503 and failures without an answer: the create may have been stored.
 /// (429 and 503 mean the API server turned the request away before carrying it out.)
 fn may_have_been_stored(error: &kube::Error) -> bool {
-    match status_of(error) {
-        Some(status) => status.code >= 500 && status.code != 503,
+    match status_code(error) {
+        Some(code) => code >= 500 && code != 503,
         None => true,
     }
 }

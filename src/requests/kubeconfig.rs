@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use kube::Config;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 
-use crate::cli::ConnectionArgs;
-use crate::error::Error;
+use super::{ClientSettings, RequestError};
 use crate::text::error_chain;
 
 /// A loaded configuration and the `proxy-url` its kubeconfig sets for the chosen cluster.
@@ -19,30 +18,37 @@ pub(super) struct Loaded {
     pub proxy_url: Option<String>,
 }
 
-pub(super) async fn load_config(args: &ConnectionArgs) -> Result<Loaded, Error> {
+/// Which kind of kubeconfig entry [`kubeconfig_names`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Context,
+    Cluster,
+    User,
+}
+
+/// The names of the contexts, clusters or users in the kubeconfig a run with `settings`
+/// reads (completion offers them); empty when there is none or it cannot be read.
+pub fn kubeconfig_names(settings: &ClientSettings, entry: Entry) -> Vec<String> {
+    let Ok((Some(kubeconfig), _)) = find(settings) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = match entry {
+        Entry::Context => kubeconfig.contexts.into_iter().map(|c| c.name).collect(),
+        Entry::Cluster => kubeconfig.clusters.into_iter().map(|c| c.name).collect(),
+        Entry::User => kubeconfig.auth_infos.into_iter().map(|u| u.name).collect(),
+    };
+    names.sort();
+    names.dedup();
+    names
+}
+
+pub(super) async fn load_config(settings: &ClientSettings) -> Result<Loaded, RequestError> {
     let options = KubeConfigOptions {
-        context: args.context.clone(),
-        cluster: args.cluster.clone(),
-        user: args.user.clone(),
+        context: settings.context.clone(),
+        cluster: settings.cluster.clone(),
+        user: settings.user.clone(),
     };
-    let (kubeconfig, fail) = if let Some(path) = &args.kubeconfig {
-        let fail = failure(Some(path.display().to_string()));
-        if !path.exists() {
-            return Err(fail("the file does not exist; check --kubeconfig".into()));
-        }
-        (Some(read(path).map_err(&fail)?), fail)
-    } else if let Some(listed) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
-        let fail = failure(Some(format!("(KUBECONFIG={})", listed.to_string_lossy())));
-        let merged = merged(std::env::split_paths(&listed).collect()).map_err(&fail)?;
-        (Some(merged), fail)
-    } else {
-        let fail = failure(None);
-        let default = home_kubeconfig().filter(|path| path.exists());
-        match default {
-            Some(path) => (Some(read(&path).map_err(&fail)?), fail),
-            None => (None, fail),
-        }
-    };
+    let (kubeconfig, fail) = find(settings)?;
     let Some(kubeconfig) = kubeconfig else {
         // No kubeconfig at all: in-cluster, unless a flag names a kubeconfig entry.
         let named =
@@ -71,6 +77,33 @@ pub(super) async fn load_config(args: &ConnectionArgs) -> Result<Loaded, Error> 
         .await
         .map_err(|e| fail(config_hint(&error_chain(&e))))?;
     Ok(Loaded { config, proxy_url })
+}
+
+type Fail = Box<dyn Fn(String) -> RequestError + Send + Sync>;
+
+/// The kubeconfig kubectl would read (`None`: there is none), and how to word its errors.
+fn find(settings: &ClientSettings) -> Result<(Option<Kubeconfig>, Fail), RequestError> {
+    if let Some(path) = &settings.kubeconfig {
+        let fail = failure(Some(path.display().to_string()));
+        if !path.exists() {
+            return Err(fail("the file does not exist; check --kubeconfig".into()));
+        }
+        let kubeconfig = read(path).map_err(&fail)?;
+        return Ok((Some(kubeconfig), fail));
+    }
+    if let Some(listed) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        let fail = failure(Some(format!("(KUBECONFIG={})", listed.to_string_lossy())));
+        let merged = merged(std::env::split_paths(&listed).collect()).map_err(&fail)?;
+        return Ok((Some(merged), fail));
+    }
+    let fail = failure(None);
+    match home_kubeconfig().filter(|path| path.exists()) {
+        Some(path) => {
+            let kubeconfig = read(&path).map_err(&fail)?;
+            Ok((Some(kubeconfig), fail))
+        }
+        None => Ok((None, fail)),
+    }
 }
 
 /// `~/.kube/config`, where kubectl looks without `KUBECONFIG`.
@@ -109,11 +142,11 @@ fn cluster_proxy_url(kubeconfig: &Kubeconfig, options: &KubeConfigOptions) -> Op
         .filter(|url| !url.is_empty())
 }
 
-fn failure(path: Option<String>) -> impl Fn(String) -> Error {
-    move |message| Error::Kubeconfig {
+fn failure(path: Option<String>) -> Fail {
+    Box::new(move |message| RequestError::Kubeconfig {
         path: path.clone(),
         message,
-    }
+    })
 }
 
 fn read(path: &Path) -> Result<Kubeconfig, String> {

@@ -1,38 +1,49 @@
-//! The one way commands talk to the API server about TokenRequests: the `Api` and its scope,
-//! reads, paged lists, the create that happens once, guarded deletes, the wait for the
-//! controller and the watch of `list -w`, all under one [`RetryPolicy`]; and what a diagnosis
-//! asks about the rest of the cluster ([`Cluster`]) and its probe request.
+//! The client: the one way commands talk to the API server. It takes plain
+//! [`ClientSettings`] (built by `cli`), reports what it is doing to an [`Observer`] the command
+//! passes in, returns its own [`RequestError`], and imports nothing above it.
 //!
-//! Errors leave this layer as [`Failure`]s (or, where the outcome is the caller's business,
-//! as the [`crate::error::Error`] it will print); commands add what they were doing.
+//! TokenRequests in one namespace ([`Requests`]: reads, the create that happens once, guarded
+//! deletes, the wait for the controller, the doctor's probe) or across a [`Scope`]
+//! ([`Scoped`]: paged lists, the watch of `list -w`, deletes of what was listed), and what a
+//! diagnosis asks about the rest of the cluster ([`Cluster`]); all under one [`RetryPolicy`]
+//! and the command's [`Deadline`].
 
 mod client;
 mod cluster;
 mod create;
-mod http_log;
+mod describe;
+mod error;
+mod exchange;
 mod kubeconfig;
+mod observe;
 mod probe;
 mod retry;
+mod settings;
 mod wait;
 mod watch;
-
-use std::sync::Arc;
+mod watching;
 
 use futures::{Stream, TryStreamExt as _, stream};
+use kube::Api;
 use kube::api::{DeleteParams, ListParams, Preconditions};
-use kube::{Api, Client};
-use tokio::time::Instant;
 
 pub use client::{Connection, Server, connect};
 pub use cluster::Cluster;
 pub use create::Created;
+pub use describe::CREDENTIALS_HINT;
+#[cfg(test)]
+pub use error::Limit;
+pub use error::RequestError;
+pub use kubeconfig::{Entry, kubeconfig_names};
+pub use observe::{Observer, Retry};
 pub use probe::PROBE_LABEL;
-pub use retry::{Failure, RetryPolicy, is_connection_failure, is_transient};
+pub use retry::RetryPolicy;
+pub use settings::{ClientSettings, Deadline};
+pub use wait::Seen;
 
-use crate::error::{Error, status_of};
 use crate::tokenrequest::TokenRequest;
 
-/// Where a command looks: one namespace, or all of them (`-A`).
+/// Where a list looks: one namespace, or all of them (`-A`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     Namespace(String),
@@ -48,17 +59,22 @@ impl std::fmt::Display for Scope {
     }
 }
 
-/// TokenRequests in one scope, through one client and one retry policy.
+/// TokenRequests in one namespace: the connection's (`-n`, else the context's).
 #[derive(Clone)]
 pub struct Requests {
-    client: Client,
-    scope: Scope,
-    policy: RetryPolicy,
-    server: Arc<Server>,
+    connection: Connection,
+    namespace: String,
 }
 
-/// What a guarded delete may insist on.
-#[derive(Debug, Clone)]
+/// TokenRequests across a [`Scope`], as lists and watches see them.
+#[derive(Clone)]
+pub struct Scoped {
+    connection: Connection,
+    scope: Scope,
+}
+
+/// What a guarded delete insists on.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Guard {
     /// Delete whatever has the name.
     None,
@@ -66,6 +82,22 @@ pub enum Guard {
     Uid(String),
     /// Only the object as it was listed (`cleanup`): a refreshed one survives.
     ResourceVersion(String),
+}
+
+impl Guard {
+    /// Only this very object; `None` when the server sent it without a uid.
+    pub fn this_object(request: &TokenRequest) -> Option<Guard> {
+        request.metadata.uid.clone().map(Guard::Uid)
+    }
+
+    /// Only the object as it is now; `None` when the server sent no resourceVersion.
+    pub fn as_listed(request: &TokenRequest) -> Option<Guard> {
+        request
+            .metadata
+            .resource_version
+            .clone()
+            .map(Guard::ResourceVersion)
+    }
 }
 
 /// How a delete ended.
@@ -82,95 +114,86 @@ pub enum Deletion {
 
 impl Requests {
     /// The requests in the connection's namespace.
-    pub fn namespaced(connection: &Connection) -> Self {
-        Self::new(connection, Scope::Namespace(connection.namespace.clone()))
-    }
-
-    /// The requests in the connection's namespace, or in all with `all_namespaces`.
-    pub fn new_in(connection: &Connection, all_namespaces: bool) -> Self {
-        if all_namespaces {
-            Self::new(connection, Scope::All)
-        } else {
-            Self::namespaced(connection)
-        }
-    }
-
-    fn new(connection: &Connection, scope: Scope) -> Self {
+    pub fn new(connection: &Connection) -> Self {
         Requests {
-            client: connection.client.clone(),
-            scope,
-            policy: connection.policy,
-            server: connection.server.clone(),
+            namespace: connection.namespace().to_string(),
+            connection: connection.clone(),
         }
     }
 
-    /// The error of a failed request: what was being done, and the server it went to.
-    pub fn fail(&self, action: impl Into<String>, failure: impl Into<Failure>) -> Error {
-        Error::request(action, failure.into()).at(&self.server)
+    pub fn namespace(&self) -> &str {
+        &self.namespace
     }
 
+    /// The requests of this namespace, or of all with `all_namespaces`.
+    pub fn scoped(&self, all_namespaces: bool) -> Scoped {
+        Scoped {
+            connection: self.connection.clone(),
+            scope: if all_namespaces {
+                Scope::All
+            } else {
+                Scope::Namespace(self.namespace.clone())
+            },
+        }
+    }
+
+    fn api(&self) -> Api<TokenRequest> {
+        Api::namespaced(self.connection.client.clone(), &self.namespace)
+    }
+
+    /// Reads one request; `None` when there is none.
+    pub async fn get(
+        &self,
+        name: &str,
+        deadline: Deadline,
+    ) -> Result<Option<TokenRequest>, RequestError> {
+        let api = self.api();
+        let action = format!("getting TokenRequest {}/{name}", self.namespace);
+        self.connection
+            .run(&action, deadline, || api.get_opt(name))
+            .await
+    }
+
+    /// Deletes `name` as `guard` allows; see [`delete`].
+    pub async fn delete(
+        &self,
+        name: &str,
+        guard: &Guard,
+        dry_run: bool,
+    ) -> Result<Deletion, RequestError> {
+        delete(&self.connection, &self.namespace, name, guard, dry_run).await
+    }
+}
+
+/// A list call's parameters: `chunk` objects a page (`None`: all in one call), a label
+/// selector, and a field selector (the API server takes `metadata.name` and
+/// `metadata.namespace` for custom resources, and says so otherwise).
+pub fn list_params(chunk: Option<u32>, labels: Option<&str>, fields: Option<&str>) -> ListParams {
+    let mut params = ListParams {
+        limit: chunk,
+        ..ListParams::default()
+    };
+    if let Some(labels) = labels {
+        params = params.labels(labels);
+    }
+    if let Some(fields) = fields {
+        params = params.fields(fields);
+    }
+    params
+}
+
+impl Scoped {
     pub fn scope(&self) -> &Scope {
         &self.scope
     }
 
-    /// The namespace of a namespaced scope; `""` for all namespaces.
-    pub fn namespace(&self) -> &str {
-        match &self.scope {
-            Scope::Namespace(namespace) => namespace,
-            Scope::All => "",
-        }
-    }
-
-    /// The `Api` of the whole scope (lists and watches).
     fn api(&self) -> Api<TokenRequest> {
         match &self.scope {
-            Scope::Namespace(namespace) => Api::namespaced(self.client.clone(), namespace),
-            Scope::All => Api::all(self.client.clone()),
+            Scope::Namespace(namespace) => {
+                Api::namespaced(self.connection.client.clone(), namespace)
+            }
+            Scope::All => Api::all(self.connection.client.clone()),
         }
-    }
-
-    /// The `Api` of one object's namespace (with `-A` objects come from everywhere).
-    fn api_in(&self, namespace: &str) -> Api<TokenRequest> {
-        match (&self.scope, namespace) {
-            (Scope::Namespace(own), "") => Api::namespaced(self.client.clone(), own),
-            _ => Api::namespaced(self.client.clone(), namespace),
-        }
-    }
-
-    /// Reads one request of the namespace; `None` when there is none.
-    pub async fn get(
-        &self,
-        name: &str,
-        deadline: Option<Instant>,
-    ) -> Result<Option<TokenRequest>, Failure> {
-        let api = self.api_in("");
-        self.policy.run(deadline, || api.get_opt(name)).await
-    }
-
-    /// A list call's parameters: `chunk` objects a page (`None`: all in one call), and a
-    /// label selector.
-    pub fn list_params(chunk: Option<u32>, selector: Option<&str>) -> ListParams {
-        Self::selected_params(chunk, selector, None)
-    }
-
-    /// [`Requests::list_params`] with a field selector too (the API server takes
-    /// `metadata.name` and `metadata.namespace` for custom resources, and says so otherwise).
-    pub fn selected_params(
-        chunk: Option<u32>,
-        labels: Option<&str>,
-        fields: Option<&str>,
-    ) -> ListParams {
-        let mut params = ListParams {
-            limit: chunk,
-            ..ListParams::default()
-        };
-        if let Some(labels) = labels {
-            params = params.labels(labels);
-        }
-        if let Some(fields) = fields {
-            params = params.fields(fields);
-        }
-        params
     }
 
     /// The requests, page by page: the next page is fetched only once this one is used up.
@@ -178,22 +201,20 @@ impl Requests {
     pub fn items(
         &self,
         params: ListParams,
-    ) -> impl Stream<Item = Result<TokenRequest, Error>> + use<> {
-        let requests = self.clone();
+    ) -> impl Stream<Item = Result<TokenRequest, RequestError>> + Send + use<> {
+        let scoped = self.clone();
         stream::try_unfold(Some(params), move |next| {
-            let requests = requests.clone();
+            let scoped = scoped.clone();
             async move {
                 let Some(params) = next else {
-                    return Ok::<_, Error>(None);
+                    return Ok::<_, RequestError>(None);
                 };
-                let api = requests.api();
-                let page = requests
-                    .policy
-                    .run(None, || api.list(&params))
-                    .await
-                    .map_err(|e| {
-                        requests.fail(format!("listing TokenRequests in {}", requests.scope), e)
-                    })?;
+                let api = scoped.api();
+                let action = format!("listing TokenRequests in {}", scoped.scope);
+                let page = scoped
+                    .connection
+                    .run(&action, Deadline::none(), || api.list(&params))
+                    .await?;
                 let next = match page.metadata.continue_.as_deref() {
                     Some(token) if !token.is_empty() => Some(params.continue_token(token)),
                     _ => None,
@@ -204,59 +225,70 @@ impl Requests {
         .try_flatten()
     }
 
-    /// Deletes `namespace/name` as `guard` allows; resent after transient failures (safe: the
-    /// guard keeps a resend off a newer object, and a delete that got through answers 404).
+    /// Deletes a listed request (in its own namespace) as `guard` allows; see [`delete`].
     pub async fn delete(
         &self,
-        namespace: &str,
-        name: &str,
+        request: &TokenRequest,
         guard: &Guard,
         dry_run: bool,
-    ) -> Result<Deletion, Failure> {
-        let api = self.api_in(namespace);
-        let preconditions = match guard {
-            Guard::None => None,
-            Guard::Uid(uid) => Some(Preconditions {
-                uid: Some(uid.clone()),
-                resource_version: None,
-            }),
-            Guard::ResourceVersion(version) => Some(Preconditions {
-                uid: None,
-                resource_version: Some(version.clone()),
-            }),
+    ) -> Result<Deletion, RequestError> {
+        let namespace = match (&self.scope, request.namespace()) {
+            (Scope::Namespace(own), "") => own.as_str(),
+            (_, namespace) => namespace,
         };
-        let params = DeleteParams {
-            dry_run,
-            preconditions,
-            ..DeleteParams::default()
-        };
-        let mut tries = 0;
-        let result = self
-            .policy
-            .run(None, || {
-                tries += 1;
-                api.delete(name, &params)
-            })
-            .await;
-        let code = |failure: &Failure| {
-            failure
-                .error()
-                .and_then(status_of)
-                .map(|s| (s.code, s.reason.clone()))
-        };
-        match result {
-            Ok(_) => Ok(Deletion::Done),
-            Err(failure) => match code(&failure) {
-                Some((404, reason)) if reason == "NotFound" => {
-                    if tries > 1 || !matches!(guard, Guard::None) {
-                        Ok(Deletion::Gone)
-                    } else {
-                        Ok(Deletion::Missing)
-                    }
-                }
-                Some((409, _)) if !matches!(guard, Guard::None) => Ok(Deletion::Changed),
-                _ => Err(failure),
-            },
-        }
+        delete(&self.connection, namespace, request.name(), guard, dry_run).await
+    }
+}
+
+/// Deletes `namespace/name` as `guard` allows; resent after transient failures (safe: the
+/// guard keeps a resend off a newer object, and a delete that got through answers 404).
+async fn delete(
+    connection: &Connection,
+    namespace: &str,
+    name: &str,
+    guard: &Guard,
+    dry_run: bool,
+) -> Result<Deletion, RequestError> {
+    let api: Api<TokenRequest> = Api::namespaced(connection.client.clone(), namespace);
+    let preconditions = match guard {
+        Guard::None => None,
+        Guard::Uid(uid) => Some(Preconditions {
+            uid: Some(uid.clone()),
+            resource_version: None,
+        }),
+        Guard::ResourceVersion(version) => Some(Preconditions {
+            uid: None,
+            resource_version: Some(version.clone()),
+        }),
+    };
+    let params = DeleteParams {
+        dry_run,
+        preconditions,
+        ..DeleteParams::default()
+    };
+    let action = format!("deleting TokenRequest {namespace}/{name}");
+    let mut tries = 0;
+    let result = connection
+        .run(&action, Deadline::none(), || {
+            tries += 1;
+            api.delete(name, &params)
+        })
+        .await;
+    let guarded = *guard != Guard::None;
+    match result {
+        Ok(_) => Ok(Deletion::Done),
+        Err(error) => match error.answer() {
+            Some(kube::Error::Api(status)) if status.code == 404 && status.reason == "NotFound" => {
+                Ok(if tries > 1 || guarded {
+                    Deletion::Gone
+                } else {
+                    Deletion::Missing
+                })
+            }
+            Some(kube::Error::Api(status)) if status.code == 409 && guarded => {
+                Ok(Deletion::Changed)
+            }
+            _ => Err(error),
+        },
     }
 }

@@ -2,10 +2,9 @@
 //! has, labelled so strays can be found, created once and deleted by uid.
 
 use kube::api::PostParams;
-use tokio::time::Instant;
 
 use super::create::{FIELD_MANAGER, is_own};
-use super::{Failure, Guard, Requests};
+use super::{Deadline, Guard, RequestError, Requests, list_params};
 use crate::tokenrequest::TokenRequest;
 
 /// Every probe carries this label (value `true`):
@@ -29,26 +28,27 @@ impl Requests {
         request
     }
 
-    /// Creates the probe with one POST, never resent here: with a generated name a second
-    /// send makes a second object. (kube's client resends a 429, 503 or 504; a 504 may hide a
-    /// stored first one, which [`Requests::delete_probes`] finds by the create-id.)
+    /// Creates the probe with one POST, never resent: with a generated name a second send
+    /// makes a second object. (One whose answer got lost is found by
+    /// [`Requests::delete_probes`] by the create-id.)
     pub async fn create_probe(
         &self,
         request: &TokenRequest,
-        deadline: Instant,
-    ) -> Result<TokenRequest, Failure> {
-        let api = self.api_in("");
+        deadline: Deadline,
+    ) -> Result<TokenRequest, RequestError> {
+        let api = self.api();
         let params = PostParams {
             dry_run: false,
             field_manager: Some(FIELD_MANAGER.to_string()),
         };
-        let started = Instant::now();
-        match tokio::time::timeout_at(deadline, api.create(&params, request)).await {
-            Ok(result) => result.map_err(Failure::from),
-            Err(_elapsed) => Err(Failure::NoAnswer {
-                waited: started.elapsed(),
-            }),
-        }
+        let action = format!(
+            "creating a probe TokenRequest in namespace {}",
+            self.namespace()
+        );
+        let connection = self.connection.clone().single_try();
+        connection
+            .run(&action, deadline, || api.create(&params, request))
+            .await
     }
 
     /// Deletes what this run's probe `sent` left: `created` (by uid) when its answer came, and
@@ -59,19 +59,24 @@ impl Requests {
         &self,
         sent: &TokenRequest,
         created: Option<&TokenRequest>,
-    ) -> Result<Vec<String>, Failure> {
-        let namespace = self.namespace().to_string();
+    ) -> Result<Vec<String>, RequestError> {
         let mut deleted = Vec::new();
         let mut done_uid = None;
         if let Some(created) = created {
-            let uid = created.metadata.uid.clone().unwrap_or_default();
-            self.delete_one(&namespace, created.name(), &uid).await?;
+            done_uid = self.delete_one(created).await?;
             deleted.push(created.name().to_string());
-            done_uid = Some(uid);
         }
-        let params = Requests::list_params(None, Some(&format!("{PROBE_LABEL}=true")));
-        let api = self.api_in("");
-        let listed = match self.policy.run(None, || api.list(&params)).await {
+        let params = list_params(None, Some(&format!("{PROBE_LABEL}=true")), None);
+        let api = self.api();
+        let action = format!(
+            "listing probe TokenRequests in namespace {}",
+            self.namespace()
+        );
+        let listed = match self
+            .connection
+            .run(&action, Deadline::none(), || api.list(&params))
+            .await
+        {
             Ok(list) => list.items,
             // The one we know is gone; strays are only possible after a lost answer, and
             // listing them may be forbidden.
@@ -82,22 +87,28 @@ impl Requests {
             Err(failure) => return Err(failure),
         };
         for stray in listed.iter().filter(|found| is_own(found, sent)) {
-            let uid = stray.metadata.uid.clone().unwrap_or_default();
-            if done_uid.as_deref() == Some(uid.as_str()) {
+            if stray.metadata.uid.is_some() && stray.metadata.uid == done_uid {
                 continue;
             }
-            self.delete_one(&namespace, stray.name(), &uid).await?;
+            self.delete_one(stray).await?;
             deleted.push(stray.name().to_string());
         }
         Ok(deleted)
     }
 
     /// By uid: a 404 (gone already) or a 409 (the name now belongs to another object) leaves
-    /// nothing of this run's behind.
-    async fn delete_one(&self, namespace: &str, name: &str, uid: &str) -> Result<(), Failure> {
-        let guard = Guard::Uid(uid.to_string());
-        self.delete(namespace, name, &guard, false)
-            .await
-            .map(|_| ())
+    /// nothing of this run's behind. Returns the uid.
+    async fn delete_one(&self, probe: &TokenRequest) -> Result<Option<String>, RequestError> {
+        let action = format!(
+            "deleting the probe TokenRequest {}/{}",
+            self.namespace(),
+            probe.name()
+        );
+        let guard = Guard::this_object(probe).ok_or_else(|| RequestError::Unidentified {
+            action,
+            missing: "uid",
+        })?;
+        self.delete(probe.name(), &guard, false).await?;
+        Ok(probe.metadata.uid.clone())
     }
 }

@@ -1,50 +1,51 @@
 //! Waiting for the controller to fill in a TokenRequest's status: kube-runtime's watcher on
-//! that one name (list, then watch; resumed when a watch breaks, relisted after a 410, with
-//! the shared backoff between failed tries), replaced by polling when watching is forbidden,
-//! and always bounded by the caller's timeout.
+//! that one name (see `watching.rs`), replaced by polling when watching is forbidden, and
+//! bounded by the command's deadline. When time runs out, the [`WaitReport`] says what the
+//! wait saw: the request's last state, and whether the API server was unreachable, failing or
+//! slow meanwhile, before it says that no controller answered.
 
+use std::fmt;
 use std::time::Duration;
 
 use futures::StreamExt as _;
-use kube::runtime::watcher::{self, Event, watcher};
-use kube::runtime::{WatchStreamExt as _, watcher::ExponentialBackoff};
+use kube::runtime::WatchStreamExt as _;
+use kube::runtime::watcher::{Event, ExponentialBackoff, watcher};
 use tokio::time::Instant;
 
-use super::{Requests, RetryPolicy, is_transient};
-use crate::error::{Error, TimeoutSeen, is_api_not_served, status_of};
-use crate::progress::Progress;
+use super::exchange::{Exchanges, Snapshot};
+use super::watching::{self, Trouble};
+use super::{Deadline, RequestError, Requests, RetryPolicy, retry};
 use crate::tokenrequest::{CONTROLLER_NAME, Phase, TokenRequest};
 
 /// How often to look when watching is forbidden.
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
-/// Server-side bound of one watch call; the wait's own deadline is usually shorter.
-const WATCH_TIMEOUT_SECONDS: u32 = 290;
 
 impl Requests {
     /// Waits until `initial` has a usable token, the controller reports an error, the request
-    /// disappears, or `timeout` passes, with a spinner on stderr while it waits (on a
-    /// terminal).
+    /// disappears, or the deadline passes (without a deadline: until one of the others).
     pub async fn wait_for_token(
         &self,
         initial: TokenRequest,
-        timeout: Duration,
-    ) -> Result<TokenRequest, Error> {
-        let started = Instant::now();
-        let (name, namespace) = (initial.name().to_string(), initial.namespace().to_string());
-        let progress = Progress::spinner(format!(
-            "waiting for {CONTROLLER_NAME} to answer {namespace}/{name}"
-        ));
+        deadline: Deadline,
+    ) -> Result<TokenRequest, RequestError> {
+        let name = initial.name().to_string();
         let mut follower = Follower {
             requests: self,
             name,
-            namespace,
             last: initial,
-            progress: &progress,
-            deadline: started + timeout,
+            deadline,
+            health: Health::new(&self.connection.exchanges),
         };
-        match tokio::time::timeout_at(follower.deadline, follower.follow()).await {
-            Ok(result) => result,
-            Err(_elapsed) => Err(follower.timed_out(started.elapsed())),
+        self.connection.observer.status(&format!(
+            "waiting for {CONTROLLER_NAME} to answer {}/{}",
+            self.namespace(),
+            follower.name
+        ));
+        match deadline.run(follower.follow()).await {
+            Some(result) => result,
+            None => Err(RequestError::Timeout {
+                report: Box::new(follower.report()),
+            }),
         }
     }
 }
@@ -52,31 +53,23 @@ impl Requests {
 struct Follower<'a> {
     requests: &'a Requests,
     name: String,
-    namespace: String,
-    /// The latest version seen; what the timeout message judges.
+    /// The latest version seen; what the timeout report judges.
     last: TokenRequest,
-    progress: &'a Progress,
-    deadline: Instant,
-}
-
-/// What a watcher error means for the wait.
-enum Trouble {
-    /// Try again (the watcher does, after the backoff).
-    Transient,
-    /// Watching is forbidden: poll instead.
-    Forbidden,
-    Fatal(kube::Error),
+    deadline: Deadline,
+    health: Health,
 }
 
 impl Follower<'_> {
-    async fn follow(&mut self) -> Result<TokenRequest, Error> {
+    async fn follow(&mut self) -> Result<TokenRequest, RequestError> {
         if let Some(done) = self.judge() {
             return done;
         }
         match self.watch().await {
             Some(done) => done,
             None => {
-                self.progress
+                self.requests
+                    .connection
+                    .observer
                     .note("watching TokenRequests is forbidden for you; polling instead");
                 self.poll().await
             }
@@ -85,12 +78,10 @@ impl Follower<'_> {
 
     /// Follows the request with the watcher until the wait is decided; `None` when watching
     /// is forbidden.
-    async fn watch(&mut self) -> Option<Result<TokenRequest, Error>> {
-        let config = watcher::Config::default()
-            .fields(&format!("metadata.name={}", self.name))
-            .timeout(WATCH_TIMEOUT_SECONDS);
-        let api = self.requests.api_in("");
-        let events = watcher(api, config).backoff(ExponentialBackoff::from(RetryPolicy::backoff()));
+    async fn watch(&mut self) -> Option<Result<TokenRequest, RequestError>> {
+        let config = watching::config().fields(&format!("metadata.name={}", self.name));
+        let events = watcher(self.requests.api(), config)
+            .backoff(ExponentialBackoff::from(RetryPolicy::backoff()));
         futures::pin_mut!(events);
         // Whether the current (re)list has shown the request; a list without it means it was
         // deleted while no watch was running.
@@ -108,27 +99,31 @@ impl Follower<'_> {
                 Ok(Event::InitDone) if !listed => return Some(Err(self.disappeared())),
                 Ok(Event::InitDone) => {}
                 Ok(Event::Delete(_)) => return Some(Err(self.disappeared())),
-                Err(error) => match trouble(error) {
-                    Trouble::Transient => {}
-                    Trouble::Forbidden => return None,
-                    Trouble::Fatal(error) => {
-                        return Some(Err(self.requests.fail(self.action("watching"), error)));
+                Err(error) => {
+                    let under_way = self.requests.connection.exchanges.answered();
+                    match watching::trouble(error, under_way) {
+                        Trouble::Transient(what) => self.health.failed(what),
+                        Trouble::Forbidden(_) => return None,
+                        Trouble::Final(error) => {
+                            let action = self.action("watching");
+                            let connection = &self.requests.connection;
+                            return Some(Err(retry::fail(connection, &action, error, None)));
+                        }
                     }
-                },
+                }
             }
         }
         // The watcher never ends on its own; if it did, the wait ends at its deadline.
         std::future::pending().await
     }
 
-    async fn poll(&mut self) -> Result<TokenRequest, Error> {
+    async fn poll(&mut self) -> Result<TokenRequest, RequestError> {
         loop {
             tokio::time::sleep(POLL_INTERVAL).await;
             self.last = self
                 .requests
-                .get(&self.name, Some(self.deadline))
-                .await
-                .map_err(|e| self.requests.fail(self.action("getting"), e))?
+                .get(&self.name, self.deadline)
+                .await?
                 .ok_or_else(|| self.disappeared())?;
             if let Some(done) = self.judge() {
                 return done;
@@ -137,19 +132,20 @@ impl Follower<'_> {
     }
 
     /// `Some` when the status decides the wait.
-    fn judge(&self) -> Option<Result<TokenRequest, Error>> {
+    fn judge(&self) -> Option<Result<TokenRequest, RequestError>> {
+        let namespace = self.requests.namespace();
         match self.last.phase() {
             Phase::Ready { .. } => Some(Ok(self.last.clone())),
-            Phase::Failed => Some(Err(Error::ControllerError {
-                namespace: self.namespace.clone(),
+            Phase::Failed => Some(Err(RequestError::ControllerError {
+                namespace: namespace.to_string(),
                 name: self.name.clone(),
                 state: self.last.phase().label().to_string(),
             })),
             Phase::IssuedWithoutToken => {
-                self.progress.set_message(format!(
-                    "{}/{}: state OK but no token yet (the Connector Service failed); waiting for \
-                     the {CONTROLLER_NAME} to retry",
-                    self.namespace, self.name
+                self.requests.connection.observer.status(&format!(
+                    "{namespace}/{}: state OK but no token yet (the Connector Service failed); \
+                     waiting for the {CONTROLLER_NAME} to retry",
+                    self.name
                 ));
                 None
             }
@@ -157,49 +153,278 @@ impl Follower<'_> {
         }
     }
 
-    fn disappeared(&self) -> Error {
-        Error::Disappeared {
-            namespace: self.namespace.clone(),
+    fn disappeared(&self) -> RequestError {
+        RequestError::Disappeared {
+            namespace: self.requests.namespace().to_string(),
             name: self.name.clone(),
         }
     }
 
     fn action(&self, verb: &str) -> String {
-        format!("{verb} TokenRequest {}/{}", self.namespace, self.name)
+        format!(
+            "{verb} TokenRequest {}/{}",
+            self.requests.namespace(),
+            self.name
+        )
     }
 
-    fn timed_out(&self, waited: Duration) -> Error {
-        let seen = match self.last.phase() {
-            Phase::IssuedWithoutToken => TimeoutSeen::OkWithoutToken,
-            Phase::Unknown(_) => TimeoutSeen::UnknownState,
-            _ => TimeoutSeen::NoStatus,
-        };
-        Error::Timeout {
-            namespace: self.namespace.clone(),
+    fn report(&self) -> WaitReport {
+        WaitReport {
+            namespace: self.requests.namespace().to_string(),
             name: self.name.clone(),
-            waited: format!("{:.0}s", waited.as_secs_f64()),
-            seen,
+            timeout: self.deadline.timeout(),
+            before_wait: self.health.start.at - self.started_at(),
+            seen: match self.last.phase() {
+                Phase::IssuedWithoutToken => Seen::OkWithoutToken,
+                Phase::Unknown(state) => Seen::UnknownState(state.to_string()),
+                _ => Seen::NoStatus,
+            },
+            api: self.health.summary(&self.requests.connection.exchanges),
+        }
+    }
+
+    /// When the command started: its deadline minus its `--timeout`.
+    fn started_at(&self) -> Instant {
+        self.deadline
+            .at()
+            .and_then(|at| at.checked_sub(self.deadline.timeout()))
+            .unwrap_or(self.health.start.at)
+            .min(self.health.start.at)
+    }
+}
+
+/// How the API server behaved during the wait: the connection's exchanges when it began,
+/// and the last failure the wait met.
+struct Health {
+    start: Snapshot,
+    last_failure: Option<String>,
+}
+
+impl Health {
+    fn new(exchanges: &Exchanges) -> Self {
+        Health {
+            start: exchanges.snapshot(),
+            last_failure: None,
+        }
+    }
+
+    fn failed(&mut self, what: String) {
+        self.last_failure = Some(what);
+    }
+
+    fn summary(&self, exchanges: &Exchanges) -> ApiHealth {
+        let end = exchanges.snapshot();
+        ApiHealth {
+            waited: end.at - self.start.at,
+            answered: end.answered - self.start.answered,
+            failed: end.failed - self.start.failed,
+            failing_for: end
+                .failing_since
+                .map(|since| end.at - since.max(self.start.at)),
+            last_failure: self.last_failure.clone(),
         }
     }
 }
 
-/// How the wait takes a watcher error: a 403 anywhere means polling (a `get` then says if
-/// reading is forbidden too); a missing API or a final answer ends the wait; the rest
-/// (broken streams, 410 relists, server errors) the watcher rides out.
-fn trouble(error: watcher::Error) -> Trouble {
-    let error = match error {
-        watcher::Error::InitialListFailed(error)
-        | watcher::Error::WatchStartFailed(error)
-        | watcher::Error::WatchFailed(error) => error,
-        watcher::Error::WatchError(_) | watcher::Error::NoResourceVersion => {
-            return Trouble::Transient;
+/// What the wait saw when its time ran out; its `Display` is the timeout message.
+#[derive(Debug, Clone)]
+pub struct WaitReport {
+    pub namespace: String,
+    pub name: String,
+    /// The command's `--timeout`.
+    pub timeout: Duration,
+    /// How much of it went before the wait began (the create).
+    pub before_wait: Duration,
+    pub seen: Seen,
+    pub api: ApiHealth,
+}
+
+/// The request's last state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// No status at all.
+    NoStatus,
+    /// `state: OK` with an empty token: the Connector Service failed, the controller retries.
+    OkWithoutToken,
+    /// A state nobody documented.
+    UnknownState(String),
+}
+
+/// The API server during the wait.
+#[derive(Debug, Clone)]
+pub struct ApiHealth {
+    pub waited: Duration,
+    /// Requests that got an answer that is not a failure.
+    pub answered: u64,
+    /// Requests that failed: no answer, 5xx or 429.
+    pub failed: u64,
+    /// How long every request had been failing at the end, if the last one failed.
+    pub failing_for: Option<Duration>,
+    pub last_failure: Option<String>,
+}
+
+impl fmt::Display for WaitReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (namespace, name) = (&self.namespace, &self.name);
+        write!(
+            f,
+            "timed out after {} waiting for TokenRequest {namespace}/{name}: ",
+            seconds(self.timeout)
+        )?;
+        let api = &self.api;
+        let get = format!("`kubectl tokenrequest get {name} -n {namespace}`");
+        let total = api.answered + api.failed;
+        // Failing at the end, and for most requests of the wait: the controller cannot be
+        // judged from here.
+        if let Some(failing) = api.failing_for
+            && api.failed * 3 >= total * 2
+        {
+            write!(
+                f,
+                "the API server has failed every request for the last {} ({} of the {total} \
+                 requests of the {} wait failed; last: {}), so whether a controller answered \
+                 is unknown. Check the cluster, then see the request with {get}",
+                seconds(failing),
+                api.failed,
+                seconds(api.waited),
+                api.last_failure.as_deref().unwrap_or("no answer")
+            )?;
+        } else if total == 0 {
+            write!(
+                f,
+                "the API server is slow: the wait's first look at the request had no answer \
+                 after {} ({} went on the create before it), so whether a controller answered \
+                 is unknown. See the request with {get}, or allow more time with --timeout",
+                seconds(api.waited),
+                seconds(self.before_wait)
+            )?;
+        } else {
+            match &self.seen {
+                Seen::NoStatus => write!(
+                    f,
+                    "no controller answered{}: the request still has no status. The \
+                     {CONTROLLER_NAME} (namespace kyma-integration) fills it in; it does not \
+                     run on Kyma 2.3 and later or in Compass mode. Check it with `kubectl -n \
+                     kyma-integration get deploy {CONTROLLER_NAME}`, or see what else is \
+                     missing with `kubectl tokenrequest doctor`",
+                    meanwhile(api)
+                )?,
+                Seen::OkWithoutToken => write!(
+                    f,
+                    "the controller answered with state OK but no token: the Connector \
+                     Service failed and the {CONTROLLER_NAME} kept retrying. Check the \
+                     connector-service logs in namespace kyma-integration"
+                )?,
+                Seen::UnknownState(state) => write!(
+                    f,
+                    "the request shows state {}, neither OK nor Error; see it with {get}",
+                    crate::text::quote_for_message(state)
+                )?,
+            }
         }
-    };
-    if status_of(&error).is_some_and(|status| status.code == 403) {
-        Trouble::Forbidden
-    } else if is_api_not_served(&error) || !is_transient(&error) {
-        Trouble::Fatal(error)
-    } else {
-        Trouble::Transient
+        write!(f, ". Raise --timeout to wait longer")
+    }
+}
+
+/// ` (3 of the 20 requests to the API server failed meanwhile)`, when some did.
+fn meanwhile(api: &ApiHealth) -> String {
+    if api.failed == 0 {
+        return String::new();
+    }
+    format!(
+        " ({} of the {} requests to the API server failed meanwhile)",
+        api.failed,
+        api.answered + api.failed
+    )
+}
+
+/// `5s`, `1.5s`: a duration as the messages give it.
+fn seconds(duration: Duration) -> String {
+    let tenths = (duration.as_secs_f64() * 10.0).round() / 10.0;
+    format!("{tenths}s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(api: ApiHealth, seen: Seen) -> String {
+        WaitReport {
+            namespace: "ns".into(),
+            name: "app".into(),
+            timeout: Duration::from_secs(20),
+            before_wait: Duration::from_secs(3),
+            seen,
+            api,
+        }
+        .to_string()
+    }
+
+    fn healthy() -> ApiHealth {
+        ApiHealth {
+            waited: Duration::from_secs(17),
+            answered: 4,
+            failed: 0,
+            failing_for: None,
+            last_failure: None,
+        }
+    }
+
+    #[test]
+    fn the_report_says_what_the_api_server_did_before_blaming_the_controller() {
+        let quiet = report(healthy(), Seen::NoStatus);
+        assert!(quiet.starts_with("timed out after 20s waiting for TokenRequest ns/app"));
+        assert!(
+            quiet.contains("no controller answered: the request"),
+            "{quiet}"
+        );
+
+        let unreachable = ApiHealth {
+            answered: 2,
+            failed: 8,
+            failing_for: Some(Duration::from_secs(15)),
+            last_failure: Some("the connection was refused".into()),
+            ..healthy()
+        };
+        let text = report(unreachable, Seen::NoStatus);
+        assert!(text.contains("failed every request for the last 15s (8 of the 10 requests"));
+        assert!(text.contains("of the 17s wait failed; last: the connection was refused"));
+        assert!(!text.contains("no controller answered"), "{text}");
+
+        let recovered = ApiHealth {
+            answered: 2,
+            failed: 8,
+            ..healthy()
+        };
+        let text = report(recovered, Seen::NoStatus);
+        assert!(
+            text.contains("no controller answered (8 of the 10 requests to the API server"),
+            "{text}"
+        );
+
+        let flaky = ApiHealth {
+            answered: 7,
+            failed: 3,
+            failing_for: Some(Duration::from_secs(2)),
+            last_failure: Some("the API server answered 500".into()),
+            ..healthy()
+        };
+        let text = report(flaky, Seen::NoStatus);
+        assert!(
+            text.contains("no controller answered (3 of the 10"),
+            "{text}"
+        );
+
+        let slow = ApiHealth {
+            answered: 0,
+            ..healthy()
+        };
+        let text = report(slow, Seen::NoStatus);
+        assert!(text.contains("the API server is slow"), "{text}");
+        assert!(text.contains("3s went on the create"), "{text}");
+
+        let tokenless = report(healthy(), Seen::OkWithoutToken);
+        assert!(tokenless.contains("state OK but no token"), "{tokenless}");
+        assert_eq!(seconds(Duration::from_millis(1520)), "1.5s");
     }
 }

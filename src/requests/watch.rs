@@ -10,12 +10,9 @@ use futures::{Stream, StreamExt as _, stream};
 use kube::runtime::WatchStreamExt as _;
 use kube::runtime::watcher::{self, Event, ExponentialBackoff, watcher};
 
-use super::{Requests, RetryPolicy, is_transient};
-use crate::error::Error;
+use super::watching::{self, Trouble};
+use super::{RequestError, RetryPolicy, Scoped, retry};
 use crate::tokenrequest::TokenRequest;
-
-/// Server-side bound of one watch call.
-const WATCH_TIMEOUT_SECONDS: u32 = 290;
 
 /// One change of one request.
 #[derive(Debug, Clone)]
@@ -104,7 +101,7 @@ impl Shown {
     }
 }
 
-impl Requests {
+impl Scoped {
     /// Every change after `shown` (what the list printed), until the stream is dropped or a
     /// final error (forbidden, no such API) ends it after yielding it. `labels` and `fields`
     /// are selectors; `page_size` the chunk size of the watcher's lists.
@@ -114,8 +111,8 @@ impl Requests {
         fields: Option<&str>,
         page_size: Option<u32>,
         shown: Vec<TokenRequest>,
-    ) -> impl Stream<Item = Result<Change, Error>> + use<> {
-        let mut config = watcher::Config::default().timeout(WATCH_TIMEOUT_SECONDS);
+    ) -> impl Stream<Item = Result<Change, RequestError>> + Send + use<> {
+        let mut config = watching::config();
         config.page_size = page_size;
         if let Some(labels) = labels {
             config = config.labels(labels);
@@ -123,7 +120,7 @@ impl Requests {
         if let Some(fields) = fields {
             config = config.fields(fields);
         }
-        let requests = self.clone();
+        let scoped = self.clone();
         let events: Pin<Box<dyn Stream<Item = watcher::Result<Event<TokenRequest>>> + Send>> =
             Box::pin(
                 watcher(self.api(), config)
@@ -135,7 +132,7 @@ impl Requests {
         };
         let state = (events, shown, VecDeque::new(), false);
         stream::unfold(state, move |(mut events, mut shown, mut out, ended)| {
-            let requests = requests.clone();
+            let scoped = scoped.clone();
             async move {
                 loop {
                     if let Some(change) = out.pop_front() {
@@ -152,28 +149,24 @@ impl Requests {
                         Ok(Event::InitDone) => shown.relisted(&mut out),
                         Ok(Event::Delete(request)) => shown.delete(request, &mut out),
                         Err(error) => {
-                            if let Some(error) = final_error(error) {
-                                let action =
-                                    format!("watching TokenRequests in {}", requests.scope());
-                                let error = requests.fail(action, error);
-                                return Some((Err(error), (events, shown, out, true)));
+                            let connection = &scoped.connection;
+                            let under_way = connection.exchanges.answered();
+                            match watching::trouble(error, under_way) {
+                                Trouble::Transient(what) => {
+                                    tracing::info!("watching again: {what}");
+                                }
+                                Trouble::Forbidden(error) | Trouble::Final(error) => {
+                                    let action =
+                                        format!("watching TokenRequests in {}", scoped.scope);
+                                    let error = retry::fail(connection, &action, error, None);
+                                    return Some((Err(error), (events, shown, out, true)));
+                                }
                             }
                         }
                     }
                 }
             }
         })
-    }
-}
-
-/// The errors that end a watch; the others (broken streams, 410 relists, server errors) the
-/// watcher rides out after a backoff.
-fn final_error(error: watcher::Error) -> Option<kube::Error> {
-    match error {
-        watcher::Error::InitialListFailed(error)
-        | watcher::Error::WatchStartFailed(error)
-        | watcher::Error::WatchFailed(error) => (!is_transient(&error)).then_some(error),
-        watcher::Error::WatchError(_) | watcher::Error::NoResourceVersion => None,
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use kubectl_tokenrequest::connector::{
-    ConnectorClient, ConnectorError, DEFAULT_CALL_TIMEOUT, TlsOptions, generate_key_and_csr,
+    CallLimits, ConnectorClient, ConnectorError, TlsOptions, generate_key_and_csr,
 };
 use kubectl_tokenrequest::error::Error;
 use rustls::pki_types::PrivateKeyDer;
@@ -139,7 +139,8 @@ async fn connect_writes_files_that_work() {
         certificate_authority: Some(ca.clone()),
         insecure_skip_verify: false,
     };
-    let client = ConnectorClient::with_identity(&tls, &chain, key, DEFAULT_CALL_TIMEOUT).unwrap();
+    let client =
+        ConnectorClient::with_identity(&tls, &chain, key, CallLimits::per_call_default()).unwrap();
     let info = client
         .management_info(config["api"]["infoUrl"].as_str().unwrap())
         .await
@@ -230,7 +231,7 @@ async fn a_csr_with_the_wrong_subject_is_refused_with_400() {
         certificate_authority: Some(ca),
         insecure_skip_verify: false,
     };
-    let client = ConnectorClient::new(&tls, DEFAULT_CALL_TIMEOUT).unwrap();
+    let client = ConnectorClient::new(&tls, CallLimits::per_call_default()).unwrap();
     let info = client.info(&info_url).await.unwrap();
     let wrong = info
         .certificate
@@ -340,7 +341,7 @@ async fn the_refresh_advice_is_a_command_that_works_as_given() {
         certificate_authority: Some(ca.clone()),
         insecure_skip_verify: false,
     };
-    let client = ConnectorClient::new(&tls, DEFAULT_CALL_TIMEOUT).unwrap();
+    let client = ConnectorClient::new(&tls, CallLimits::per_call_default()).unwrap();
     client.info(&url).await.expect("the token is spent here");
     let out = cluster.dir.path().join("with space");
     let run = connect(&cluster, &ca, &out, &[]).await;

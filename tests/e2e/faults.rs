@@ -142,12 +142,40 @@ async fn a_create_whose_connection_closed_after_storing_is_found_not_resent() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_gateway_timeout_that_kube_resends_meets_409_and_is_recognised() {
-    // kube's own retry resends a POST answered 504; the resend finds the stored object (409),
-    // which carries this run's create id.
+async fn a_create_resent_after_a_503_meets_409_and_is_recognised() {
+    // A 503 says the server turned the create away, so the one retry policy sends it again
+    // without looking first; this server had stored it anyway, and the resend finds the
+    // stored object (409), which carries this run's create id.
     let cluster = create_succeeds_under(
         FaultConfig {
             // This seed fails the first create and lets the second through.
+            seed: 10,
+            error_ratio: 0.5,
+            error_codes: vec![503],
+            verbs: vec!["create".into()],
+            after_handling: true,
+            ..FaultConfig::default()
+        },
+        "resent-after-503",
+    )
+    .await;
+    let creates: Vec<_> = plugin_requests(&cluster)
+        .into_iter()
+        .filter(|r| r.verb == Verb::Create)
+        .collect();
+    assert!(
+        creates.len() >= 2,
+        "the create should have been resent: {creates:#?}"
+    );
+    assert!(creates[1..].iter().all(|r| r.outcome == Some(409)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gateway_timeout_after_storing_is_checked_with_a_get_not_resent() {
+    // A 504 may hide a stored create: a GET finds this run's own object, and no second
+    // create is sent.
+    let cluster = create_succeeds_under(
+        FaultConfig {
             seed: 10,
             error_ratio: 0.5,
             error_codes: vec![504],
@@ -155,15 +183,19 @@ async fn a_gateway_timeout_that_kube_resends_meets_409_and_is_recognised() {
             after_handling: true,
             ..FaultConfig::default()
         },
-        "resent-by-kube",
+        "stored-behind-504",
     )
     .await;
-    let creates: Vec<_> = plugin_requests(&cluster)
-        .into_iter()
-        .filter(|r| r.verb == Verb::Create)
-        .collect();
-    assert!(creates.len() >= 2, "kube should have resent: {creates:#?}");
-    assert!(creates[1..].iter().all(|r| r.outcome == Some(409)));
+    let requests = plugin_requests(&cluster);
+    let creates: Vec<_> = requests.iter().filter(|r| r.verb == Verb::Create).collect();
+    assert_eq!(creates.len(), 1, "checked, not resent: {creates:#?}");
+    assert_eq!(creates[0].code, Some(504));
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.verb == Verb::Get && r.at > creates[0].at),
+        "a GET after the 504: {requests:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use kubectl_tokenrequest::connector::{
-    ConnectorClient, ConnectorError, DEFAULT_CALL_TIMEOUT, ManagementInfo, TlsOptions,
+    CallLimits, ConnectorClient, ConnectorError, ManagementInfo, TlsOptions,
 };
 use rustls::pki_types::PrivateKeyDer;
 use rustls::pki_types::pem::PemObject as _;
@@ -70,7 +70,8 @@ async fn management_info_with(
         insecure_skip_verify: false,
     };
     let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).unwrap();
-    let client = ConnectorClient::with_identity(&tls, chain_pem, key, DEFAULT_CALL_TIMEOUT)?;
+    let client =
+        ConnectorClient::with_identity(&tls, chain_pem, key, CallLimits::per_call_default())?;
     let url = format!(
         "{}/v1/applications/management/info",
         connector(cluster).url()

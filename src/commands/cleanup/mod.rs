@@ -12,24 +12,27 @@
 mod report;
 mod rules;
 
+use std::sync::Arc;
+
 use futures::StreamExt as _;
 use jiff::Timestamp;
 
 use crate::cli::{CleanupArgs, DryRun};
 use crate::error::Error;
 use crate::progress::Progress;
-use crate::requests::{Connection, Deletion, Guard, Requests};
+use crate::requests::{Connection, Deletion, Guard, RequestError, Requests, Scoped, list_params};
 use crate::text::quote_for_message;
 use crate::tokenrequest::TokenRequest;
 use report::{Printer, Tally};
 use rules::{Reason, Rules, Verdict};
 
 pub async fn run(connection: &Connection, args: CleanupArgs) -> Result<(), Error> {
-    let requests = Requests::new_in(connection, args.all_namespaces);
+    let progress = Arc::new(Progress::bar("deleted"));
+    let connection = connection.observed_by(progress.clone());
+    let requests = Requests::new(&connection).scoped(args.all_namespaces);
     let scope = requests.scope().to_string();
     let rules = Rules::new(args.grace, args.stale, args.errored, Timestamp::now());
-    let params = Requests::list_params(args.chunks.limit(), args.selector.as_deref());
-    let progress = Progress::bar("deleted");
+    let params = list_params(args.chunks.limit(), args.selector.as_deref(), None);
     let dry_run = args.dry_run.mode;
 
     let outcomes = requests
@@ -45,7 +48,7 @@ pub async fn run(connection: &Connection, args: CleanupArgs) -> Result<(), Error
             let requests = requests.clone();
             async move {
                 match verdict {
-                    Err(list_error) => Outcome::ListFailed(list_error),
+                    Err(list_error) => Outcome::ListFailed(list_error.into()),
                     Ok((_, Verdict::Keep)) => Outcome::Kept,
                     Ok((request, Verdict::CannotJudge(raw))) => Outcome::CannotJudge(request, raw),
                     Ok((request, Verdict::Delete(reason))) => {
@@ -145,34 +148,20 @@ enum Outcome {
 
 /// Deletes `request` only as it was listed (its resourceVersion).
 async fn delete(
-    requests: &Requests,
+    requests: &Scoped,
     request: &TokenRequest,
     dry_run: DryRun,
 ) -> Result<Deletion, Error> {
+    let guard = Guard::as_listed(request).ok_or_else(|| RequestError::Unidentified {
+        action: format!("deleting TokenRequest {}", qualified(request)),
+        missing: "resourceVersion",
+    })?;
     if dry_run == DryRun::Client {
         return Ok(Deletion::Done);
     }
-    let guard = Guard::ResourceVersion(
-        request
-            .metadata
-            .resource_version
-            .clone()
-            .unwrap_or_default(),
-    );
-    requests
-        .delete(
-            request.namespace(),
-            request.name(),
-            &guard,
-            dry_run == DryRun::Server,
-        )
-        .await
-        .map_err(|failure| {
-            requests.fail(
-                format!("deleting TokenRequest {}", qualified(request)),
-                failure,
-            )
-        })
+    Ok(requests
+        .delete(request, &guard, dry_run == DryRun::Server)
+        .await?)
 }
 
 fn qualified(request: &TokenRequest) -> String {

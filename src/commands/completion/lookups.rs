@@ -6,34 +6,25 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use futures::TryStreamExt as _;
-use k8s_openapi::api::core::v1::Namespace;
-use kube::api::ListParams;
-use kube::config::Kubeconfig;
-use kube::{Api, ResourceExt};
 
 use super::protocol::Candidate;
 use crate::cli::ConnectionArgs;
-use crate::requests::{Connection, Requests, RetryPolicy, connect};
+use crate::requests::{
+    Cluster, Connection, Deadline, Entry, Requests, Scoped, connect, kubeconfig_names, list_params,
+};
 
 /// How long all cluster lookups of one completion may take together.
 pub const CLUSTER_BUDGET: Duration = Duration::from_secs(2);
 
-/// Contexts, clusters or users of the kubeconfig kubectl would read: `--kubeconfig`, else
-/// `KUBECONFIG` (merged) or `~/.kube/config`.
+/// Contexts, clusters or users of the kubeconfig the commands read: `--kubeconfig`, else
+/// `KUBECONFIG` (merged, missing files skipped) or `~/.kube/config`.
 pub(super) fn kubeconfig_entries(connection: &ConnectionArgs, kind: &str) -> Vec<String> {
-    let kubeconfig = match &connection.kubeconfig {
-        Some(path) => Kubeconfig::read_from(path),
-        None => Kubeconfig::read(),
+    let entry = match kind {
+        "context" => Entry::Context,
+        "cluster" => Entry::Cluster,
+        _ => Entry::User,
     };
-    let Ok(kubeconfig) = kubeconfig else {
-        return Vec::new();
-    };
-    let names: BTreeSet<String> = match kind {
-        "context" => kubeconfig.contexts.into_iter().map(|c| c.name).collect(),
-        "cluster" => kubeconfig.clusters.into_iter().map(|c| c.name).collect(),
-        _ => kubeconfig.auth_infos.into_iter().map(|u| u.name).collect(),
-    };
-    names.into_iter().collect()
+    kubeconfig_names(&connection.settings(), entry)
 }
 
 /// Runs a cluster lookup within [`CLUSTER_BUDGET`]; a timeout or a panic gives nothing.
@@ -58,15 +49,11 @@ where
 }
 
 async fn connect_quietly(connection: &ConnectionArgs) -> Option<Connection> {
-    let args = ConnectionArgs {
-        // Each request is bounded too, so nothing lingers after the budget.
-        request_timeout: CLUSTER_BUDGET,
-        ..connection.clone()
-    };
-    let mut connection = connect(&args).await.ok()?;
+    let mut settings = connection.settings();
+    // Each request is bounded too, so nothing lingers after the budget.
+    settings.request_timeout = CLUSTER_BUDGET;
     // A shell waiting for candidates is better served by none than by retries.
-    connection.policy = RetryPolicy::single_try(CLUSTER_BUDGET);
-    Some(connection)
+    Some(connect(&settings).await.ok()?.single_try())
 }
 
 /// Names of the TokenRequests in the namespace the typed words select.
@@ -74,7 +61,7 @@ pub(super) async fn tokenrequest_names(connection: ConnectionArgs) -> Vec<String
     let Some(connection) = connect_quietly(&connection).await else {
         return Vec::new();
     };
-    let requests = Requests::namespaced(&connection);
+    let requests = Requests::new(&connection).scoped(false);
     // Only names leave this function: the objects carry tokens.
     names_of(&requests, |request| request.name().to_string())
         .await
@@ -90,15 +77,17 @@ pub(super) async fn namespaces(connection: ConnectionArgs) -> Vec<String> {
     let Some(connection) = connect_quietly(&connection).await else {
         return Vec::new();
     };
-    let listed: Api<Namespace> = Api::all(connection.client.clone());
-    if let Ok(list) = listed.list(&ListParams::default()).await {
-        return list.items.iter().map(|ns| ns.name_any()).collect();
+    let listed = Cluster::new(&connection)
+        .namespace_names(Deadline::none())
+        .await;
+    if let Ok(names) = listed {
+        return names;
     }
-    let everywhere = Requests::new_in(&connection, true);
+    let everywhere = Requests::new(&connection).scoped(true);
     match names_of(&everywhere, |request| request.namespace().to_string()).await {
         Some(mut seen) => {
             seen.remove("");
-            seen.insert(connection.namespace.clone());
+            seen.insert(connection.namespace().to_string());
             seen.into_iter().collect()
         }
         None => Vec::new(),
@@ -107,11 +96,11 @@ pub(super) async fn namespaces(connection: ConnectionArgs) -> Vec<String> {
 
 /// `name` of every request `requests` lists, once each; `None` when the list fails.
 async fn names_of(
-    requests: &Requests,
-    name: impl Fn(&crate::tokenrequest::TokenRequest) -> String,
+    requests: &Scoped,
+    name: impl Fn(&crate::tokenrequest::TokenRequest) -> String + Send + Sync,
 ) -> Option<BTreeSet<String>> {
     requests
-        .items(Requests::list_params(Some(500), None))
+        .items(list_params(Some(500), None, None))
         .map_ok(|request| name(&request))
         .try_collect()
         .await

@@ -59,10 +59,9 @@ pub fn install(args: InstallShimArgs) -> Result<(), Error> {
 /// target); else the directory of the path kubectl ran (`argv[0]`, the PATH entry, kept
 /// as a symlink); else the binary's own directory.
 fn default_dir() -> Result<PathBuf, Error> {
-    let exe = std::env::current_exe().map_err(|e| {
-        Error::InvalidInput(format!(
-            "cannot tell where the plugin binary is ({e}); pass --dir with a directory on PATH"
-        ))
+    let exe = std::env::current_exe().map_err(|e| Error::Shim {
+        action: "finding the plugin binary".to_string(),
+        problem: format!("cannot tell where it is ({e})"),
     })?;
     let home = std::env::var_os("HOME")
         .or_else(|| std::env::var_os("USERPROFILE"))
@@ -76,9 +75,12 @@ fn default_dir() -> Result<PathBuf, Error> {
     {
         return Ok(dir);
     }
-    exe.parent().map(Path::to_path_buf).ok_or_else(|| {
-        Error::InvalidInput("the plugin binary has no directory; pass --dir".to_string())
-    })
+    exe.parent()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| Error::Shim {
+            action: "finding the plugin binary's directory".to_string(),
+            problem: "it has none".to_string(),
+        })
 }
 
 /// The directory of the path the plugin was started as: kubectl passes the full path of the
@@ -125,11 +127,9 @@ pub fn krew_bin_dir(exe: &Path, krew_root: Option<&Path>, home: Option<&Path>) -
 /// Writes the shim into `dir` atomically (a temporary file renamed over the target), mode
 /// 0755. Returns the path written.
 pub fn write_shim(dir: &Path) -> Result<PathBuf, Error> {
-    let fail = |what: &str, e: std::io::Error| {
-        Error::InvalidInput(format!(
-            "{what} {}: {e}; pass --dir with a directory you can write to",
-            dir.display()
-        ))
+    let fail = |what: &str, e: std::io::Error| Error::Shim {
+        action: format!("{what} {}", dir.display()),
+        problem: e.to_string(),
     };
     std::fs::create_dir_all(dir).map_err(|e| fail("creating the directory", e))?;
     let target = dir.join(SHIM_NAME);

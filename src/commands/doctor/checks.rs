@@ -8,9 +8,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::APIResourceList;
 use k8s_openapi::apimachinery::pkg::version::Info;
 use serde_json::json;
 
-use crate::error::{CREDENTIALS_HINT, Error, is_api_not_served};
 use crate::output::{Check, CheckStatus};
-use crate::requests::Failure;
+use crate::requests::{CREDENTIALS_HINT, RequestError};
 use crate::tokenrequest::{CRD_NAME, PLURAL, VERSION};
 
 /// The verbs `permissions` asks about, in the order it reports them.
@@ -41,7 +40,7 @@ pub(super) fn check(
 
 /// `connection`: the server answers `/version`. The second value, when set, is why nothing
 /// else could be checked (no answer, or the credentials were rejected).
-pub(super) fn connection(version: Result<Info, Failure>) -> (Check, Option<String>) {
+pub(super) fn connection(version: Result<Info, RequestError>) -> (Check, Option<String>) {
     let failure = match version {
         Ok(info) => {
             let message = format!("the API server answers: Kubernetes {}", info.git_version);
@@ -69,7 +68,7 @@ pub(super) fn connection(version: Result<Info, Failure>) -> (Check, Option<Strin
         );
     }
     let answered = failure.status_code().is_some();
-    let message = Error::request("asking the API server for its version", failure);
+    let message = failure;
     if answered {
         // It answered, just not this: the rest can still be asked.
         return (
@@ -96,7 +95,7 @@ pub(super) fn connection(version: Result<Info, Failure>) -> (Check, Option<Strin
 }
 
 /// `identity`: who the server takes the user for.
-pub(super) fn identity(user: Result<UserInfo, Failure>) -> Check {
+pub(super) fn identity(user: Result<UserInfo, RequestError>) -> Check {
     let failure = match user {
         Ok(user) => {
             let name = user.username.clone().unwrap_or_default();
@@ -127,7 +126,7 @@ pub(super) fn identity(user: Result<UserInfo, Failure>) -> Check {
         _ => check(
             "identity",
             CheckStatus::Warn,
-            Error::request("asking who you are", failure).to_string(),
+            failure.to_string(),
             None,
             details,
         ),
@@ -137,18 +136,16 @@ pub(super) fn identity(user: Result<UserInfo, Failure>) -> Check {
 /// `tokenrequest-api`: the group serves tokenrequests, and the CRD's shape where it can be read.
 /// The second value says whether the API is served (as far as discovery could tell).
 pub(super) fn api(
-    group: Result<APIResourceList, Failure>,
-    crd: Result<Option<CustomResourceDefinition>, Failure>,
+    group: Result<APIResourceList, RequestError>,
+    crd: Result<Option<CustomResourceDefinition>, RequestError>,
 ) -> (Check, bool) {
     let name = "tokenrequest-api";
     let why = match group {
         Ok(list) if list.resources.iter().any(|r| r.name == PLURAL) => None,
         Ok(_) => Some("its group is served but lists no tokenrequests"),
-        Err(failure) if failure.error().is_some_and(is_api_not_served) => {
-            Some("discovery of its group answered 404")
-        }
+        Err(failure) if failure.is_not_served() => Some("discovery of its group answered 404"),
         Err(failure) => {
-            let message = Error::request("asking discovery for the TokenRequest API", failure);
+            let message = failure;
             let details = json!({"served": null});
             return (
                 check(name, CheckStatus::Warn, message.to_string(), None, details),
@@ -208,10 +205,7 @@ pub(super) fn api(
             "forbidden",
         ),
         Err(failure) => (
-            format!(
-                "its shape was not checked: {}",
-                Error::request("reading the CRD", failure)
-            ),
+            format!("its shape was not checked: {}", failure),
             vec![VERSION.to_string()],
             None,
             "failed",
@@ -263,11 +257,11 @@ fn breaks(verb: &str) -> &'static str {
 /// `permissions`: may the user create, get, list, watch and delete TokenRequests here?
 /// `user` names the RoleBinding's subject in the advice, when the server said who it is.
 pub(super) fn permissions(
-    reviews: Vec<(&'static str, Result<bool, Failure>)>,
+    reviews: Vec<(&'static str, Result<bool, RequestError>)>,
     namespace: &str,
     user: Option<&str>,
 ) -> Check {
-    let pick = |wanted: fn(&Result<bool, Failure>) -> bool| -> Vec<&'static str> {
+    let pick = |wanted: fn(&Result<bool, RequestError>) -> bool| -> Vec<&'static str> {
         reviews
             .iter()
             .filter(|(_, answer)| wanted(answer))
@@ -288,7 +282,7 @@ pub(super) fn permissions(
         let reason = reviews
             .into_iter()
             .find_map(|(_, answer)| answer.err())
-            .map(|failure| Error::request("asking", failure).to_string())
+            .map(|failure| failure.to_string())
             .unwrap_or_default();
         let message = format!(
             "could not check {} in namespace {namespace} ({reason})",

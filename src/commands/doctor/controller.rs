@@ -3,12 +3,11 @@
 
 use k8s_openapi::api::apps::v1::Deployment;
 use serde_json::json;
-use tokio::time::Instant;
 
 use super::checks::check;
-use crate::error::Error;
+
 use crate::output::{Check, CheckStatus};
-use crate::requests::Cluster;
+use crate::requests::{Cluster, Deadline};
 use crate::tokenrequest::CONTROLLER_NAME;
 
 /// Where Kyma deploys the controller (the compatibility spec §3).
@@ -37,7 +36,7 @@ pub(super) enum Finding {
     Failed(String),
 }
 
-pub(super) async fn find(cluster: &Cluster, deadline: Option<Instant>) -> Finding {
+pub(super) async fn find(cluster: &Cluster, deadline: Deadline) -> Finding {
     let forbidden_by_name = match cluster
         .deployment(NAMESPACE, CONTROLLER_NAME, deadline)
         .await
@@ -51,8 +50,7 @@ pub(super) async fn find(cluster: &Cluster, deadline: Option<Instant>) -> Findin
         Ok(None) => false,
         Err(failure) if failure.status_code() == Some(403) => true,
         Err(failure) => {
-            let action = format!("getting Deployment {NAMESPACE}/{CONTROLLER_NAME}");
-            return Finding::Failed(Error::request(action, failure).to_string());
+            return Finding::Failed(failure.to_string());
         }
     };
     match cluster.deployments_labelled(LABEL, deadline).await {
@@ -74,8 +72,7 @@ pub(super) async fn find(cluster: &Cluster, deadline: Option<Instant>) -> Findin
             Finding::Forbidden
         }
         Err(failure) => {
-            let action = format!("listing Deployments labelled {LABEL} in all namespaces");
-            let reason = Error::request(action, failure).to_string();
+            let reason = failure.to_string();
             if forbidden_by_name {
                 Finding::Failed(reason)
             } else {

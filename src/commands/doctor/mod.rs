@@ -16,36 +16,36 @@ mod tests;
 
 use futures::future::join_all;
 use serde_json::json;
-use tokio::time::Instant;
 
 use crate::applications::{self, Lookup};
 use crate::cli::DoctorArgs;
-use crate::error::{Error, did_you_mean, is_api_not_served};
+use crate::error::{Error, did_you_mean};
 use crate::output::{Check, CheckStatus, OutputFormat, render_checks};
-use crate::requests::{Cluster, Connection, Requests};
+use crate::requests::{Cluster, Connection, Deadline, Requests};
 use crate::session::Session;
 use crate::terminal::print;
 use crate::text::quote_for_message;
 use crate::tokenrequest::{CRD_NAME, validate_name};
 use checks::check;
 
+/// `deadline`: `--timeout` after the run started, which 0 would not leave time for.
 pub async fn run(
     connection: &Connection,
     args: DoctorArgs,
+    deadline: Deadline,
     session: &Session,
 ) -> Result<(), Error> {
     if let Some(app) = &args.app {
-        validate_name(app).map_err(Error::InvalidInput)?;
+        validate_name(app).map_err(Error::InvalidName)?;
     }
     if args.timeout.is_zero() {
         return Err(Error::Usage(
-            "doctor needs time to ask: --timeout must be more than 0".into(),
+            "doctor needs time to ask: --timeout must be more than 0 (0 waits for nothing)".into(),
         ));
     }
-    let deadline = Instant::now() + args.timeout;
-    let at = Some(deadline);
+    let at = deadline;
     let cluster = Cluster::new(connection);
-    let namespace = connection.namespace.clone();
+    let namespace = connection.namespace().to_string();
     let reviews = join_all(checks::VERBS.map(|verb| {
         let cluster = &cluster;
         let namespace = namespace.as_str();
@@ -84,11 +84,7 @@ pub async fn run(
     }
     let username = user.as_ref().ok().and_then(|u| u.username.clone());
     report.push(checks::identity(user));
-    let not_served = group
-        .as_ref()
-        .err()
-        .and_then(|f| f.error())
-        .is_some_and(is_api_not_served);
+    let not_served = group.as_ref().err().is_some_and(|f| f.is_not_served());
     let (api_check, served) = checks::api(group, crd);
     report.push(api_check);
     let denied = |wanted: &str| {
@@ -118,10 +114,10 @@ pub async fn run(
             "not run: you may not delete TokenRequests in namespace {namespace}, so the probe \
              could not be cleaned up (see permissions)"
         ))
-    } else if Instant::now() >= deadline {
+    } else if deadline.remaining().is_some_and(|left| left.is_zero()) {
         probe::not_run("not run: --timeout passed during the other checks")
     } else {
-        probe::run(&Requests::namespaced(connection), deadline, session).await
+        probe::run(&Requests::new(connection), deadline, session).await
     };
     report.push(controller::judge(controller, probed.answered));
     report.push(application_check(args.app.as_deref(), application));

@@ -12,9 +12,8 @@ use serde_json::json;
 use tokio::time::Instant;
 
 use super::checks::check;
-use crate::error::{Error, TimeoutSeen};
 use crate::output::{Check, CheckStatus};
-use crate::requests::{Failure, PROBE_LABEL, Requests};
+use crate::requests::{Deadline, PROBE_LABEL, RequestError, Requests, Seen};
 use crate::session::Session;
 use crate::tokenrequest::{CONTROLLER_NAME, TokenRequest};
 
@@ -39,7 +38,7 @@ pub(super) fn not_run(reason: &str) -> Probed {
 
 /// Creates the probe in the requests' namespace, waits for an answer until `deadline`, and
 /// deletes it.
-pub(super) async fn run(requests: &Requests, deadline: Instant, session: &Session) -> Probed {
+pub(super) async fn run(requests: &Requests, deadline: Deadline, session: &Session) -> Probed {
     let sent = Requests::probe_request();
     let namespace = requests.namespace().to_string();
     let mut cleanup = Cleanup {
@@ -52,8 +51,7 @@ pub(super) async fn run(requests: &Requests, deadline: Instant, session: &Sessio
     let created = match requests.create_probe(&sent, deadline).await {
         Ok(created) => created,
         Err(failure) => {
-            let action = format!("creating a probe TokenRequest in namespace {namespace}");
-            let error = Error::request(action, failure).to_string();
+            let error = failure.to_string();
             let deleted = cleanup.run().await;
             let outcome = Outcome {
                 status: CheckStatus::Fail,
@@ -68,8 +66,7 @@ pub(super) async fn run(requests: &Requests, deadline: Instant, session: &Sessio
     let name = created.name().to_string();
     cleanup.created = Some(created.clone());
     let started = Instant::now();
-    let left = deadline.saturating_duration_since(started);
-    let answer = requests.wait_for_token(created, left).await;
+    let answer = requests.wait_for_token(created, deadline).await;
     let after = started.elapsed();
     let deleted = cleanup.run().await;
     judge(answer, after).finish(&name, &namespace, after, deleted)
@@ -84,7 +81,7 @@ struct Outcome {
     answered: Option<bool>,
 }
 
-fn judge(answer: Result<TokenRequest, Error>, after: Duration) -> Outcome {
+fn judge(answer: Result<TokenRequest, RequestError>, after: Duration) -> Outcome {
     let after = format!("{:.1}s", after.as_secs_f64());
     let logs = format!(
         "check the {CONTROLLER_NAME} and connector-service logs in namespace kyma-integration"
@@ -97,7 +94,7 @@ fn judge(answer: Result<TokenRequest, Error>, after: Duration) -> Outcome {
             Some("OK".to_string()),
             Some(true),
         ),
-        Err(Error::ControllerError { state, .. }) => (
+        Err(RequestError::ControllerError { state, .. }) => (
             CheckStatus::Fail,
             format!(
                 "the controller answered after {after} with state {state:?}: the Connector \
@@ -107,8 +104,8 @@ fn judge(answer: Result<TokenRequest, Error>, after: Duration) -> Outcome {
             Some(state),
             Some(true),
         ),
-        Err(Error::Timeout { seen, .. }) => match seen {
-            TimeoutSeen::NoStatus => (
+        Err(RequestError::Timeout { report }) => match report.seen {
+            Seen::NoStatus => (
                 CheckStatus::Fail,
                 format!("no controller answered within {after}: the probe got no status"),
                 Some(format!(
@@ -118,7 +115,7 @@ fn judge(answer: Result<TokenRequest, Error>, after: Duration) -> Outcome {
                 None,
                 Some(false),
             ),
-            TimeoutSeen::OkWithoutToken => (
+            Seen::OkWithoutToken => (
                 CheckStatus::Fail,
                 format!(
                     "within {after} the controller answered with state OK but no token: the \
@@ -128,7 +125,7 @@ fn judge(answer: Result<TokenRequest, Error>, after: Duration) -> Outcome {
                 Some("OK".to_string()),
                 Some(true),
             ),
-            TimeoutSeen::UnknownState => (
+            Seen::UnknownState(_) => (
                 CheckStatus::Fail,
                 format!("within {after} the probe got a state that is neither OK nor Error"),
                 None,
@@ -154,7 +151,7 @@ impl Outcome {
         name: &str,
         namespace: &str,
         after: Duration,
-        deleted: Result<Vec<String>, Failure>,
+        deleted: Result<Vec<String>, RequestError>,
     ) -> Probed {
         let Outcome {
             mut status,
@@ -171,8 +168,7 @@ impl Outcome {
                 Some(names)
             }
             Err(failure) => {
-                let action = format!("deleting the probe TokenRequest {namespace}/{name}");
-                message.push_str(&format!("; {}", Error::request(action, failure)));
+                message.push_str(&format!("; {failure}"));
                 hint = Some(format!(
                     "delete what is left with: kubectl delete tokenrequests -n {namespace} -l \
                      {PROBE_LABEL}=true"
@@ -208,7 +204,7 @@ struct Cleanup<'a> {
 }
 
 impl Cleanup<'_> {
-    async fn run(&mut self) -> Result<Vec<String>, Failure> {
+    async fn run(&mut self) -> Result<Vec<String>, RequestError> {
         let result = self
             .requests
             .delete_probes(&self.sent, self.created.as_ref())
@@ -242,9 +238,8 @@ impl Drop for Cleanup<'_> {
                 Ok(names) if names.is_empty() => eprintln!("no probe TokenRequest was left"),
                 Ok(names) => eprintln!("deleted {namespace}/{}", names.join(", ")),
                 Err(failure) => eprintln!(
-                    "Warning: {}; delete what is left with: kubectl delete tokenrequests -n \
-                     {namespace} -l {PROBE_LABEL}=true",
-                    Error::request(format!("deleting {what}"), failure)
+                    "Warning: deleting {what}: {failure}; delete what is left with: kubectl \
+                     delete tokenrequests -n {namespace} -l {PROBE_LABEL}=true"
                 ),
             }
         });

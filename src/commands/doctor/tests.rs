@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use super::checks::{api, connection, identity, permissions};
 use super::controller::{Finding, judge};
 use crate::output::CheckStatus;
-use crate::requests::Failure;
+use crate::requests::{Limit, RequestError, Server};
 
 /// The response body of a recorded exchange.
 fn recorded<T: DeserializeOwned>(exchange: &str) -> T {
@@ -37,20 +37,41 @@ fn recorded<T: DeserializeOwned>(exchange: &str) -> T {
     serde_json::from_value(exchange["response"]["body"].clone()).unwrap()
 }
 
-fn answered(code: u16, reason: &str) -> Failure {
-    Failure::from(kube::Error::Api(
-        Status::failure("the server's words", reason)
-            .with_code(code)
-            .boxed(),
-    ))
+fn answered(code: u16, reason: &str) -> RequestError {
+    RequestError::Api {
+        action: "asking".to_string(),
+        source: kube::Error::Api(
+            Status::failure("the server's words", reason)
+                .with_code(code)
+                .boxed(),
+        ),
+        retried_for: None,
+        server: Default::default(),
+    }
 }
 
-/// A 404 whose body was `404 page not found`, as kube reports it.
-fn not_served() -> Failure {
-    answered(404, "Failed to parse error data")
+/// A 404 whose body was `404 page not found`, as the client reports it.
+fn not_served() -> RequestError {
+    RequestError::ApiNotServed {
+        action: "asking discovery".to_string(),
+        source: kube::Error::Api(
+            Status::failure("404 page not found", "Failed to parse error data")
+                .with_code(404)
+                .boxed(),
+        ),
+    }
 }
 
-fn discovery() -> Result<APIResourceList, Failure> {
+fn no_answer() -> RequestError {
+    RequestError::NoAnswer {
+        action: "asking".to_string(),
+        waited: Duration::from_secs(3),
+        limit: Limit::Deadline,
+        server: std::sync::Arc::new(Server::default()),
+    }
+}
+
+fn discovery() -> Result<APIResourceList, RequestError> {
     Ok(recorded("discovery-group-version-with-application"))
 }
 
@@ -61,9 +82,7 @@ fn the_connection_blocks_the_rest_only_without_an_answer_or_credentials() {
     assert!(check.hint.unwrap().contains("log in again"));
     assert!(blocker.unwrap().contains("credentials"));
 
-    let (check, blocker) = connection(Err(Failure::NoAnswer {
-        waited: Duration::from_secs(3),
-    }));
+    let (check, blocker) = connection(Err(no_answer()));
     assert_eq!(check.status, CheckStatus::Fail);
     assert!(check.message.contains("no answer"), "{}", check.message);
     assert!(blocker.is_some());
@@ -136,7 +155,7 @@ fn a_group_that_is_not_served_or_lacks_tokenrequests_fails() {
     );
 }
 
-fn reviews(denied: &[&'static str]) -> Vec<(&'static str, Result<bool, Failure>)> {
+fn reviews(denied: &[&'static str]) -> Vec<(&'static str, Result<bool, RequestError>)> {
     super::checks::VERBS
         .iter()
         .map(|verb| (*verb, Ok(!denied.contains(verb))))
@@ -177,9 +196,7 @@ fn denied_verbs_fail_only_where_no_token_can_be_had() {
     );
 
     let mut unanswered = reviews(&[]);
-    unanswered[0].1 = Err(Failure::NoAnswer {
-        waited: Duration::from_secs(1),
-    });
+    unanswered[0].1 = Err(no_answer());
     let check = permissions(unanswered, "ns", None);
     assert_eq!(check.status, CheckStatus::Warn);
     assert_eq!(check.details["unchecked"], serde_json::json!(["create"]));
