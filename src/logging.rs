@@ -8,8 +8,10 @@
 
 use std::io::Write;
 
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// What replaces a secret in a log line.
 pub const REDACTED: &str = "[redacted]";
@@ -29,14 +31,33 @@ pub fn level(verbosity: u8, rust_log: Option<&str>) -> LevelFilter {
 }
 
 /// Sends `tracing` events at `level` and above to stderr, redacted. Does nothing for `OFF`.
+/// Below trace the plugin's own events are shown and only the warnings of its dependencies,
+/// so a request is one line, as kubectl's `-v=6` (kube, hyper and tower would add six more;
+/// kube's own line for a failed request repeats the plugin's); at trace everything is.
 pub fn init(level: LevelFilter) {
     if level == LevelFilter::OFF {
         return;
     }
+    let trace = level >= LevelFilter::TRACE;
+    let others = if trace {
+        LevelFilter::TRACE
+    } else {
+        LevelFilter::WARN.min(level)
+    };
+    let targets = Targets::new()
+        .with_target(env!("CARGO_CRATE_NAME"), level)
+        .with_target(
+            "kube_client::client::builder",
+            if trace { level } else { LevelFilter::OFF },
+        )
+        .with_default(others);
     // Fails only if a subscriber is already set, which is then left as it is.
     let _ = tracing_subscriber::fmt()
         .with_max_level(level)
+        .with_target(level >= LevelFilter::TRACE)
         .with_writer(RedactingStderr)
+        .finish()
+        .with(targets)
         .try_init();
 }
 

@@ -73,13 +73,20 @@ fn every_module_uses_only_lower_layers() {
     let mut problems = Vec::new();
     for file in &files {
         let relative = file.strip_prefix(&src).unwrap();
-        let top = relative.components().next().unwrap().as_os_str().to_string_lossy();
+        let top = relative
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         let module = top.trim_end_matches(".rs").to_string();
         if module == "lib" || module == "main" {
             continue;
         }
         let Some(&own) = layers.get(module.as_str()) else {
-            problems.push(format!("src/{top} is in no layer: add it to LAYERS and DESIGN.md"));
+            problems.push(format!(
+                "src/{top} is in no layer: add it to LAYERS and DESIGN.md"
+            ));
             continue;
         };
         let text = std::fs::read_to_string(file).unwrap();
@@ -120,7 +127,12 @@ fn no_command_uses_another() {
     let mut problems = Vec::new();
     for file in &files {
         let relative = file.strip_prefix(&commands).unwrap();
-        let own = relative.components().next().unwrap().as_os_str().to_string_lossy();
+        let own = relative
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         let own = own.trim_end_matches(".rs");
         if own == "mod.rs" || own == "mod" {
             continue;
@@ -132,8 +144,8 @@ fn no_command_uses_another() {
                 let by_path = format!("crate::commands::{other}");
                 // `super::other` from a command's own file (not from inside its folder,
                 // where `super` is the command itself).
-                let by_super = relative.components().count() == 1
-                    && code.contains(&format!("super::{other}"));
+                let by_super =
+                    relative.components().count() == 1 && code.contains(&format!("super::{other}"));
                 if code.contains(&by_path) || by_super {
                     problems.push(format!("commands/{} uses {other}", relative.display()));
                 }

@@ -13,7 +13,7 @@
 use kube::api::PostParams;
 
 use super::error::status_code;
-use super::retry::Tries;
+use super::retry::{Tries, Verdict, verdict};
 use super::{Deadline, Deletion, Guard, RequestError, Requests};
 use crate::text::error_chain;
 use crate::tokenrequest::{ClusterContext, TokenRequest};
@@ -67,11 +67,18 @@ impl Requests {
         let attempts = async {
             let mut tries = Tries::new(&self.connection, &action, deadline);
             loop {
-                let error = match tries.once(api.create(&params, request)).await {
+                let mut error = match tries.once(api.create(&params, request)).await {
                     Ok(created) => return Ok(Created::New(created)),
                     Err(error) => error,
                 };
                 let conflict = error.as_ref().and_then(status_code) == Some(409);
+                // What no retry fixes (a TLS failure, a 422) ends it: nothing to look for.
+                let under_way = self.connection.exchanges.answered();
+                if let Some(failure) =
+                    error.take_if(|e| !conflict && verdict(e, under_way) == Verdict::Final)
+                {
+                    return Err(tries.failed(failure, None));
+                }
                 let stored = match &error {
                     Some(error) => may_have_been_stored(error),
                     None => true,

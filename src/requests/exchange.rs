@@ -33,6 +33,8 @@ struct Tally {
     answered: u64,
     /// No answer, 5xx or 429.
     failed: u64,
+    /// How many requests in a row have failed, up to the last.
+    in_a_row: u64,
     /// When the current run of failures began, if the last request failed.
     failing_since: Option<Instant>,
 }
@@ -45,6 +47,8 @@ pub(super) struct Snapshot {
     pub answered: u64,
     /// Requests that failed: no answer, 5xx or 429.
     pub failed: u64,
+    /// How many requests in a row had failed, up to the last.
+    pub in_a_row: u64,
     /// When the current run of failures began, if the last request failed.
     pub failing_since: Option<Instant>,
 }
@@ -56,6 +60,7 @@ impl Exchanges {
             at: Instant::now(),
             answered: tally.answered,
             failed: tally.failed,
+            in_a_row: tally.in_a_row,
             failing_since: tally.failing_since,
         }
     }
@@ -65,9 +70,11 @@ impl Exchanges {
         let mut tally = self.tally.lock().unwrap_or_else(|e| e.into_inner());
         if failed {
             tally.failed += 1;
+            tally.in_a_row += 1;
             tally.failing_since.get_or_insert_with(Instant::now);
         } else {
             tally.answered += 1;
+            tally.in_a_row = 0;
             tally.failing_since = None;
         }
     }
@@ -212,7 +219,7 @@ mod tests {
         tokio::time::advance(Duration::from_secs(3)).await;
         exchanges.count(true);
         let failing = exchanges.snapshot();
-        assert_eq!(failing.failed, 4);
+        assert_eq!((failing.failed, failing.in_a_row), (4, 2));
         assert_eq!(
             failing.failing_since,
             Some(since),

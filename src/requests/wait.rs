@@ -17,6 +17,10 @@ use super::watching::{self, Trouble};
 use super::{Deadline, RequestError, Requests, RetryPolicy, retry};
 use crate::tokenrequest::{CONTROLLER_NAME, Phase, TokenRequest};
 
+/// How many failed requests in a row, at the end of a wait, make the API server the one to
+/// blame rather than the controller (a short run is a flaky moment, not an outage).
+const FAILING_IN_A_ROW: u64 = 4;
+
 /// How often to look when watching is forbidden.
 const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -218,6 +222,7 @@ impl Health {
             waited: end.at - self.start.at,
             answered: end.answered - self.start.answered,
             failed: end.failed - self.start.failed,
+            in_a_row: end.in_a_row.min(end.failed - self.start.failed),
             failing_for: end
                 .failing_since
                 .map(|since| end.at - since.max(self.start.at)),
@@ -258,6 +263,8 @@ pub struct ApiHealth {
     pub answered: u64,
     /// Requests that failed: no answer, 5xx or 429.
     pub failed: u64,
+    /// How many of them in a row, up to the last.
+    pub in_a_row: u64,
     /// How long every request had been failing at the end, if the last one failed.
     pub failing_for: Option<Duration>,
     pub last_failure: Option<String>,
@@ -274,17 +281,19 @@ impl fmt::Display for WaitReport {
         let api = &self.api;
         let get = format!("`kubectl tokenrequest get {name} -n {namespace}`");
         let total = api.answered + api.failed;
-        // Failing at the end, and for most requests of the wait: the controller cannot be
-        // judged from here.
+        // Failing at the end, try after try, for a while: the controller cannot be judged
+        // from here.
         if let Some(failing) = api.failing_for
-            && api.failed * 3 >= total * 2
+            && api.in_a_row >= FAILING_IN_A_ROW
+            && failing >= Duration::from_secs(1)
         {
             write!(
                 f,
-                "the API server has failed every request for the last {} ({} of the {total} \
-                 requests of the {} wait failed; last: {}), so whether a controller answered \
-                 is unknown. Check the cluster, then see the request with {get}",
+                "the API server has failed every request for the last {} (the last {} in a \
+                 row, {} of the {total} of the {} wait; last: {}), so whether a controller \
+                 answered is unknown. Check the cluster, then see the request with {get}",
                 seconds(failing),
+                api.in_a_row,
                 api.failed,
                 seconds(api.waited),
                 api.last_failure.as_deref().unwrap_or("no answer")
@@ -365,6 +374,7 @@ mod tests {
             waited: Duration::from_secs(17),
             answered: 4,
             failed: 0,
+            in_a_row: 0,
             failing_for: None,
             last_failure: None,
         }
@@ -382,13 +392,16 @@ mod tests {
         let unreachable = ApiHealth {
             answered: 2,
             failed: 8,
+            in_a_row: 8,
             failing_for: Some(Duration::from_secs(15)),
             last_failure: Some("the connection was refused".into()),
             ..healthy()
         };
         let text = report(unreachable, Seen::NoStatus);
-        assert!(text.contains("failed every request for the last 15s (8 of the 10 requests"));
-        assert!(text.contains("of the 17s wait failed; last: the connection was refused"));
+        assert!(
+            text.contains("failed every request for the last 15s (the last 8 in a row, 8 of the 10 of the 17s wait; last: the connection was refused)"),
+            "{text}"
+        );
         assert!(!text.contains("no controller answered"), "{text}");
 
         let recovered = ApiHealth {
@@ -405,6 +418,7 @@ mod tests {
         let flaky = ApiHealth {
             answered: 7,
             failed: 3,
+            in_a_row: 1,
             failing_for: Some(Duration::from_secs(2)),
             last_failure: Some("the API server answered 500".into()),
             ..healthy()

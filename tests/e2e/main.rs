@@ -5,6 +5,7 @@ mod harness;
 
 mod auth;
 mod cleanup;
+mod client_layer;
 mod completion;
 mod connect;
 mod create;

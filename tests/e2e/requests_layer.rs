@@ -93,7 +93,7 @@ async fn list_and_delete_ride_out_server_errors_and_closed_connections() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn persistent_failures_give_up_at_the_request_timeout_and_say_so() {
+async fn persistent_failures_give_up_when_the_retry_budget_is_spent_and_say_so() {
     let cluster = cluster_with_plugin_user(no_controller()).await;
     cluster.seed("default", "stays").await;
     cluster
