@@ -168,6 +168,43 @@ pub async fn connect(settings: &ClientSettings) -> Result<Connection, RequestErr
     })
 }
 
+/// A connection to a test double: `answer` makes the response (or the transport failure) of
+/// each request, seen through the same exchange layer as a real server's.
+#[cfg(test)]
+pub(super) fn test_connection<F>(answer: F, request_timeout: Duration) -> Connection
+where
+    F: Fn(u32) -> Result<http::Response<http_body_util::Full<bytes::Bytes>>, std::io::Error>
+        + Send
+        + Sync
+        + 'static,
+{
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use tower::Layer as _;
+    let exchanges = Arc::new(Exchanges::default());
+    let answer = Arc::new(answer);
+    let count = Arc::new(AtomicU32::new(0));
+    let service = tower::service_fn(move |_request: http::Request<kube::client::Body>| {
+        let (answer, count) = (answer.clone(), count.clone());
+        async move { answer(count.fetch_add(1, Ordering::Relaxed) + 1) }
+    });
+    let layer = ExchangeLayer {
+        base: "https://test.example:6443".into(),
+        exchanges: exchanges.clone(),
+    };
+    Connection {
+        client: Client::new(layer.layer(service), "default"),
+        namespace: "default".to_string(),
+        policy: RetryPolicy::standard(),
+        server: Arc::new(Server {
+            address: "test.example:6443".to_string(),
+            exec: None,
+            request_timeout,
+        }),
+        exchanges,
+        observer: Arc::new(Silent),
+    }
+}
+
 /// kube-client 5.0.0 sends a `tokenFile`'s content as it is, so the newline `echo TOKEN > file`
 /// leaves makes every request fail ("invalid bearer token"); client-go trims it. Such a file is
 /// read here, trimmed, once. A file without surrounding whitespace is left to kube, which

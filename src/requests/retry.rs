@@ -340,6 +340,184 @@ mod tests {
         assert!(delays[11] >= MAX_DELAY, "capped, not shrinking: {delays:?}");
     }
 
+    use std::sync::{Arc, Mutex};
+
+    use bytes::Bytes;
+    use http_body_util::Full;
+
+    use super::super::client::test_connection;
+    use crate::requests::Limit;
+
+    type Answer = Result<http::Response<Full<Bytes>>, std::io::Error>;
+
+    fn answer(code: u16, retry_after: Option<u64>) -> Answer {
+        let mut response = http::Response::builder()
+            .status(code)
+            .header("content-type", "application/json");
+        if let Some(seconds) = retry_after {
+            response = response.header("retry-after", seconds.to_string());
+        }
+        let body = if code < 300 {
+            r#"{"kind":"TokenRequest","apiVersion":"applicationconnector.kyma-project.io/v1alpha1","metadata":{"name":"x","namespace":"default"}}"#.to_string()
+        } else {
+            format!(
+                r#"{{"kind":"Status","apiVersion":"v1","status":"Failure","message":"test","reason":"Test","code":{code}}}"#
+            )
+        };
+        Ok(response.body(Full::new(Bytes::from(body))).unwrap())
+    }
+
+    fn refused() -> Answer {
+        Err(std::io::Error::from(std::io::ErrorKind::ConnectionRefused))
+    }
+
+    /// Gets `x` through `connection` under `deadline`.
+    async fn get(
+        connection: &Connection,
+        deadline: Deadline,
+    ) -> Result<Option<crate::tokenrequest::TokenRequest>, RequestError> {
+        super::super::Requests::new(connection)
+            .get("x", deadline)
+            .await
+    }
+
+    /// `answers`, recording when each try came.
+    fn counted<F>(answers: F) -> (Arc<Mutex<Vec<Instant>>>, impl Fn(u32) -> Answer)
+    where
+        F: Fn(u32) -> Answer,
+    {
+        let tries = Arc::new(Mutex::new(Vec::new()));
+        let seen = tries.clone();
+        let respond = move |n| {
+            seen.lock().unwrap().push(Instant::now());
+            answers(n)
+        };
+        (tries, respond)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn transient_failures_are_retried_until_the_budget_is_spent() {
+        let (tries, respond) = counted(|_| answer(503, None));
+        let connection = test_connection(respond, Duration::ZERO);
+        match get(&connection, Deadline::none()).await {
+            Err(RequestError::Api {
+                retried_for: Some(waited),
+                ..
+            }) => assert!(waited <= DEFAULT_BUDGET, "{waited:?}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(tries.lock().unwrap().len() > 3, "retried");
+
+        // With a deadline, the deadline is the budget.
+        let (tries, respond) = counted(|_| answer(500, None));
+        let connection = test_connection(respond, Duration::ZERO);
+        let started = Instant::now();
+        let result = get(&connection, Deadline::after(Duration::from_secs(3))).await;
+        assert!(
+            matches!(result, Err(RequestError::Api { .. })),
+            "{result:?}"
+        );
+        assert!(started.elapsed() <= Duration::from_secs(3));
+        assert!(tries.lock().unwrap().len() > 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_success_after_failures_is_a_success_and_final_answers_are_not_retried() {
+        let (tries, respond) = counted(|n| {
+            if n < 3 {
+                answer(503, None)
+            } else {
+                answer(200, None)
+            }
+        });
+        let connection = test_connection(respond, Duration::ZERO);
+        assert!(get(&connection, Deadline::none()).await.unwrap().is_some());
+        assert_eq!(tries.lock().unwrap().len(), 3);
+
+        let (tries, respond) = counted(|_| answer(403, None));
+        let connection = test_connection(respond, Duration::ZERO);
+        let result = get(&connection, Deadline::none()).await;
+        assert!(
+            matches!(
+                result,
+                Err(RequestError::Api {
+                    retried_for: None,
+                    ..
+                })
+            ),
+            "{result:?}"
+        );
+        assert_eq!(tries.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_connection_is_final_until_the_server_has_answered() {
+        let (tries, respond) = counted(|_| refused());
+        let connection = test_connection(respond, Duration::ZERO);
+        assert!(get(&connection, Deadline::none()).await.is_err());
+        assert_eq!(tries.lock().unwrap().len(), 1, "before any answer: at once");
+
+        // Answered once (the 404 of a missing request), then refused: under way, retried.
+        let (tries, respond) = counted(|n| match n {
+            1 => answer(404, None),
+            2 | 3 => refused(),
+            _ => answer(200, None),
+        });
+        let connection = test_connection(respond, Duration::ZERO);
+        let _ = get(&connection, Deadline::none()).await;
+        assert!(get(&connection, Deadline::none()).await.unwrap().is_some());
+        assert_eq!(tries.lock().unwrap().len(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_is_waited_and_a_throttling_server_named() {
+        let (tries, respond) = counted(|_| answer(429, Some(3)));
+        let connection = test_connection(respond, Duration::ZERO);
+        let result = get(&connection, Deadline::none()).await;
+        assert!(
+            matches!(result, Err(RequestError::Throttled { .. })),
+            "{result:?}"
+        );
+        let message = result.unwrap_err().to_string();
+        assert!(
+            message.contains("is throttling requests (429 Too Many Requests)"),
+            "{message}"
+        );
+        let tries = tries.lock().unwrap();
+        assert!(tries.len() >= 3, "{tries:?}");
+        for pair in tries.windows(2) {
+            assert!(pair[1] - pair[0] >= Duration::from_secs(3), "{tries:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_outlasting_the_request_timeout_is_no_answer_and_not_resent() {
+        let connection = test_connection(|_| answer(200, None), Duration::from_secs(2));
+        let mut tries = 0;
+        let result: Result<(), RequestError> = connection
+            .run("waiting", Deadline::none(), || {
+                tries += 1;
+                std::future::pending::<Result<(), kube::Error>>()
+            })
+            .await;
+        match result {
+            Err(RequestError::NoAnswer { waited, limit, .. }) => {
+                assert_eq!(waited, Duration::from_secs(2));
+                assert_eq!(limit, Limit::RequestTimeout);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(tries, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_single_try_gives_up_at_the_first_transient_failure() {
+        let (tries, respond) = counted(|_| answer(503, None));
+        let connection = test_connection(respond, Duration::ZERO).single_try();
+        assert!(get(&connection, Deadline::none()).await.is_err());
+        assert_eq!(tries.lock().unwrap().len(), 1);
+    }
+
     #[test]
     fn retry_notices_say_what_failed_briefly() {
         assert_eq!(briefly(&status(503)), "the API server answered 503 Test");

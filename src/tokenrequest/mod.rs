@@ -284,8 +284,8 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|s| !s.is_empty())
 }
 
-/// Where a TokenRequest stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a TokenRequest stands. Its `Debug` never shows the token or the URL.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Phase<'a> {
     /// No status yet: the controller has not answered.
     Pending,
@@ -297,6 +297,24 @@ pub enum Phase<'a> {
     Failed,
     /// A state nobody documented.
     Unknown(&'a str),
+}
+
+/// Debug output ends up in logs and error chains: the token and the URL (which carries the
+/// token) are redacted, as in [`TokenRequestStatus`]'s.
+impl fmt::Debug for Phase<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Phase::Pending => f.write_str("Pending"),
+            Phase::Ready { .. } => f
+                .debug_struct("Ready")
+                .field("token", &"<redacted>")
+                .field("url", &"<redacted>")
+                .finish(),
+            Phase::IssuedWithoutToken => f.write_str("IssuedWithoutToken"),
+            Phase::Failed => f.write_str("Failed"),
+            Phase::Unknown(state) => f.debug_tuple("Unknown").field(state).finish(),
+        }
+    }
 }
 
 impl Phase<'_> {
@@ -467,5 +485,24 @@ mod tests {
         let debug = format!("{tr:?}");
         assert!(!debug.contains("SECRET"), "{debug}");
         assert!(debug.contains("<redacted>"));
+
+        let ready = with_status(serde_json::json!({
+            "state": "OK", "token": "SECRET", "url": "https://h/?token=SECRET"
+        }));
+        let phase = ready.phase();
+        assert!(matches!(
+            phase,
+            Phase::Ready {
+                token: "SECRET",
+                ..
+            }
+        ));
+        let debug = format!("{phase:?} {phase:#?}");
+        assert!(!debug.contains("SECRET"), "{debug}");
+        assert_eq!(
+            format!("{phase:?}"),
+            r#"Ready { token: "<redacted>", url: "<redacted>" }"#
+        );
+        assert_eq!(format!("{:?}", Phase::Unknown("Odd")), r#"Unknown("Odd")"#);
     }
 }
