@@ -62,6 +62,8 @@ pub struct Server {
     pub exec: Option<(String, Option<String>)>,
     /// `--request-timeout` (zero: none).
     pub request_timeout: Duration,
+    /// The server is plain `http://` and the kubeconfig's credentials were not sent to it.
+    pub credentials_withheld: bool,
 }
 
 impl Server {
@@ -83,6 +85,7 @@ impl Server {
             address,
             exec,
             request_timeout,
+            credentials_withheld: false,
         }
     }
 }
@@ -96,6 +99,7 @@ pub async fn connect(settings: &ClientSettings) -> Result<Connection, RequestErr
         proxy_url,
     } = load_config(settings).await?;
     trim_token_file(&mut config);
+    let credentials_withheld = withhold_credentials_over_http(&mut config);
     // kube-client 5 chooses the proxy matching NO_PROXY against the proxy instead of the
     // cluster (see crate::proxy): the choice is made again here, by kubectl's rules.
     config.proxy_url = proxy::choose(
@@ -136,7 +140,10 @@ pub async fn connect(settings: &ClientSettings) -> Result<Connection, RequestErr
         namespace: namespace.clone(),
         problem,
     })?;
-    let server = Arc::new(Server::of(&config, settings.request_timeout));
+    let server = Arc::new(Server {
+        credentials_withheld,
+        ..Server::of(&config, settings.request_timeout)
+    });
     let exchanges = Arc::new(Exchanges::default());
     let layer = ExchangeLayer {
         base: config.cluster_url.to_string().into(),
@@ -198,11 +205,35 @@ where
         server: Arc::new(Server {
             address: "test.example:6443".to_string(),
             exec: None,
+            credentials_withheld: false,
             request_timeout,
         }),
         exchanges,
         observer: Arc::new(Silent),
     }
+}
+
+/// kubectl sends no credentials to a plain `http://` server (a 401 "You must be logged in"
+/// follows unless it lets anonymous requests in); kube-client 5.0.0 would send the bearer
+/// token, basic credentials or an exec plugin's token in clear text. They are dropped here,
+/// before the client is built (so an exec plugin is not even run). Returns whether there were
+/// any, for the message of the 401.
+fn withhold_credentials_over_http(config: &mut kube::Config) -> bool {
+    if config.cluster_url.scheme_str() != Some("http") {
+        return false;
+    }
+    let info = &mut config.auth_info;
+    let had = info.token.is_some()
+        || info.token_file.is_some()
+        || info.username.is_some()
+        || info.password.is_some()
+        || info.exec.is_some()
+        || info.auth_provider.is_some();
+    if had {
+        tracing::debug!("the API server is plain http: the kubeconfig's credentials are not sent");
+    }
+    *info = kube::config::AuthInfo::default();
+    had
 }
 
 /// kube-client 5.0.0 sends a `tokenFile`'s content as it is, so the newline `echo TOKEN > file`

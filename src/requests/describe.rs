@@ -60,6 +60,11 @@ pub(super) fn describe_api_error(error: &kube::Error, server: &Server) -> String
     match error {
         kube::Error::Api(status) => {
             let hint = match status.code {
+                401 if server.credentials_withheld => {
+                    "; the server is plain http://, so the kubeconfig's credentials were not \
+                     sent (kubectl never sends them over http either): use the cluster's \
+                     https:// address"
+                }
                 401 => &format!("; {CREDENTIALS_HINT}"),
                 403 => {
                     "; ask for RBAC rights on tokenrequests.applicationconnector.kyma-project.io"

@@ -315,3 +315,79 @@ async fn a_kubeconfig_list_with_the_cluster_in_one_file_and_the_user_in_another(
         .await,
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_credentials_go_to_a_plain_http_server_as_with_kubectl() {
+    use tokenrequest_sandbox::{Sandbox, SandboxConfig, ServerConfig};
+    let sandbox = Sandbox::start(SandboxConfig {
+        server: ServerConfig {
+            https: false,
+            ..ServerConfig::default()
+        },
+        // No controller: nothing else talks to the server.
+        controller: tokenrequest_sandbox::ControllerConfig {
+            mode: tokenrequest_sandbox::ControllerMode::Off,
+            ..Default::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("start an http sandbox");
+    let cluster = TestCluster::around(sandbox);
+    let server = cluster.sandbox.url();
+    assert!(server.starts_with("http://"), "{server}");
+    let before = cluster.sandbox.server().authorization_headers_seen();
+    // The sandbox's own kubeconfig carries a bearer token for its http address.
+    let run = cluster.run(&["list", "-v=8"]).await;
+    run.failure(1, "listing TokenRequests in namespace default")
+        .failure(
+            1,
+            "the server is plain http://, so the kubeconfig's credentials were not sent",
+        );
+    assert!(!run.stderr.contains("sandbox-admin-token"), "{run:#?}");
+    // Basic credentials and an exec plugin (which is not even run) are withheld too.
+    let dir = cluster.dir.path().join("http");
+    let plugin = exec_plugin(
+        &dir_created(&dir),
+        "plugin",
+        "client.authentication.k8s.io/v1",
+        false,
+    );
+    for user in [
+        json!({"username": "admin", "password": "secret"}),
+        json!({"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": plugin,
+                        "env": [{"name": "SANDBOX_USER", "value": "admin"}],
+                        "interactiveMode": "Never"}}),
+    ] {
+        let path = write(&dir, "config", &kubeconfig(json!({"server": server}), user));
+        list(Some(&path), &[], cluster.dir.path(), &[])
+            .await
+            .failure(1, "credentials were not sent");
+    }
+    assert_eq!(
+        cluster.sandbox.server().authorization_headers_seen(),
+        before,
+        "no Authorization header reached the server"
+    );
+    // kubectl does the same: a 401 without having sent the token.
+    let kubectl = cluster.kubectl(&["get", "tokenrequests", "-v=8"]).await;
+    assert_ne!(kubectl.code, 0, "{kubectl:#?}");
+    assert!(
+        kubectl.stderr.contains("You must be logged in"),
+        "{kubectl:#?}"
+    );
+    assert_eq!(
+        cluster.sandbox.server().authorization_headers_seen(),
+        before
+    );
+    // The same kubeconfig over https does send its token (the count can move).
+    let https = crate::harness::cluster().await;
+    let before = https.sandbox.server().authorization_headers_seen();
+    https.run(&["list"]).await.success();
+    assert!(https.sandbox.server().authorization_headers_seen() > before);
+}
+
+fn dir_created(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    dir.to_path_buf()
+}

@@ -105,6 +105,9 @@ struct State {
     watch_requests: std::sync::Mutex<HashMap<String, u64>>,
     /// How many watches were answered with 410 Expired.
     expired_watches: std::sync::atomic::AtomicU64,
+    /// How many requests carried an `Authorization` header (a client that sends credentials
+    /// over plain http shows here).
+    authorization_headers: std::sync::atomic::AtomicU64,
     /// Fault switches, injected delete failures, and the logs of requests and deletes.
     faults: faults::Faults,
     /// The CA and certificates when serving https.
@@ -248,6 +251,13 @@ impl ServerHandle {
         &self.state.cluster.applications
     }
 
+    /// How many requests so far carried an `Authorization` header, whatever they asked.
+    pub fn authorization_headers_seen(&self) -> u64 {
+        self.state
+            .authorization_headers
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Every request to TokenRequests (not to Applications or the rest), in order, with its
     /// answer.
     pub fn requests(&self) -> Vec<RequestRecord> {
@@ -291,6 +301,7 @@ pub async fn start(config: ServerConfig) -> anyhow::Result<ServerHandle> {
         drop_watches: tokio::sync::watch::channel(0).0,
         watch_requests: Default::default(),
         expired_watches: Default::default(),
+        authorization_headers: Default::default(),
         faults: Default::default(),
         tls,
         cluster,
@@ -401,6 +412,11 @@ async fn handle(
 ) -> Result<Response<Body>, faults::CloseConnection> {
     if request.uri().path().starts_with("/sandbox/") {
         return Ok(faults::admin(state, request).await);
+    }
+    if request.headers().contains_key(http::header::AUTHORIZATION) {
+        state
+            .authorization_headers
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     let Some(user) = users::authenticate(state, &request) else {
         return Ok(ApiError::unauthorized().into_response());
