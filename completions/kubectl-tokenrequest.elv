@@ -49,8 +49,8 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
         &'kubectl-tokenrequest;create'= {
             cand --tenant 'Tenant for the Connector Service''s central mode (needs --group)'
             cand --group 'Group for the Connector Service''s central mode (needs --tenant)'
-            cand -l 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci); list -l, delete -l and cleanup -l select on them'
-            cand --labels 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci); list -l, delete -l and cleanup -l select on them'
+            cand -l 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them'
+            cand --labels 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them'
             cand --timeout 'How long the command may take in all (e.g. 60s, 2m): the create, the wait for the controller and the Connector Service calls. 0 waits for nothing, and is refused where the command needs an answer (connect, doctor, -o token|url|env|config)'
             cand --no-wait 'Return as soon as the request is created, without waiting for the token'
             cand --refresh 'Delete an existing request of that name first and request a fresh token'

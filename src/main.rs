@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use kubectl_tokenrequest::cli::Cli;
+use kubectl_tokenrequest::cli::{self, Cli};
 use kubectl_tokenrequest::commands;
 use kubectl_tokenrequest::error::Error;
 use kubectl_tokenrequest::logging;
@@ -19,7 +19,16 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse_args() {
         Ok(cli) => cli,
         // Usage errors: clap's message on stderr, exit 2.
-        Err(error) if error.use_stderr() => error.exit(),
+        Err(error) if error.use_stderr() => {
+            let words: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            match cli::usage_error_text(&error, &words) {
+                Some(text) => {
+                    eprint!("{text}");
+                    return ExitCode::from(2);
+                }
+                None => error.exit(),
+            }
+        }
         // --help and --version: stdout, and a failed write is an error.
         Err(help) => return exit(terminal::print_help(&help)),
     };

@@ -39,7 +39,7 @@ pub struct ConnectionArgs {
     pub namespace: Option<String>,
 
     /// How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout, default_value = "0")]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_request_timeout, allow_hyphen_values = true, default_value = "0")]
     pub request_timeout: Duration,
 
     /// Do not check the API server's certificate (insecure)
@@ -79,8 +79,36 @@ pub struct WaitArgs {
     /// How long the command may take in all (e.g. 60s, 2m): the create, the wait for the
     /// controller and the Connector Service calls. 0 waits for nothing, and is refused where
     /// the command needs an answer (connect, doctor, -o token|url|env|config)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "60s")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true, default_value = "60s")]
     pub timeout: Duration,
+}
+
+/// The labels of a new request (`create -l`), checked as the API server checks them.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LabelArgs {
+    /// Labels of the new request, as key=value pairs separated by commas (e.g.
+    /// team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and
+    /// cleanup -l select on them
+    #[arg(short = 'l', long = "labels", value_name = "KEY=VALUE,...", value_parser = parse_labels, action = ArgAction::Append)]
+    pub given: Vec<BTreeMap<String, String>>,
+}
+
+impl LabelArgs {
+    /// Every `-l` merged; a key given twice with two values is refused.
+    pub fn merged(&self) -> Result<BTreeMap<String, String>, String> {
+        let mut labels = BTreeMap::new();
+        for (key, value) in self.given.iter().flatten() {
+            match labels.insert(key.clone(), value.clone()) {
+                Some(before) if before != *value => {
+                    return Err(format!(
+                        "label {key} is given twice, as {before:?} and as {value:?}: give it once"
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(labels)
+    }
 }
 
 /// Whether the Application must exist before `create` and `connect` request a token for it.
@@ -132,10 +160,8 @@ pub struct CreateArgs {
     #[arg(long, requires = "tenant", value_name = "GROUP")]
     pub group: Option<String>,
 
-    /// Labels of the new request, as key=value pairs separated by commas (e.g.
-    /// team=payments,env=ci); list -l, delete -l and cleanup -l select on them
-    #[arg(short = 'l', long, value_name = "KEY=VALUE,...", value_parser = parse_labels, default_value = "")]
-    pub labels: BTreeMap<String, String>,
+    #[command(flatten)]
+    pub labels: LabelArgs,
 
     #[command(flatten)]
     pub wait: WaitArgs,
@@ -368,7 +394,12 @@ pub struct ListArgs {
 pub struct ChunkArgs {
     /// Return large lists in chunks of this many requests rather than all at once; 0 lists
     /// everything in one call
-    #[arg(long = "chunk-size", default_value_t = 500, value_name = "N")]
+    #[arg(
+        long = "chunk-size",
+        default_value_t = 500,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub size: u32,
 }
 
@@ -424,11 +455,11 @@ pub struct CleanupArgs {
     pub selector: Option<String>,
 
     /// Delete only requests whose status.expireAfter passed at least this long ago (e.g. 10m)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "0")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true, default_value = "0")]
     pub grace: Duration,
 
     /// Also delete requests that have had no status for longer than this (nobody answered)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true)]
     pub stale: Option<Duration>,
 
     /// Also delete requests in state Error (or ERR)
@@ -439,7 +470,7 @@ pub struct CleanupArgs {
     pub dry_run: DryRunArgs,
 
     /// How many deletes to send at once
-    #[arg(long, value_name = "N", default_value_t = 16,
+    #[arg(long, value_name = "N", default_value_t = 16, allow_negative_numbers = true,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
 

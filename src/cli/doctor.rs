@@ -20,7 +20,7 @@ pub struct DoctorArgs {
     pub probe: bool,
 
     /// How long the whole diagnosis may take, the probe's wait included (e.g. 30s, 2m)
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "30s")]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, allow_hyphen_values = true, default_value = "30s")]
     pub timeout: Duration,
 
     /// Output format (default: one line per check)

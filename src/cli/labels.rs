@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::text::quote_for_message;
+use crate::tokenrequest::{check_label_key, check_label_value};
 
 /// Parses `key=value,key2=value2` (kubectl's `--labels`); an empty text means no labels.
 pub fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
@@ -15,57 +16,13 @@ pub fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
                 quote_for_message(spec)
             ));
         };
-        check_key(key)
+        check_label_key(key)
             .map_err(|why| format!("invalid label key {}: {why}", quote_for_message(key)))?;
-        check_value(value)
+        check_label_value(value)
             .map_err(|why| format!("invalid label value {}: {why}", quote_for_message(value)))?;
         labels.insert(key.to_string(), value.to_string());
     }
     Ok(labels)
-}
-
-const NAME_RULE: &str = "must be 63 characters or less, begin and end with a letter or digit, \
-                         and contain only letters, digits, '-', '_' and '.'";
-
-/// `[prefix/]name`: the prefix a DNS subdomain, the name as a label value but not empty.
-fn check_key(key: &str) -> Result<(), String> {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((prefix, name)) => (Some(prefix), name),
-        None => (None, key),
-    };
-    if let Some(prefix) = prefix {
-        let subdomain = !prefix.is_empty()
-            && prefix.len() <= 253
-            && prefix.split('.').all(|part| {
-                !part.is_empty()
-                    && part.len() <= 63
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                    && !part.starts_with('-')
-                    && !part.ends_with('-')
-            });
-        if !subdomain {
-            return Err("its prefix (before '/') must be a lowercase DNS subdomain".to_string());
-        }
-    }
-    if name.is_empty() {
-        return Err("its name (after any prefix) must not be empty".to_string());
-    }
-    check_value(name)
-}
-
-fn check_value(value: &str) -> Result<(), String> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    let ends_ok = |c: Option<char>| c.is_none_or(|c| c.is_ascii_alphanumeric());
-    if value.len() > 63
-        || !value.chars().all(allowed)
-        || !ends_ok(value.chars().next())
-        || !ends_ok(value.chars().last())
-    {
-        return Err(NAME_RULE.to_string());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

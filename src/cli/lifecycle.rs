@@ -23,7 +23,7 @@ pub struct InspectArgs {
 
     /// Exit 1 when less than this is left of the certificate's validity (e.g. 30d, 12h), so a
     /// scheduled job notices in time
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration_with_days)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_with_days, allow_hyphen_values = true)]
     pub min_validity: Option<Duration>,
 
     /// Output format (default: a summary)
@@ -45,7 +45,7 @@ pub struct RenewArgs {
     pub reuse_key: bool,
 
     /// Renew only when less than this is left (e.g. 30d); otherwise say "not due" and exit 0
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration_with_days)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_with_days, allow_hyphen_values = true)]
     pub before: Option<Duration>,
 
     #[command(flatten)]

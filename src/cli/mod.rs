@@ -43,7 +43,8 @@ impl Cli {
         Self::parse_words(std::env::args_os())
     }
 
-    /// [`Cli::parse_args`], leaving clap's errors (and `--help`, `--version`) to the caller.
+    /// [`Cli::parse_args`], leaving clap's errors (and `--help`, `--version`) to the caller
+    /// (see [`usage_error_text`]).
     pub fn try_parse_args() -> Result<Self, clap::Error> {
         let words: Vec<std::ffi::OsString> = std::env::args_os().collect();
         if words.get(1).is_some_and(|word| word == "__complete") {
@@ -80,6 +81,70 @@ impl Cli {
         let mut matches = command().try_get_matches_from(words)?;
         Self::from_arg_matches_mut(&mut matches)
     }
+}
+
+/// clap's message for a usage error, without clap's tip to pass a flag after `--` (a flag
+/// the command lacks is never meant as a value) and with a pointer to the command that has
+/// it, for the flags users carry over from kubectl. `None`: clap's own message stands.
+pub fn usage_error_text(error: &clap::Error, words: &[std::ffi::OsString]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(given)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = given
+        .split_once('=')
+        .map_or(given.as_str(), |(flag, _)| flag);
+    let subcommands: Vec<String> = command()
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    let subcommand = words
+        .iter()
+        .skip(1)
+        .filter_map(|word| word.to_str())
+        .find(|word| subcommands.iter().any(|name| name == word))
+        .unwrap_or_default();
+    let advice = match (subcommand, flag) {
+        ("get", "-w" | "--watch" | "--watch-only") => Some(
+            "get shows the requests as they are; to follow their changes, use `kubectl \
+             tokenrequest list -w`",
+        ),
+        ("delete", "-A" | "--all-namespaces") => Some(
+            "delete works in one namespace: name it with -n (`kubectl tokenrequest list -A` \
+             shows the namespaces that have requests)",
+        ),
+        _ => None,
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let rendered = error.render().to_string();
+    let mut rendered = rendered.lines().peekable();
+    while let Some(line) = rendered.next() {
+        if line.trim_start().starts_with("tip: to pass '") {
+            // The tip and the blank line after it.
+            rendered.next_if(|next| next.is_empty());
+            continue;
+        }
+        if line.starts_with("Usage:")
+            && let Some(advice) = advice
+        {
+            // Under clap's own tips, if it gave any; else after a blank line.
+            let after_tip = lines.len() >= 2
+                && lines[lines.len() - 1].is_empty()
+                && lines[lines.len() - 2].trim_start().starts_with("tip:");
+            if after_tip {
+                lines.pop();
+            } else if lines.last().is_some_and(|last| !last.is_empty()) {
+                lines.push(String::new());
+            }
+            lines.push(format!("  tip: {advice}"));
+            lines.push(String::new());
+        }
+        lines.push(line.to_string());
+    }
+    Some(lines.iter().map(|line| format!("{line}\n")).collect())
 }
 
 /// The command line as users see it, in help, man pages and completion: clap's derived
@@ -269,7 +334,36 @@ mod tests {
             .unwrap()
             .command
         {
-            Command::Create(create) => assert_eq!(create.labels.len(), 2),
+            Command::Create(create) => assert_eq!(create.labels.merged().unwrap().len(), 2),
+            other => panic!("{other:?}"),
+        }
+        match parse(&[
+            "k",
+            "create",
+            "a",
+            "-l",
+            "team=x",
+            "--labels",
+            "env=ci,tier=1",
+        ])
+        .unwrap()
+        .command
+        {
+            Command::Create(create) => {
+                let labels = create.labels.merged().unwrap();
+                let keys: Vec<&str> = labels.keys().map(String::as_str).collect();
+                assert_eq!(keys, ["env", "team", "tier"], "every -l counts");
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse(&["k", "create", "a", "-l", "team=x", "-l", "team=y"])
+            .unwrap()
+            .command
+        {
+            Command::Create(create) => {
+                let error = create.labels.merged().unwrap_err();
+                assert!(error.contains("label team is given twice"), "{error}");
+            }
             other => panic!("{other:?}"),
         }
         let error = parse(&["k", "create", "a", "--labels", "bad label"]).unwrap_err();

@@ -222,7 +222,7 @@ async fn ready_request(
 ) -> Result<TokenRequest, Error> {
     let app = args.app.as_str();
     if args.refresh {
-        requests.delete_existing(app, deadline).await?;
+        requests.delete_existing(app, deadline, false).await?;
     }
     let fresh = Requests::new_request(app, None);
     let request = match requests.create_once(&fresh, false, deadline).await? {

@@ -28,7 +28,7 @@ pub async fn run(
     };
     let waits = args.dry_run.mode == DryRun::None && !args.no_wait && !args.wait.timeout.is_zero();
     let format = match &output {
-        RequestOutput::Render(format) => match format.single_request_only() {
+        RequestOutput::Render(format) => match credentials_named(format) {
             // The controller issues the token for a stored request: without the wait there
             // is nothing to print, and the request would be left behind for nothing.
             Some(name) if !waits => {
@@ -59,8 +59,9 @@ pub async fn run(
     let requests = Requests::new(&connection.observed_by(progress.clone()));
     let namespace = requests.namespace().to_string();
     let mut request = Requests::new_request(&args.app, context);
-    if !args.labels.is_empty() {
-        request.metadata.labels = Some(args.labels.clone());
+    let labels = args.labels.merged().map_err(Error::Usage)?;
+    if !labels.is_empty() {
+        request.metadata.labels = Some(labels);
     }
 
     if args.dry_run.mode == DryRun::Client {
@@ -76,12 +77,21 @@ pub async fn run(
         session,
     )
     .await?;
-    if args.refresh && args.dry_run.mode == DryRun::None {
-        requests.delete_existing(&args.app, deadline).await?;
-    }
     let dry_run = args.dry_run.mode == DryRun::Server;
+    if args.refresh {
+        requests
+            .delete_existing(&args.app, deadline, dry_run)
+            .await?;
+    }
     let created = match requests.create_once(&request, dry_run, deadline).await? {
         Created::New(created) => created,
+        // A server dry run of --refresh kept the request it would have replaced: the create
+        // it checks meets that one, as the real run's would not.
+        Created::Existing(_) if args.refresh && dry_run => {
+            let mut shown = request.clone();
+            shown.metadata.namespace = Some(namespace.clone());
+            shown
+        }
         Created::Existing(existing) => return Err(already_exists(&existing, &namespace)),
     };
     if request.context.is_some() && created.context.is_none() {
@@ -108,6 +118,27 @@ pub async fn run(
     show_request(&ready?, &output, &args.connector_tls, limits)
         .await
         .map_err(|e| e.after_created(&namespace, &args.app))
+}
+
+/// `-o token|url|env`, or a jsonpath template that reads `token` or `url` (the status's, or
+/// anything named so): what prints the token the wait brings; `None` for the rest.
+fn credentials_named(format: &OutputFormat) -> Option<&'static str> {
+    let template = match format {
+        OutputFormat::JsonPath(template) => ("jsonpath", template),
+        OutputFormat::JsonPathAsJson(template) => ("jsonpath-as-json", template),
+        other => return other.single_request_only(),
+    };
+    let (name, template) = template;
+    let source = template.as_str();
+    let names_field = |field: &str| {
+        source.match_indices(field).any(|(at, _)| {
+            let before = source[..at].chars().next_back();
+            let after = source[at + field.len()..].chars().next();
+            matches!(before, Some('.' | '[' | '\'' | '"'))
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+    };
+    (names_field("token") || names_field("url")).then_some(name)
 }
 
 /// The flags of this run that skip the wait, as the user would drop them.
@@ -160,5 +191,41 @@ fn already_exists(existing: &TokenRequest, namespace: &str) -> Error {
         namespace: namespace.to_string(),
         name: existing.name().to_string(),
         expiry,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jsonpath(template: &str) -> OutputFormat {
+        OutputFormat::JsonPath(crate::output::JsonPathTemplate::parse(template).unwrap())
+    }
+
+    #[test]
+    fn templates_that_read_the_token_or_the_url_need_the_wait() {
+        for template in [
+            "{.status.token}",
+            "{.status.url}",
+            "{..token}",
+            "{.status['token']}",
+            "{.metadata.name} {.status.url}",
+        ] {
+            assert_eq!(
+                credentials_named(&jsonpath(template)),
+                Some("jsonpath"),
+                "{template}"
+            );
+        }
+        for template in [
+            "{.metadata.name}",
+            "{.status.state}",
+            "{.status.tokens}",
+            "{.metadata.annotations.url-host}",
+        ] {
+            assert_eq!(credentials_named(&jsonpath(template)), None, "{template}");
+        }
+        assert_eq!(credentials_named(&OutputFormat::Url), Some("url"));
+        assert_eq!(credentials_named(&OutputFormat::Json), None);
     }
 }

@@ -27,9 +27,20 @@ pub async fn run(connection: &Connection, args: GetArgs, deadline: Deadline) -> 
         RequestOutput::Render(format) => RequestOutput::Render(args.template.apply(format)),
         config => config,
     };
+    // kubectl's table flags ask for a table, even of one request (its one row).
+    let table = &args.table;
+    let table_flags = table.no_headers
+        || table.show_labels
+        || !table.label_columns.is_empty()
+        || table.sort_by.is_some();
     let format = match (output, args.names.as_slice()) {
         // A custom-columns table, even of one request.
         (RequestOutput::Render(format @ OutputFormat::CustomColumns(_)), _) => format,
+        (RequestOutput::Render(format @ (OutputFormat::Human | OutputFormat::Wide)), [_])
+            if table_flags =>
+        {
+            format
+        }
         (output, [name]) => return show_one(connection, &args, name, &output, deadline).await,
         (RequestOutput::Render(format), _) => match format.single_request_only() {
             Some(name) => return Err(Error::Usage(one_name_only(&format!("-o {name}")))),

@@ -41,7 +41,9 @@ pub struct CertificateView {
     pub not_after: Timestamp,
     /// Negative once expired.
     pub seconds_left: i64,
-    /// Whole days left (rounded down), negative once expired.
+    /// Days left, rounded to the nearest day as the text says them (a certificate valid for
+    /// 92 days has 92 right after it was issued); negative once expired. `seconds_left` is
+    /// exact.
     pub days_left: i64,
     pub expired: bool,
 }
@@ -49,7 +51,7 @@ pub struct CertificateView {
 impl CertificateView {
     pub fn left(not_after: Timestamp, now: Timestamp) -> (i64, i64) {
         let seconds = not_after.duration_since(now).as_secs();
-        (seconds, seconds.div_euclid(DAY_SECONDS))
+        (seconds, rounded_days(seconds))
     }
 }
 
@@ -110,11 +112,20 @@ fn time_left_text(left: SignedDuration) -> String {
     if seconds < DAY_SECONDS {
         return format!("{} left", human_duration(left));
     }
-    // Rounded: a certificate valid for 92 days shows 92 right after it was issued.
-    match (seconds + DAY_SECONDS / 2) / DAY_SECONDS {
+    match rounded_days(seconds) {
         1 => "1 day left".to_string(),
         days => format!("{days} days left"),
     }
+}
+
+/// Days in `seconds`, rounded to the nearest while some are left (a certificate valid for 92
+/// days has 92 right after it was issued), whole days ago (negative) once none are. The text
+/// and `-o json`'s `daysLeft` both say this number.
+fn rounded_days(seconds: i64) -> i64 {
+    if seconds <= 0 {
+        return seconds.div_euclid(DAY_SECONDS);
+    }
+    (seconds + DAY_SECONDS / 2).div_euclid(DAY_SECONDS)
 }
 
 impl Inspection {
@@ -209,6 +220,25 @@ mod tests {
 
     fn at(text: &str) -> Timestamp {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn the_text_and_the_json_say_the_same_days() {
+        let end = at("2026-04-03T10:00:00Z");
+        for seconds in [86_400, 129_599, 129_600, 91 * 86_400 + 1, 92 * 86_400 - 1] {
+            let now = end - jiff::SignedDuration::from_secs(seconds);
+            let (_, days) = CertificateView::left(end, now);
+            let text = expiry_text(end, now);
+            let said = if days == 1 {
+                "(1 day left)".to_string()
+            } else {
+                format!("({days} days left)")
+            };
+            assert!(
+                text.ends_with(&said),
+                "{seconds}s: {text} vs daysLeft {days}"
+            );
+        }
     }
 
     #[test]

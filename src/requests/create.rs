@@ -131,11 +131,13 @@ impl Requests {
     }
 
     /// `--refresh`: deletes the existing request, but only the one looked at (uid
-    /// precondition), so a request someone else just recreated survives.
+    /// precondition), so a request someone else just recreated survives. `dry_run`: the
+    /// server checks the delete and keeps the request.
     pub async fn delete_existing(
         &self,
         name: &str,
         deadline: Deadline,
+        dry_run: bool,
     ) -> Result<(), RequestError> {
         let action = format!(
             "deleting the existing TokenRequest {}/{name} for --refresh",
@@ -148,7 +150,7 @@ impl Requests {
             action: action.clone(),
             missing: "uid",
         })?;
-        match self.delete(name, &guard, false).await? {
+        match self.delete(name, &guard, dry_run).await? {
             Deletion::Done | Deletion::Gone | Deletion::Missing => Ok(()),
             Deletion::Changed => Err(RequestError::ReplacedMeanwhile { action }),
         }

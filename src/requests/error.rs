@@ -87,6 +87,10 @@ pub enum RequestError {
         missing: &'static str,
     },
 
+    /// A label selector kubectl would not send.
+    #[error("{action}: {problem}")]
+    InvalidSelector { action: String, problem: String },
+
     /// A guarded write met another object: someone replaced or changed it meanwhile.
     #[error("{action}: it was replaced by someone else meanwhile; run the command again")]
     ReplacedMeanwhile { action: String },

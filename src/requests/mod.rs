@@ -41,7 +41,7 @@ pub use retry::RetryPolicy;
 pub use settings::{ClientSettings, Deadline};
 pub use wait::Seen;
 
-use crate::tokenrequest::TokenRequest;
+use crate::tokenrequest::{TokenRequest, check_selector};
 
 /// Where a list looks: one namespace, or all of them (`-A`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,6 +211,13 @@ impl Scoped {
                 };
                 let api = scoped.api();
                 let action = format!("listing TokenRequests in {}", scoped.scope);
+                // A selector kubectl would refuse to send is refused here, unsent.
+                if let Some(selector) = &params.label_selector {
+                    check_selector(selector).map_err(|problem| RequestError::InvalidSelector {
+                        action: action.clone(),
+                        problem,
+                    })?;
+                }
                 let page = scoped
                     .connection
                     .run(&action, Deadline::none(), || api.list(&params))

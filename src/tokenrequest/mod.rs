@@ -16,8 +16,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::text::quote_for_message;
 
+mod labels;
 mod names;
 
+pub use labels::{check_label_key, check_label_value, check_selector};
 pub use names::{validate_name, validate_namespace};
 
 pub const GROUP: &str = "applicationconnector.kyma-project.io";

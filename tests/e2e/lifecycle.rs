@@ -128,8 +128,8 @@ async fn connect_inspect_renew_revoke() {
     assert_eq!(report["usable"], true, "{report}");
     assert_eq!(report["service"]["status"], "accepted");
     assert_eq!(
-        report["certificate"]["daysLeft"], 91,
-        "whole days, rounded down"
+        report["certificate"]["daysLeft"], 92,
+        "the days the text says: rounded to the nearest"
     );
 
     // renew: a new key and certificate; the old certificate keeps working until it expires.

@@ -26,3 +26,4 @@ mod networks;
 mod process;
 mod secrets;
 mod soak;
+mod trial;
