@@ -1,7 +1,6 @@
 //! `tokenrequest-sandbox`: a loopback fake Kubernetes API server for Kyma TokenRequests with a
 //! TokenRequest controller (`serve`, or `exec` for the length of one command), or that
 //! controller alone against any cluster (`controller`).
-#![forbid(unsafe_code)]
 
 use std::ffi::OsString;
 use std::io::Write as _;
