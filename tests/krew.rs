@@ -9,7 +9,11 @@
 //! archive test renders a real hash into a copy of it with
 //! `scripts/package-release.sh`, then unpacks the archive as `krew install` would. The
 //! sandbox's release archive (`--sandbox`) is packaged and unpacked for the host too.
+//! `binary_check`: the script packs only a binary for the archive's target.
 
+#[cfg(unix)]
+#[path = "krew/binary_check.rs"]
+mod binary_check;
 #[path = "common/sandbox_binary.rs"]
 mod sandbox_binary;
 
