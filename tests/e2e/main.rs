@@ -4,6 +4,7 @@
 #![cfg(unix)]
 
 mod harness;
+mod streams;
 
 mod auth;
 mod cleanup;
