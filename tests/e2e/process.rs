@@ -5,28 +5,19 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use serde_json::json;
 use tokenrequest_sandbox::controller::ControllerMode;
 use tokenrequest_sandbox::server::FaultConfig;
 
-use crate::harness::{Setup, TestCluster, cluster, finish, rfc3339};
-use crate::streams::{Running, Stream, WATCH_OPEN};
+use crate::harness::{Setup, TestCluster, cluster, finish};
+use crate::streams::{Running, Stream, create_waiting};
 
 /// Seeds `count` requests straight into the store: expired ones when `expired`.
 fn seed_many(cluster: &TestCluster, count: usize, expired: bool) {
-    let store = cluster.sandbox.server().store();
     for index in 0..count {
-        let name = format!("many-{index:05}");
-        store
-            .create(json!({
-                "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
-                "kind": "TokenRequest",
-                "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}"),
-                    "creationTimestamp": rfc3339(-7200), "generation": 1},
-                "status": {"token": "t", "url": "https://h/?token=t", "application": name,
-                    "expireAfter": rfc3339(if expired { -3600 } else { 3600 }), "state": "OK"},
-            }))
-            .expect("seed");
+        cluster.seed_ready(
+            &format!("many-{index:05}"),
+            if expired { -3600 } else { 3600 },
+        );
     }
 }
 
@@ -123,18 +114,7 @@ async fn a_full_disk_says_what_was_not_written_and_that_the_request_exists() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_is_handled_like_ctrl_c_and_exits_143() {
     let cluster = Setup::mode(ControllerMode::Off).start().await;
-    // -v=6 shows when the wait's watch is open: the request was created, the wait is on.
-    let mut running = Running::spawn(cluster.command(&[
-        "create",
-        "terminated",
-        "-n",
-        "ci",
-        "--timeout",
-        "60s",
-        "-v=6",
-    ]));
-    running.wait_for(Stream::Stderr, WATCH_OPEN).await;
-    cluster.wait_until_exists("ci", "terminated").await;
+    let running = create_waiting(&cluster, "terminated", "ci").await;
     running.signal("TERM");
     running
         .finish()

@@ -2,10 +2,9 @@
 
 use std::time::Duration;
 
-use serde_json::json;
 use tokenrequest_sandbox::controller::ControllerMode;
 
-use crate::harness::{Setup, cluster, finish, rfc3339, token_of};
+use crate::harness::{Setup, cluster, finish, token_of};
 use crate::streams::{Running, Stream};
 
 const TYPE: &str = "tokenrequest.applicationconnector.kyma-project.io";
@@ -131,21 +130,8 @@ async fn list_filters_by_label_and_expiry() {
     // No controller, which would delete an expired request at once: one request whose token
     // expired a minute ago, one whose token is valid for an hour.
     let cluster = Setup::mode(ControllerMode::Off).start().await;
-    for (name, expires_in) in [("short-lived", -60), ("long-lived", 3600)] {
-        cluster
-            .sandbox
-            .server()
-            .store()
-            .create(json!({
-                "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
-                "kind": "TokenRequest",
-                "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}"),
-                    "creationTimestamp": rfc3339(-120), "generation": 1},
-                "status": {"token": "t", "url": "https://h/?token=t", "application": name,
-                    "expireAfter": rfc3339(expires_in), "state": "OK"},
-            }))
-            .expect("seed");
-    }
+    cluster.seed_ready("short-lived", -60);
+    cluster.seed_ready("long-lived", 3600);
     let run = cluster.run(&["list", "--expired", "-o", "name"]).await;
     run.success();
     assert_eq!(run.stdout, format!("{TYPE}/short-lived\n"));

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::harness::{Setup, TestCluster, cluster, finish};
-use crate::streams::{Running, Stream, WATCH_OPEN};
+use crate::streams::create_waiting;
 use tokenrequest_sandbox::controller::{self, ControllerConfig, ControllerMode};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -113,18 +113,7 @@ async fn an_expired_resource_version_means_get_and_watch_again() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_while_waiting_exits_130_and_says_how_to_clean_up() {
     let cluster = Setup::mode(ControllerMode::Off).start().await;
-    // -v=6 shows when the wait's watch is open: the request was created, the wait is on.
-    let mut running = Running::spawn(cluster.command(&[
-        "create",
-        "interrupted",
-        "-n",
-        "ci",
-        "--timeout",
-        "60s",
-        "-v=6",
-    ]));
-    running.wait_for(Stream::Stderr, WATCH_OPEN).await;
-    cluster.wait_until_exists("ci", "interrupted").await;
+    let running = create_waiting(&cluster, "interrupted", "ci").await;
     running.signal("INT");
     running
         .finish()

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt as _, AsyncRead, BufReader};
 use tokio::sync::mpsc;
 
-use crate::harness::Run;
+use crate::harness::{Run, TestCluster};
 
 /// Generous bound for a line to appear.
 const LINE_LIMIT: Duration = Duration::from_secs(30);
@@ -22,6 +22,23 @@ pub const WATCH_OPEN: &[&str] = &["watch=true", " 200 OK in "];
 pub enum Stream {
     Stdout,
     Stderr,
+}
+
+/// `create NAME -n NAMESPACE` (no controller answers it) once it is waiting: the request
+/// exists and `-v=6` shows the wait's watch open, so a signal now interrupts the wait.
+pub async fn create_waiting(cluster: &TestCluster, name: &str, namespace: &str) -> Running {
+    let mut running = Running::spawn(cluster.command(&[
+        "create",
+        name,
+        "-n",
+        namespace,
+        "--timeout",
+        "60s",
+        "-v=6",
+    ]));
+    running.wait_for(Stream::Stderr, WATCH_OPEN).await;
+    cluster.wait_until_exists(namespace, name).await;
+    running
 }
 
 pub struct Running {
