@@ -12,7 +12,9 @@
 #                    aarch64-apple-darwin, x86_64-pc-windows-msvc.
 #   --binary PATH    package this already-built binary instead of running
 #                    `${CARGO:-cargo} build --release --locked --target TARGET`
-#                    (CARGO=cross works for cross-compiling).
+#                    (CARGO=cross works for cross-compiling). A binary that is
+#                    not for TARGET (judged by its bytes: ELF, Mach-O or PE, the
+#                    CPU, and on linux glibc or musl) is refused; nothing is packed.
 #   --archive PATH   do not package; take the hash of this existing archive
 #                    (checked against PATH.sha256 if present) and only render
 #                    the manifest entry. Used by the release job after it has
@@ -93,12 +95,13 @@ case "$target" in
 *-windows-*) os=windows ;;
 *) die "unsupported target '$target' (need a linux, apple-darwin or windows triple)" ;;
 esac
+# cpu: the name binary_kind gives the target's machine.
 case "$target" in
-x86_64-*) arch=amd64 ;;
-aarch64-*) arch=arm64 ;;
-i686-* | i586-*) arch=386 ;;
-arm-* | armv7-*) arch=arm ;;
-powerpc64le-*) arch=ppc64le ;;
+x86_64-*) arch=amd64 cpu=x86_64 ;;
+aarch64-*) arch=arm64 cpu=aarch64 ;;
+i686-* | i586-*) arch=386 cpu=i386 ;;
+arm-* | armv7-*) arch=arm cpu=arm ;;
+powerpc64le-*) arch=ppc64le cpu=ppc64 ;;
 *) die "unsupported architecture in target '$target'" ;;
 esac
 if [ "$os" = windows ]; then
@@ -157,6 +160,33 @@ sha256_of() {
 
 archive_name="${BIN_NAME}_v${version}_${target}.${archive_ext}"
 
+. "$REPO_ROOT/scripts/binary-kind.sh"
+
+# Dies unless $1 is an executable for $target: its format, CPU and, on linux, C library.
+check_binary() {
+    local format matches=yes expected
+    case "$os" in
+    linux) format=ELF expected="an ELF" ;;
+    darwin) format=Mach-O expected="a Mach-O" ;;
+    windows) format=PE expected="a PE" ;;
+    esac
+    expected="$expected $cpu executable"
+    binary_kind "$1"
+    case "$target" in
+    *-linux-musl*)
+        expected="$expected, static or linked against musl"
+        case "$found_libc" in static | musl) ;; *) matches="" ;; esac
+        ;;
+    *-linux-gnu*)
+        expected="$expected, linked against glibc or static"
+        case "$found_libc" in static | glibc) ;; *) matches="" ;; esac
+        ;;
+    esac
+    case " $found_cpus " in *" $cpu "*) ;; *) matches="" ;; esac
+    [ "$found_format" = "$format" ] && [ -n "$matches" ] ||
+        die "$1 is $(binary_description), not a binary for $target ($expected); nothing was packed"
+}
+
 # Fails unless every named file exists in the repository.
 require_files() {
     for required in "$@"; do
@@ -173,6 +203,7 @@ stage_binary() {
         binary="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/$target/release/$BIN_NAME$exe_suffix"
     fi
     [ -f "$binary" ] || die "binary $binary does not exist"
+    check_binary "$binary"
     mkdir -p "$out_dir"
     out_dir=$(cd "$out_dir" && pwd)
     archive="$out_dir/$archive_name"

@@ -5,7 +5,6 @@
 //! The layers, top to bottom (see DESIGN.md): `cli` parses; `commands` says what each command
 //! means; `requests` talks to the API server and `connector` to the Connector Service;
 //! `tokenrequest` is the type and its rules; `output` renders.
-#![forbid(unsafe_code)]
 
 pub(crate) mod applications;
 pub(crate) mod certificate;

@@ -1,5 +1,4 @@
 //! Parse, run, map errors to exit codes. Everything else lives in the library.
-#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 use std::time::Duration;

@@ -9,9 +9,19 @@
 //! archive test renders a real hash into a copy of it with
 //! `scripts/package-release.sh`, then unpacks the archive as `krew install` would. The
 //! sandbox's release archive (`--sandbox`) is packaged and unpacked for the host too.
+//! `binary_check`: the script packs only a binary for the archive's target. `workflows`: the
+//! release's targets are all built or checked by a workflow.
 
+// The archive tests run on unix only; elsewhere their helpers go unused.
+#![cfg_attr(not(unix), allow(dead_code))]
+
+#[cfg(unix)]
+#[path = "krew/binary_check.rs"]
+mod binary_check;
 #[path = "common/sandbox_binary.rs"]
 mod sandbox_binary;
+#[path = "krew/workflows.rs"]
+mod workflows;
 
 use std::collections::BTreeSet;
 use std::ffi::OsStr;

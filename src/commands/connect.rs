@@ -190,8 +190,14 @@ pub async fn run(
 /// This very command again with `--refresh`: the user's directory and Connector Service trust
 /// included, so following the advice works. Paths are quoted for a POSIX shell.
 fn refresh_command(args: &ConnectArgs, namespace: &str) -> String {
+    // shell-quote 0.8 quotes an `OsStr` on unix only; elsewhere the path is quoted as text.
+    #[cfg(unix)]
     let quote =
         |path: &Path| String::from_utf8_lossy(&Sh::quote_vec(path.as_os_str())).into_owned();
+    #[cfg(not(unix))]
+    let quote = |path: &Path| {
+        String::from_utf8_lossy(&Sh::quote_vec(path.to_string_lossy().as_ref())).into_owned()
+    };
     let mut command = format!(
         "kubectl tokenrequest connect {} -n {namespace} --refresh",
         args.app

@@ -16,7 +16,8 @@ use tokenrequest_sandbox::{
     SchemaVersion, ServerConfig, User,
 };
 
-use crate::harness::{Run, TestCluster, finish};
+use crate::harness::{Run, TestCluster};
+use crate::streams::{Running, Stream, WATCH_OPEN};
 
 const CHECKS: [&str; 7] = [
     "connection",
@@ -490,11 +491,10 @@ async fn a_probe_nobody_answers_times_out_fails_and_is_deleted() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_interrupted_probe_is_deleted_before_the_plugin_exits() {
     let cluster = start(healthy(), controller(ControllerMode::Off)).await;
-    let child = cluster
-        .command(&["doctor", "--probe", "--timeout", "60s"])
-        .spawn()
-        .unwrap();
-    let pid = child.id().expect("pid");
+    // -v=6 shows when the probe's wait has its watch open: the probe is created and known.
+    let mut running =
+        Running::spawn(cluster.command(&["doctor", "--probe", "--timeout", "60s", "-v=6"]));
+    running.wait_for(Stream::Stderr, WATCH_OPEN).await;
     let created = tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             if let Some(name) = probes_left(&cluster).await.pop() {
@@ -505,13 +505,8 @@ async fn an_interrupted_probe_is_deleted_before_the_plugin_exits() {
     })
     .await
     .expect("the probe should be created");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let signalled = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(signalled.success());
-    let run = finish(child).await;
+    running.signal("INT");
+    let run = running.finish().await;
     // Exit 130 as for any Ctrl-C; nothing is left behind, so only the probe's cleanup speaks.
     run.failure(130, "deleting the probe TokenRequest");
     assert!(
@@ -572,11 +567,17 @@ async fn no_token_or_url_reaches_the_output_at_the_highest_verbosity() {
     run.success();
     let (run_json, _) = doctor_json(&cluster, &["my-app", "--probe", "--v=9"]).await;
     run_json.success();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Both probes' statuses reach the watch (bounded: it may lag the runs a little).
+    let seen = tokio::time::timeout(Duration::from_secs(30), async {
+        while secrets.lock().unwrap().len() < 4 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
     watch.abort();
     let secrets = secrets.lock().unwrap().clone();
     assert!(
-        secrets.len() >= 4,
+        seen.is_ok() && secrets.len() >= 4,
         "two tokens and two URLs seen: {secrets:?}"
     );
     assert!(

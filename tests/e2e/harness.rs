@@ -176,6 +176,24 @@ impl TestCluster {
             .expect("seed a TokenRequest")
     }
 
+    /// Stores `name` in namespace default straight into the store (no HTTP, no controller),
+    /// with the status the controller writes and a token that expires `expires_in` seconds from
+    /// now (negative: expired that long ago).
+    pub fn seed_ready(&self, name: &str, expires_in: i64) {
+        self.sandbox
+            .server()
+            .store()
+            .create(serde_json::json!({
+                "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
+                "kind": "TokenRequest",
+                "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}"),
+                    "creationTimestamp": rfc3339(-7200), "generation": 1},
+                "status": {"token": "t", "url": "https://h/?token=t", "application": name,
+                    "expireAfter": rfc3339(expires_in), "state": "OK"},
+            }))
+            .expect("seed");
+    }
+
     /// Waits until the request exists (e.g. created by a plugin run in the background).
     pub async fn wait_until_exists(&self, namespace: &str, name: &str) -> TokenRequest {
         let api = self.api(namespace);

@@ -1,7 +1,10 @@
 //! End-to-end tests: the real `kubectl-tokenrequest` binary against an in-process sandbox
-//! (API server + controller) started per test.
+//! (API server + controller) started per test. Unix only: the tests run the plugin under
+//! bash, send it signals with kill, and check file modes.
+#![cfg(unix)]
 
 mod harness;
+mod streams;
 
 mod auth;
 mod cleanup;

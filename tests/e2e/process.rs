@@ -5,27 +5,19 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use serde_json::json;
 use tokenrequest_sandbox::controller::ControllerMode;
 use tokenrequest_sandbox::server::FaultConfig;
 
-use crate::harness::{Setup, TestCluster, cluster, finish, rfc3339};
+use crate::harness::{Setup, TestCluster, cluster, finish};
+use crate::streams::{Running, Stream, create_waiting};
 
 /// Seeds `count` requests straight into the store: expired ones when `expired`.
 fn seed_many(cluster: &TestCluster, count: usize, expired: bool) {
-    let store = cluster.sandbox.server().store();
     for index in 0..count {
-        let name = format!("many-{index:05}");
-        store
-            .create(json!({
-                "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
-                "kind": "TokenRequest",
-                "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}"),
-                    "creationTimestamp": rfc3339(-7200), "generation": 1},
-                "status": {"token": "t", "url": "https://h/?token=t", "application": name,
-                    "expireAfter": rfc3339(if expired { -3600 } else { 3600 }), "state": "OK"},
-            }))
-            .expect("seed");
+        cluster.seed_ready(
+            &format!("many-{index:05}"),
+            if expired { -3600 } else { 3600 },
+        );
     }
 }
 
@@ -71,19 +63,22 @@ async fn a_closed_stdout_ends_the_command_quietly_with_sigpipes_status() {
 async fn a_watch_into_a_closed_pipe_ends_at_the_next_event() {
     let cluster = Setup::mode(ControllerMode::Off).start().await;
     cluster.seed("default", "first").await;
-    let script = "set -o pipefail; \"$P\" list -w -o name --kubeconfig \"$K\" | head -1";
-    let child = shell(&cluster, script).spawn().unwrap();
-    // `head` has its line and exits; the next event's write meets the closed pipe.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // `head` takes its line and exits; the group then closes its own copy of the pipe, so
+    // nothing reads it any more when it says so.
+    let script = "set -o pipefail; \"$P\" list -w -o name --kubeconfig \"$K\" \
+        | { head -1; exec 0<&-; echo 'pipe closed'; }";
+    let mut running = Running::spawn(shell(&cluster, script));
+    running.wait_for(Stream::Stdout, &["pipe closed"]).await;
+    // The next event's write meets the closed pipe.
     cluster.seed("default", "second").await;
     cluster.seed("default", "third").await;
-    let run = tokio::time::timeout(Duration::from_secs(20), finish(child))
+    let run = tokio::time::timeout(Duration::from_secs(20), running.finish())
         .await
         .expect("the watch must end once its stdout is closed");
     assert_eq!(run.code, 141, "{run:#?}");
     assert_eq!(
         run.stdout,
-        "tokenrequest.applicationconnector.kyma-project.io/first\n"
+        "tokenrequest.applicationconnector.kyma-project.io/first\npipe closed\n"
     );
     assert_eq!(run.stderr, "", "{run:#?}");
 }
@@ -119,35 +114,21 @@ async fn a_full_disk_says_what_was_not_written_and_that_the_request_exists() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_is_handled_like_ctrl_c_and_exits_143() {
     let cluster = Setup::mode(ControllerMode::Off).start().await;
-    let child = cluster
-        .command(&["create", "terminated", "-n", "ci", "--timeout", "60s"])
-        .spawn()
-        .unwrap();
-    let pid = child.id().expect("pid");
-    cluster.wait_until_exists("ci", "terminated").await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    finish(child)
+    let running = create_waiting(&cluster, "terminated", "ci").await;
+    running.signal("TERM");
+    running
+        .finish()
         .await
         .failure(143, "terminated")
         .failure(143, "kubectl tokenrequest delete terminated -n ci");
 
-    // Nothing left behind: nothing said, the signal's status all the same.
-    let child = cluster
-        .command(&["list", "-w", "-o", "name"])
-        .spawn()
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let pid = child.id().expect("pid");
-    std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .unwrap();
-    let run = finish(child).await;
+    // Nothing left behind: nothing said, the signal's status all the same. The initial list
+    // printed, the run is watching.
+    cluster.seed("default", "listed").await;
+    let mut running = Running::spawn(cluster.command(&["list", "-w", "-o", "name"]));
+    running.wait_for(Stream::Stdout, &["/listed"]).await;
+    running.signal("INT");
+    let run = running.finish().await;
     assert_eq!(run.code, 130, "{run:#?}");
     assert!(
         !run.stderr.contains("error") && !run.stderr.contains("interrupted"),

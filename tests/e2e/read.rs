@@ -5,6 +5,7 @@ use std::time::Duration;
 use tokenrequest_sandbox::controller::ControllerMode;
 
 use crate::harness::{Setup, cluster, finish, token_of};
+use crate::streams::{Running, Stream};
 
 const TYPE: &str = "tokenrequest.applicationconnector.kyma-project.io";
 
@@ -126,18 +127,11 @@ async fn list_pages_through_every_request_and_never_shows_tokens() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_filters_by_label_and_expiry() {
-    let cluster = Setup {
-        ttl: Duration::from_secs(1),
-        sync_period: Duration::from_secs(3600),
-        ..Setup::default()
-    }
-    .start()
-    .await;
-    cluster
-        .run(&["create", "short-lived", "-o", "name"])
-        .await
-        .success();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // No controller, which would delete an expired request at once: one request whose token
+    // expired a minute ago, one whose token is valid for an hour.
+    let cluster = Setup::mode(ControllerMode::Off).start().await;
+    cluster.seed_ready("short-lived", -60);
+    cluster.seed_ready("long-lived", 3600);
     let run = cluster.run(&["list", "--expired", "-o", "name"]).await;
     run.success();
     assert_eq!(run.stdout, format!("{TYPE}/short-lived\n"));
@@ -157,20 +151,17 @@ async fn list_filters_by_label_and_expiry() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_watch_streams_changes() {
     let cluster = Setup::mode(ControllerMode::Off).start().await;
-    let mut child = cluster
-        .command(&["list", "-w", "-o", "name"])
-        .spawn()
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    cluster.seed("default", "listed").await;
+    let mut running = Running::spawn(cluster.command(&["list", "-w", "-o", "name"]));
+    // The initial list is printed: what is created from now on can only come from the watch.
+    let listed = running.wait_for(Stream::Stdout, &["/listed"]).await;
+    assert_eq!(listed, format!("{TYPE}/listed\n"));
     cluster.seed("default", "watched").await;
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stdout));
-    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-        .await
-        .expect("a watch line in time")
-        .unwrap();
-    assert_eq!(line.as_deref(), Some(format!("{TYPE}/watched").as_str()));
-    child.kill().await.unwrap();
+    let line = running.wait_for(Stream::Stdout, &["/watched"]).await;
+    assert_eq!(line, format!("{TYPE}/watched\n"));
+    running.signal("INT");
+    let run = running.finish().await;
+    assert_eq!(run.stdout, format!("{TYPE}/listed\n{TYPE}/watched\n"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

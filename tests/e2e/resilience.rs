@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use crate::harness::{Setup, TestCluster, cluster, finish};
-use tokenrequest_sandbox::controller::ControllerMode;
+use crate::streams::create_waiting;
+use tokenrequest_sandbox::controller::{self, ControllerConfig, ControllerMode};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn polling_replaces_a_forbidden_watch() {
@@ -27,34 +28,57 @@ async fn polling_replaces_a_forbidden_watch() {
     assert!(run.stderr.contains("polling"), "{run:#?}");
 }
 
-/// A `create` whose controller answers after 2 s, returned once the plugin is watching.
+/// A `create` that is waiting with a watch, with no controller yet: the test starts one (with
+/// [`start_controller`]) once it has done what the plugin must ride out, so nothing answers
+/// before that.
 async fn create_in_the_middle_of_a_watch(name: &str) -> (TestCluster, tokio::process::Child) {
-    let cluster = Setup {
-        delay: Duration::from_secs(2),
-        ..Setup::default()
-    }
-    .start()
-    .await;
+    let cluster = Setup::mode(ControllerMode::Off).start().await;
     let child = cluster
         .command(&["create", name, "-o", "name"])
         .spawn()
         .unwrap();
     let selector = format!("metadata.name={name}");
+    wait_until("the plugin should start watching", || {
+        cluster.sandbox.server().watch_requests_with(&selector) >= 1
+    })
+    .await;
+    (cluster, child)
+}
+
+/// Polls `done` until it holds, bounded.
+async fn wait_until(what: &str, done: impl Fn() -> bool) {
     tokio::time::timeout(Duration::from_secs(20), async {
-        while cluster.sandbox.server().watch_requests_with(&selector) == 0 {
+        while !done() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     })
     .await
-    .expect("the plugin should start watching");
-    (cluster, child)
+    .expect(what);
+}
+
+/// A controller that fills in the status from now on, as the sandbox's own does.
+fn start_controller(cluster: &TestCluster) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+    tokio::spawn(controller::run(
+        cluster.sandbox.admin_client(),
+        ControllerConfig::default(),
+    ))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dropped_watch_is_resumed() {
     let (cluster, child) = create_in_the_middle_of_a_watch("resumed").await;
     cluster.sandbox.server().drop_watches();
+    wait_until("the plugin should watch again after the drop", || {
+        cluster
+            .sandbox
+            .server()
+            .watch_requests_with("metadata.name=resumed")
+            >= 2
+    })
+    .await;
+    let controller = start_controller(&cluster);
     finish(child).await.success();
+    controller.abort();
     assert!(
         cluster
             .sandbox
@@ -73,7 +97,13 @@ async fn an_expired_resource_version_means_get_and_watch_again() {
     cluster.seed("default", "bystander").await;
     cluster.sandbox.server().forget_history();
     cluster.sandbox.server().drop_watches();
+    wait_until("the resume should meet a 410", || {
+        cluster.sandbox.server().expired_watches() >= 1
+    })
+    .await;
+    let controller = start_controller(&cluster);
     finish(child).await.success();
+    controller.abort();
     assert!(
         cluster.sandbox.server().expired_watches() >= 1,
         "the resume should have met a 410"
@@ -83,19 +113,10 @@ async fn an_expired_resource_version_means_get_and_watch_again() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_while_waiting_exits_130_and_says_how_to_clean_up() {
     let cluster = Setup::mode(ControllerMode::Off).start().await;
-    let child = cluster
-        .command(&["create", "interrupted", "-n", "ci", "--timeout", "60s"])
-        .spawn()
-        .unwrap();
-    let pid = child.id().expect("pid");
-    cluster.wait_until_exists("ci", "interrupted").await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    finish(child)
+    let running = create_waiting(&cluster, "interrupted", "ci").await;
+    running.signal("INT");
+    running
+        .finish()
         .await
         .failure(130, "interrupted")
         .failure(130, "kubectl tokenrequest delete interrupted -n ci");

@@ -1,12 +1,11 @@
 //! Every command at the highest verbosity (`-v=9`: kube's trace output) against the sandbox:
 //! stderr shows the requests, but never a token or a URL that carries one.
 
-use std::time::Duration;
-
 use serde_json::json;
 use tokenrequest_sandbox::ConnectorConfig;
 
-use crate::harness::{Run, Setup, TestCluster, finish, token_of};
+use crate::harness::{Run, Setup, TestCluster, token_of};
+use crate::streams::{Running, Stream, WATCH_OPEN};
 
 /// The status URL of a ready request (it carries the token).
 async fn url_of(cluster: &TestCluster, name: &str) -> String {
@@ -81,17 +80,13 @@ async fn no_command_logs_a_token_at_the_highest_verbosity() {
         runs.push(run);
     }
 
-    // list -w until stopped.
-    let child = cluster.command(&["list", "-w", "-v=9"]).spawn().unwrap();
-    let pid = child.id().unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // list -w until stopped, once its watch has shown a change.
+    let mut running = Running::spawn(cluster.command(&["list", "-w", "-v=9"]));
+    running.wait_for(Stream::Stderr, WATCH_OPEN).await;
     cluster.seed("default", "seen-by-watch").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    std::process::Command::new("kill")
-        .args(["-INT", &pid.to_string()])
-        .status()
-        .unwrap();
-    runs.push(finish(child).await);
+    running.wait_for(Stream::Stdout, &["seen-by-watch"]).await;
+    running.signal("INT");
+    runs.push(running.finish().await);
 
     // connect: a token exchanged for a certificate.
     let ca = cluster.dir.path().join("connector-ca.crt");

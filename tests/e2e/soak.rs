@@ -4,7 +4,9 @@
 //! the cluster must end up holding exactly the requests whose create reported success and
 //! whose delete did not.
 //!
-//! `SOAK_INVOCATIONS` (default 200) and `SOAK_CONCURRENCY` (default 8) size it.
+//! `SOAK_INVOCATIONS` (default 200) and `SOAK_CONCURRENCY` (default 8) size it. A load test,
+//! so a plain `cargo test` leaves it out (`#[ignore]`); `.ci/run` runs it with
+//! `cargo test --test e2e soak -- --ignored`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -73,6 +75,7 @@ async fn worker(cluster: &TestCluster, worker: usize, steps: usize) -> Vec<(Op, 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "soak: run with `cargo test --test e2e soak -- --ignored` (.ci/run does)"]
 async fn soak_under_server_errors_and_dropped_watches() {
     let invocations = from_env("SOAK_INVOCATIONS", 200);
     let concurrency = from_env("SOAK_CONCURRENCY", 8).max(1);

@@ -21,7 +21,6 @@
 //! # Ok(())
 //! # }
 //! ```
-#![forbid(unsafe_code)]
 
 pub mod connector;
 pub mod controller;

@@ -1,7 +1,6 @@
 //! `tokenrequest-sandbox`: a loopback fake Kubernetes API server for Kyma TokenRequests with a
 //! TokenRequest controller (`serve`, or `exec` for the length of one command), or that
 //! controller alone against any cluster (`controller`).
-#![forbid(unsafe_code)]
 
 use std::ffi::OsString;
 use std::io::Write as _;
@@ -11,6 +10,8 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::SignedDuration;
+use tokenrequest_sandbox::connector::CertificateValidity;
 use tokenrequest_sandbox::{
     ConnectorConfig, ControllerConfig, ControllerMode, Sandbox, SandboxConfig, SandboxFiles,
     SchemaVersion, ServerConfig, User, controller, exec,
@@ -172,10 +173,20 @@ struct ConnectorKnobs {
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     connector_token_ttl: u64,
     /// How long the client certificates it signs and renews are valid (upstream's chart: 92
-    /// days); short ones let expiry be tested without waiting.
+    /// days).
     #[arg(long, value_name = "SECONDS", default_value_t = 92 * 24 * 3600,
           value_parser = clap::value_parser!(u64).range(1..))]
     connector_cert_validity: u64,
+    /// When those certificates' validity starts, in seconds from the moment each is signed
+    /// (upstream: 0); negative is in the past, so with `--connector-cert-validity 3600
+    /// --connector-cert-not-before -7200` every certificate is issued expired an hour ago.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
+    connector_cert_not_before: i64,
 }
 
 impl SandboxArgs {
@@ -214,7 +225,10 @@ impl SandboxArgs {
             connector: (!self.connector.no_connector).then(|| ConnectorConfig {
                 port: self.connector.connector_port,
                 token_ttl: Duration::from_secs(self.connector.connector_token_ttl),
-                certificate_validity: Duration::from_secs(self.connector.connector_cert_validity),
+                certificate_validity: CertificateValidity {
+                    not_before: SignedDuration::from_secs(self.connector.connector_cert_not_before),
+                    lifetime: Duration::from_secs(self.connector.connector_cert_validity),
+                },
                 ..ConnectorConfig::default()
             }),
         })

@@ -1,7 +1,7 @@
 //! The Connector Service's certificate authority: a CA made at start, the HTTPS server's
 //! certificate, and client certificates issued from CSRs the way upstream's
-//! `certificates.go` does (subject checked field by field, DigitalSignature, ClientAuth, a fixed
-//! validity). The caller picks the serial: upstream's constant 2 for the certificate call, a
+//! `certificates.go` does (subject checked field by field, DigitalSignature, ClientAuth, the
+//! validity the service is configured with). The caller picks the serial: upstream's constant 2 for the certificate call, a
 //! fresh one for each renewal (see `mod.rs`).
 //!
 //! Keys are ECDSA P-256 because ring (already in the tree) can generate those; upstream's CA is
@@ -15,6 +15,8 @@ use rcgen::{
     SerialNumber,
 };
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+use super::validity::CertificateValidity;
 use x509_parser::certification_request::X509CertificationRequest;
 use x509_parser::prelude::{FromDer as _, X509Certificate, X509Name};
 
@@ -155,16 +157,16 @@ impl Authority {
     }
 
     /// Signs a checked CSR: the CSR's subject, `serial`, DigitalSignature, ClientAuth, valid
-    /// from now for `validity`. Returns the certificate PEM.
+    /// as `validity` says. Returns the certificate PEM.
     pub fn sign(
         &self,
         csr: CheckedCsr,
-        validity_period: Duration,
+        validity: CertificateValidity,
         serial: u64,
         key: SignedKey,
     ) -> Result<String, CsrRefused> {
         let mut request = csr.0;
-        let (not_before, not_after) = validity(validity_period);
+        let (not_before, not_after) = validity.window();
         request.params.not_before = not_before;
         request.params.not_after = not_after;
         request.params.serial_number = Some(SerialNumber::from(serial));
@@ -312,8 +314,7 @@ pub fn client_subject(certificate: &CertificateDer<'_>) -> Option<String> {
     )
 }
 
-/// `now` to `now + period`, as upstream's `SignWithCA`, in the `time` types rcgen takes.
+/// `now` to `now + period`, as upstream's `SignWithCA`.
 fn validity(period: Duration) -> (time::OffsetDateTime, time::OffsetDateTime) {
-    let now = time::OffsetDateTime::now_utc();
-    (now, now + period)
+    CertificateValidity::lasting(period).window()
 }

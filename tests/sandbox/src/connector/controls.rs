@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::faults::RenewalFault;
+use super::validity::CertificateValidity;
 use super::{ConnectorHandle, State, lock};
 
 /// One request the https or internal listener answered. The query (which may hold a token) is
@@ -40,9 +41,10 @@ impl ConnectorHandle {
         self.state.tokens.expire_all();
     }
 
-    /// Changes the validity of client certificates issued or renewed from now on.
-    pub fn set_certificate_validity(&self, validity: Duration) {
-        *lock(&self.state.certificate_validity) = validity;
+    /// Changes the validity of client certificates issued or renewed from now on: a lifetime
+    /// from the moment of signing, or any [`CertificateValidity`] (one already expired too).
+    pub fn set_certificate_validity(&self, validity: impl Into<CertificateValidity>) {
+        *lock(&self.state.certificate_validity) = validity.into();
     }
 
     /// The revocation list: SHA-256 hashes (lowercase hex of the DER certificate's digest, see

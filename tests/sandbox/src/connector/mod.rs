@@ -29,6 +29,7 @@ mod faults;
 mod management;
 mod revocations;
 mod tokens;
+mod validity;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -62,18 +63,21 @@ use faults::RenewalFaults;
 use revocations::RevocationList;
 pub use revocations::certificate_hash;
 use tokens::Tokens;
+pub use validity::CertificateValidity;
 
 /// Upstream's `appTokenExpirationMinutes`.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
-/// The chart's `--appCertificateValidityTime`.
-pub const DEFAULT_CERTIFICATE_VALIDITY: Duration = Duration::from_secs(92 * 24 * 3600);
+/// The chart's `--appCertificateValidityTime`, from the moment of signing.
+pub const DEFAULT_CERTIFICATE_VALIDITY: CertificateValidity =
+    CertificateValidity::lasting(Duration::from_secs(92 * 24 * 3600));
 
 #[derive(Debug, Clone)]
 pub struct ConnectorConfig {
     /// How long a token lives after it was issued (info URL and `csrUrl` alike).
     pub token_ttl: Duration,
-    /// Validity of issued client certificates.
-    pub certificate_validity: Duration,
+    /// When issued and renewed client certificates are valid (`Duration::into()`: from the
+    /// moment of signing for that long; [`CertificateValidity::expired`]: already expired).
+    pub certificate_validity: CertificateValidity,
     /// Subject fields besides CN, which is the application.
     pub subject: SubjectFields,
     /// Port of the https listener on 127.0.0.1; 0 picks a free one.
@@ -121,7 +125,7 @@ struct State {
     authority: Authority,
     tokens: Tokens,
     /// Starts as `config.certificate_validity`; a test control changes it.
-    certificate_validity: Mutex<Duration>,
+    certificate_validity: Mutex<CertificateValidity>,
     next_serial: AtomicU64,
     revocations: RevocationList,
     renewal_faults: RenewalFaults,
@@ -129,7 +133,7 @@ struct State {
 }
 
 impl State {
-    fn certificate_validity(&self) -> Duration {
+    fn certificate_validity(&self) -> CertificateValidity {
         *lock(&self.certificate_validity)
     }
 

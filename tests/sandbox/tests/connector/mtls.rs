@@ -8,7 +8,7 @@ use base64::Engine as _;
 use http::{Method, StatusCode};
 use rcgen::{DnType, KeyPair};
 use tokenrequest_sandbox::connector::{
-    self, ConnectorConfig, ConnectorHandle, RenewalFault, RevocationChecks,
+    self, CertificateValidity, ConnectorConfig, ConnectorHandle, RenewalFault, RevocationChecks,
 };
 use tokio_rustls::rustls::pki_types::CertificateDer;
 use tokio_rustls::rustls::pki_types::pem::PemObject as _;
@@ -23,6 +23,8 @@ use crate::client::{
 struct Issued {
     serial: Vec<u8>,
     lifetime_seconds: i64,
+    /// Unix seconds.
+    not_after: i64,
     public_key: Vec<u8>,
     signed_by_the_ca: bool,
 }
@@ -39,6 +41,7 @@ fn inspect(connector: &ConnectorHandle, pem: &str) -> Issued {
     Issued {
         serial: certificate.raw_serial().to_vec(),
         lifetime_seconds: validity.not_after.timestamp() - validity.not_before.timestamp(),
+        not_after: validity.not_after.timestamp(),
         public_key: certificate.public_key().subject_public_key.data.to_vec(),
         signed_by_the_ca: certificate.verify_signature(Some(ca.public_key())).is_ok(),
     }
@@ -310,7 +313,7 @@ async fn upstream_revocation_checks_refuse_only_renewal() {
 #[tokio::test]
 async fn short_validity_and_an_expired_certificate_fails_the_handshake() {
     let connector = start(ConnectorConfig {
-        certificate_validity: Duration::from_secs(2),
+        certificate_validity: Duration::from_secs(2).into(),
         ..ConnectorConfig::default()
     })
     .await;
@@ -323,7 +326,18 @@ async fn short_validity_and_an_expired_certificate_fails_the_handshake() {
     let long = renewed(&connector, &short).await;
     assert_eq!(inspect(&connector, &long.client_pem).lifetime_seconds, 3600);
 
-    tokio::time::sleep(Duration::from_millis(3100)).await;
+    // Signed already expired: valid for 2 seconds that ended a minute ago.
+    connector.set_certificate_validity(CertificateValidity::expired(
+        Duration::from_secs(60),
+        Duration::from_secs(2),
+    ));
+    let expired = renewed(&connector, &long).await;
+    let issued = inspect(&connector, &expired.client_pem);
+    assert_eq!(issued.lifetime_seconds, 2);
+    assert!(
+        issued.not_after < jiff::Timestamp::now().as_second() - 50,
+        "notAfter a minute ago"
+    );
     let (csr_pem, _) = csr(&full_subject(APP));
     let csr_base64 = base64::engine::general_purpose::STANDARD.encode(&csr_pem);
     let body = serde_json::json!({ "csr": csr_base64 }).to_string();
@@ -334,7 +348,7 @@ async fn short_validity_and_an_expired_certificate_fails_the_handshake() {
     ] {
         let url = format!("{}{path}", connector.url());
         let ca_pem = connector.ca_pem();
-        let refused = try_call(&ca_pem, Some(&short.identity), method, &url, &[], body).await;
+        let refused = try_call(&ca_pem, Some(&expired.identity), method, &url, &[], body).await;
         let error = match refused {
             Ok(answer) => panic!("{path}: an expired certificate got {}", answer.status),
             Err(error) => error,

@@ -1,6 +1,6 @@
-//! `tokenrequest-sandbox serve --connector-cert-validity` and `exec --connector-cert-validity`,
-//! run as a user runs them: the binary's Connector Service signs certificates that live that
-//! long.
+//! `tokenrequest-sandbox serve --connector-cert-validity` and `exec --connector-cert-validity`
+//! (and `--connector-cert-not-before`), run as a user runs them: the binary's Connector Service
+//! signs certificates that live that long, from when they are told to start.
 
 use std::path::Path;
 use std::time::Duration;
@@ -33,6 +33,31 @@ async fn serve_connector_cert_validity_sets_the_lifetime_of_signed_certificates(
 }
 
 #[tokio::test]
+async fn serve_connector_cert_not_before_in_the_past_issues_expired_certificates() {
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig_path = directory.path().join("kubeconfig");
+    let (mut serve, ready) = support::serve(
+        &[
+            "serve",
+            "--connector-cert-validity",
+            "3600",
+            "--connector-cert-not-before",
+            "-7200",
+        ],
+        &kubeconfig_path,
+    )
+    .await;
+    let ca_pem = std::fs::read_to_string(ready_field(&ready, "connector-ca")).unwrap();
+    let (_, not_after) = assert_signed_certificates_live(&kubeconfig_path, &ca_pem, 3600).await;
+    let an_hour_ago = jiff::Timestamp::now().as_second() - 3600;
+    assert!(
+        (an_hour_ago - 60..=an_hour_ago + 1).contains(&not_after),
+        "notAfter {not_after} is an hour ago ({an_hour_ago})"
+    );
+    serve.terminate().await;
+}
+
+#[tokio::test]
 async fn exec_connector_cert_validity_sets_the_lifetime_of_signed_certificates() {
     let scratch = Scratch::new();
     let binary = Path::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"));
@@ -46,9 +71,34 @@ async fn exec_connector_cert_validity_sets_the_lifetime_of_signed_certificates()
     assert!(exec.exit().await.success());
 }
 
+#[tokio::test]
+async fn exec_connector_cert_not_before_moves_the_validity() {
+    let scratch = Scratch::new();
+    let binary = Path::new(env!("CARGO_BIN_EXE_tokenrequest-sandbox"));
+    let flags = ["--connector-cert-not-before=86400"];
+    let mut exec = scratch.spawn(binary, &flags, DUMP_AND_WAIT);
+    let environment = scratch.environment().await;
+    let ca_pem = std::fs::read_to_string(&environment[exec::CONNECTOR_CA]).unwrap();
+    let kubeconfig_path = Path::new(&environment[exec::KUBECONFIG]);
+    let (not_before, _) =
+        assert_signed_certificates_live(kubeconfig_path, &ca_pem, 92 * 86_400).await;
+    let tomorrow = jiff::Timestamp::now().as_second() + 86_400;
+    assert!(
+        (tomorrow - 60..=tomorrow + 1).contains(&not_before),
+        "notBefore {not_before} is a day from now ({tomorrow})"
+    );
+    std::fs::write(scratch.stop(), "").unwrap();
+    assert!(exec.exit().await.success());
+}
+
 /// Gets a token as a user does (a TokenRequest the controller fills, through the kubeconfig),
-/// has a CSR signed, and checks the certificate lives `seconds`.
-async fn assert_signed_certificates_live(kubeconfig_path: &Path, ca_pem: &str, seconds: i64) {
+/// has a CSR signed, and checks the certificate lives `seconds`: its `(notBefore, notAfter)`
+/// in Unix seconds.
+async fn assert_signed_certificates_live(
+    kubeconfig_path: &Path,
+    ca_pem: &str,
+    seconds: i64,
+) -> (i64, i64) {
     // The token comes as a user gets it: a TokenRequest the controller fills.
     let kubeconfig = kube::config::Kubeconfig::read_from(kubeconfig_path).unwrap();
     let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
@@ -100,4 +150,8 @@ async fn assert_signed_certificates_live(kubeconfig_path: &Path, ca_pem: &str, s
         validity.not_after.timestamp() - validity.not_before.timestamp(),
         seconds
     );
+    (
+        validity.not_before.timestamp(),
+        validity.not_after.timestamp(),
+    )
 }
