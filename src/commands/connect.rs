@@ -6,8 +6,8 @@
 //!    api URLs and the certificate subject.
 //! 3. Generate an RSA-2048 key and a CSR with that subject; send it; receive the certificates.
 //! 4. Write key (0600), client certificate, CA certificate, chain and `connection.yaml` into the
-//!    output directory: each to a temp file in that directory first, then all renamed, so a
-//!    failure leaves no half-written file.
+//!    output directory as `renew` does (`connection_files::replace`): with `--force` the earlier
+//!    connection is kept until the new one is in place, and any failure leaves it as it was.
 //! 5. Prove the result: call management info over mTLS with the new certificate and report the
 //!    client identity the service saw, and when the certificate expires.
 //!
@@ -22,7 +22,8 @@ use crate::certificate::check_issued;
 use crate::cli::ConnectArgs;
 use crate::connection_files::{
     CA_FILE, CERTIFICATE_FILE, CHAIN_FILE, CONFIG_FILE, CertificateSummary, ConnectionConfig,
-    ConnectorTrust, FilePaths, KEY_FILE, KEY_MODE, PUBLIC_MODE, refuse_existing_files, write_files,
+    ConnectorTrust, Existing, FilePaths, KEY_FILE, Replacement, refuse_existing_files,
+    replace_files,
 };
 use crate::connector::{
     ConnectionInfo, ConnectorClient, call_timeout, generate_key_and_csr, redact,
@@ -138,16 +139,21 @@ pub async fn run(
         revoked_at: None,
     };
     let config_yaml = config.to_yaml()?;
-    write_files(
+    let existing = if args.force {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    replace_files(
         &out_dir,
-        &[
-            (KEY_FILE, key_and_csr.key_pem.as_bytes(), KEY_MODE),
-            (CERTIFICATE_FILE, issued.client_pem.as_bytes(), PUBLIC_MODE),
-            (CA_FILE, issued.ca_pem.as_bytes(), PUBLIC_MODE),
-            (CHAIN_FILE, issued.chain_pem.as_bytes(), PUBLIC_MODE),
-            (CONFIG_FILE, config_yaml.as_bytes(), PUBLIC_MODE),
-        ],
-        args.force,
+        &Replacement {
+            key_pem: Some(&key_and_csr.key_pem),
+            certificate_pem: &issued.client_pem,
+            ca_pem: &issued.ca_pem,
+            chain_pem: &issued.chain_pem,
+            config_yaml: &config_yaml,
+        },
+        existing,
     )?;
 
     // The proof: the service takes the new certificate for this application.

@@ -21,7 +21,7 @@ use jiff::Timestamp;
 use crate::certificate::check_issued;
 use crate::cli::RenewArgs;
 use crate::connection_files::{
-    ConnectorTrust, FilePaths, Marking, Replacement, StoredConnection, replace_files,
+    ConnectorTrust, Existing, FilePaths, Marking, Replacement, StoredConnection, replace_files,
 };
 use crate::connector::{
     ConnectorClient, ConnectorError, csr_for_existing_key, generate_key_and_csr, redact,
@@ -161,6 +161,7 @@ pub async fn run(args: RenewArgs, call_timeout: Duration) -> Result<(), Error> {
             chain_pem: &issued.chain_pem,
             config_yaml: &config_yaml,
         },
+        Existing::Replace,
     )?;
 
     let now = Timestamp::now();
