@@ -1,10 +1,11 @@
 //! The directory `connect` writes: the external system's key, its certificates and
-//! `connection.yaml`, written so that a failure leaves no half-written file. Writing or replacing
-//! them (connect and renew) is in `replace`, reading them back in `stored`, revocation's marking
-//! in `retire`.
+//! `connection.yaml`, written so that a failure leaves no half-written file. Whether a directory
+//! has room for them is in `room`, writing or replacing them (connect and renew) in `replace`,
+//! reading them back in `stored`, revocation's marking in `retire`.
 
 mod replace;
 mod retire;
+mod room;
 mod step;
 mod stored;
 
@@ -19,6 +20,7 @@ use step::step;
 
 pub use replace::{Existing, PREVIOUS_SUFFIX, Replacement, replace_files};
 pub use retire::{REVOKED_SUFFIX, mark_revoked};
+pub use room::check_room;
 pub use stored::{Marking, StoredConnection};
 
 /// File names in the output directory.

@@ -22,7 +22,9 @@ use http_body_util::{BodyExt as _, Full, Limited};
 use rustls::pki_types::PrivateKeyDer;
 use serde::Deserialize;
 
-pub use csr::{KeyAndCsr, csr_for_existing_key, generate_key_and_csr, parse_subject};
+pub use csr::{
+    KeyAndCsr, csr_for_existing_key, generate_key_and_csr, generate_key_pem, parse_subject,
+};
 pub use management::{Revocation, Standing};
 pub use tls::TlsOptions;
 pub use wire::{
