@@ -35,28 +35,31 @@ pub fn check_room(dir: &Path, key_len: usize) -> Result<(), Error> {
         ),
     };
     let missing = missing_dirs(dir);
-    if !missing.is_empty() {
-        create_dir(dir).map_err(|e| failed(format!("creating the directory: {e}")))?;
-    }
-    let zeros = vec![0u8; key_len.max(RESERVED_PER_FILE)];
-    let reserved = &zeros[..RESERVED_PER_FILE];
-    let placeholders = stage(
-        dir,
-        &[
-            (KEY_FILE, &zeros[..key_len], KEY_MODE),
-            (CERTIFICATE_FILE, reserved, PUBLIC_MODE),
-            (CA_FILE, reserved, PUBLIC_MODE),
-            (CHAIN_FILE, reserved, PUBLIC_MODE),
-            (CONFIG_FILE, reserved, PUBLIC_MODE),
-        ],
-    );
-    // Dropping the temp files removes them.
-    let result = placeholders.map(drop).map_err(|failure| {
-        failed(format!(
-            "writing a placeholder for {}: {}",
-            failure.name, failure.error
-        ))
-    });
+    let result = (|| {
+        if !missing.is_empty() {
+            create_dir(dir).map_err(|e| format!("creating the directory: {e}"))?;
+        }
+        let zeros = vec![0u8; key_len.max(RESERVED_PER_FILE)];
+        let reserved = &zeros[..RESERVED_PER_FILE];
+        let placeholders = stage(
+            dir,
+            &[
+                (KEY_FILE, &zeros[..key_len], KEY_MODE),
+                (CERTIFICATE_FILE, reserved, PUBLIC_MODE),
+                (CA_FILE, reserved, PUBLIC_MODE),
+                (CHAIN_FILE, reserved, PUBLIC_MODE),
+                (CONFIG_FILE, reserved, PUBLIC_MODE),
+            ],
+        );
+        // Dropping the temp files removes them.
+        placeholders.map(drop).map_err(|failure| {
+            format!(
+                "writing a placeholder for {}: {}",
+                failure.name, failure.error
+            )
+        })
+    })()
+    .map_err(failed);
     for created in &missing {
         // Only empty directories go; one that something else filled meanwhile stays.
         let _ = std::fs::remove_dir(created);
