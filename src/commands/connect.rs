@@ -1,20 +1,22 @@
 //! `kubectl tokenrequest connect APP`: from a TokenRequest to a connected external system.
 //!
-//! 1. Create the request (or, with `--refresh`, replace it; an existing one is reused) and wait
+//! 1. Before anything is spent: generate the RSA-2048 key, and check that the output directory
+//!    has room for the files (`connection_files::check_room`).
+//! 2. Create the request (or, with `--refresh`, replace it; an existing one is reused) and wait
 //!    for its token.
-//! 2. Fetch the info behind `status.url`, which uses the token up and names the `csrUrl`, the
-//!    api URLs and the certificate subject.
-//! 3. Generate an RSA-2048 key and a CSR with that subject; send it; receive the certificates.
-//! 4. Write key (0600), client certificate, CA certificate, chain and `connection.yaml` into the
-//!    output directory: each to a temp file in that directory first, then all renamed, so a
-//!    failure leaves no half-written file.
-//! 5. Prove the result: call management info over mTLS with the new certificate and report the
+//! 3. Fetch the info behind `status.url`, which uses the token up and names the `csrUrl`, the
+//!    api URLs and the certificate subject. From here on every failure says the token is gone,
+//!    whether a certificate was issued, and the command that gets a fresh token.
+//! 4. Make a CSR for the key with that subject; send it; receive the certificates.
+//! 5. Write key (0600), client certificate, CA certificate, chain and `connection.yaml` into the
+//!    output directory as `renew` does (`connection_files::replace`): with `--force` the earlier
+//!    connection is kept until the new one is in place, and any failure leaves it as it was.
+//! 6. Prove the result: call management info over mTLS with the new certificate and report the
 //!    client identity the service saw, and when the certificate expires.
 //!
 //! Nothing here prints a token: URLs in messages are shown without their query.
 
 use std::path::{Path, PathBuf};
-
 use std::sync::Arc;
 
 use shell_quote::Sh;
@@ -23,9 +25,12 @@ use crate::certificate::check_issued;
 use crate::cli::ConnectArgs;
 use crate::connection_files::{
     CA_FILE, CERTIFICATE_FILE, CHAIN_FILE, CONFIG_FILE, CertificateSummary, ConnectionConfig,
-    ConnectorTrust, FilePaths, KEY_FILE, KEY_MODE, PUBLIC_MODE, refuse_existing_files, write_files,
+    ConnectorTrust, Existing, FilePaths, KEY_FILE, Replacement, check_room, refuse_existing_files,
+    replace_files,
 };
-use crate::connector::{CallLimits, ConnectionInfo, ConnectorClient, generate_key_and_csr, redact};
+use crate::connector::{
+    CallLimits, ConnectionInfo, ConnectorClient, csr_for_existing_key, generate_key_pem, redact,
+};
 use crate::error::Error;
 use crate::output::expiry_text;
 use crate::progress::Progress;
@@ -60,12 +65,12 @@ pub async fn run(
     let tls = args.tls.tls();
     let refresh_hint = format!(
         "Request a fresh one with: {}",
-        refresh_command(&args, namespace)
+        refresh_command(&args, namespace, args.force)
     );
     let connector_error =
         |action: String, error| Error::connector(action, error, refresh_hint.as_str());
     // Everything that can be checked before a token is spent is checked first: the CA file,
-    // the output directory and the Application.
+    // the output directory (with the key made, room for the files) and the Application.
     let client = ConnectorClient::new(&tls, limits)
         .map_err(|e| connector_error("setting up the Connector Service client".into(), e))?;
     let out_dir = args.out_dir.clone().unwrap_or_else(|| PathBuf::from(app));
@@ -74,6 +79,14 @@ pub async fn run(
         message: e.to_string(),
     })?;
     refuse_existing_files(&out_dir, args.force)?;
+    let key_pem = tokio::task::spawn_blocking(generate_key_pem)
+        .await
+        .map_err(|source| Error::Task {
+            action: "generating the private key".into(),
+            source,
+        })?
+        .map_err(|e| connector_error("generating the private key".into(), e))?;
+    check_room(&out_dir, key_pem.len())?;
     crate::applications::preflight(
         connection,
         app,
@@ -96,7 +109,15 @@ pub async fn run(
             e,
         )
     })?;
-    let subject = info.certificate.subject.clone();
+    // The token is used up: a failure from here on says so, and how to get a fresh one.
+    let spent = |error, certificate: &str| {
+        token_spent(
+            error,
+            certificate,
+            &refresh_command(&args, namespace, args.force),
+        )
+    };
+    let spent_connector = |action: String, error| spent(Error::connector(action, error, ""), NONE);
     if info.certificate.key_algorithm != "rsa2048" {
         eprintln!(
             "Warning: the Connector Service asks for key algorithm {:?}; this tool makes RSA-2048 \
@@ -104,18 +125,13 @@ pub async fn run(
             info.certificate.key_algorithm
         );
     }
-    let key_and_csr = tokio::task::spawn_blocking(move || generate_key_and_csr(&subject))
-        .await
-        .map_err(|source| Error::Task {
-            action: "generating the private key".into(),
-            source,
-        })?
-        .map_err(|e| connector_error("generating the key and the CSR".into(), e))?;
+    let key_and_csr = csr_for_existing_key(&key_pem, &info.certificate.subject)
+        .map_err(|e| spent_connector("making the CSR".into(), e))?;
     let issued = client
         .request_certificate(&info.csr_url, &key_and_csr)
         .await
         .map_err(|e| {
-            connector_error(
+            spent_connector(
                 format!(
                     "requesting the client certificate at {}",
                     redact(&info.csr_url)
@@ -131,9 +147,12 @@ pub async fn run(
         app,
         jiff::Timestamp::now(),
     )
-    .map_err(|problem| Error::CertificateRejected {
-        action: format!("checking the certificate from {}", redact(&info.csr_url)),
-        problem: format!("{problem}; nothing was written"),
+    .map_err(|problem| {
+        let error = Error::CertificateRejected {
+            action: format!("checking the certificate from {}", redact(&info.csr_url)),
+            problem: format!("{problem}; nothing was written"),
+        };
+        spent(error, NOT_KEPT)
     })?;
 
     let config = ConnectionConfig {
@@ -149,69 +168,104 @@ pub async fn run(
         connector_trust: ConnectorTrust::record(&tls),
         revoked_at: None,
     };
-    let config_yaml = config.to_yaml()?;
-    write_files(
+    let config_yaml = config.to_yaml().map_err(|e| spent(e, NOT_KEPT))?;
+    let existing = if args.force {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    replace_files(
         &out_dir,
-        &[
-            (KEY_FILE, key_and_csr.key_pem.as_bytes(), KEY_MODE),
-            (CERTIFICATE_FILE, issued.client_pem.as_bytes(), PUBLIC_MODE),
-            (CA_FILE, issued.ca_pem.as_bytes(), PUBLIC_MODE),
-            (CHAIN_FILE, issued.chain_pem.as_bytes(), PUBLIC_MODE),
-            (CONFIG_FILE, config_yaml.as_bytes(), PUBLIC_MODE),
-        ],
-        args.force,
-    )?;
+        &Replacement {
+            key_pem: Some(&key_and_csr.key_pem),
+            certificate_pem: &issued.client_pem,
+            ca_pem: &issued.ca_pem,
+            chain_pem: &issued.chain_pem,
+            config_yaml: &config_yaml,
+        },
+        existing,
+    )
+    .map_err(|e| spent(e, NOT_KEPT))?;
 
-    // The proof: the service takes the new certificate for this application.
+    // The proof: the service takes the new certificate for this application. The files are
+    // written, so getting a fresh one means replacing them.
+    let unproven = |error| {
+        let certificate = format!(
+            "a certificate was issued and written to {}, but the service did not confirm it \
+             (`kubectl tokenrequest inspect {}` checks it again)",
+            out_dir.display(),
+            shell_quote(&out_dir)
+        );
+        token_spent(
+            error,
+            &certificate,
+            &refresh_command(&args, namespace, true),
+        )
+    };
     let proof_action = format!(
-        "checking the new certificate with management info at {} (the files in {} are written)",
-        redact(&info.api.info_url),
-        out_dir.display()
+        "checking the new certificate with management info at {}",
+        redact(&info.api.info_url)
     );
     let identity =
         ConnectorClient::with_identity(&tls, &issued.chain_pem, key_and_csr.private_key(), limits)
-            .map_err(|e| connector_error(proof_action.clone(), e))?
+            .map_err(|e| unproven(Error::connector(proof_action.clone(), e, "")))?
             .management_info(&info.api.info_url)
             .await
-            .map_err(|e| connector_error(proof_action.clone(), e))?;
+            .map_err(|e| unproven(Error::connector(proof_action.clone(), e, "")))?;
     let seen = identity.client_identity.application.unwrap_or_default();
     if seen != app {
-        return Err(Error::WrongApplication {
+        return Err(unproven(Error::WrongApplication {
             action: proof_action,
             seen,
             expected: app.to_string(),
-        });
+        }));
     }
     progress.finish();
     let expires = expiry_text(certificate.not_after, jiff::Timestamp::now());
     print(&summary(app, &out_dir, &info, &seen, &expires))
 }
 
-/// This very command again with `--refresh`: the user's directory and Connector Service trust
-/// included, so following the advice works. Paths are quoted for a POSIX shell.
-fn refresh_command(args: &ConnectArgs, namespace: &str) -> String {
-    // shell-quote 0.8 quotes an `OsStr` on unix only; elsewhere the path is quoted as text.
+/// What a failure after the info call, which used the token up, is missing: that the token is
+/// gone, what became of the certificate, and the command that gets a fresh one.
+fn token_spent(error: Error, certificate: &str, refresh: &str) -> Error {
+    Error::TokenSpent {
+        source: Box::new(error),
+        certificate: certificate.to_string(),
+        refresh: refresh.to_string(),
+    }
+}
+
+/// What became of the certificate, for [`token_spent`].
+const NONE: &str = "no certificate was issued";
+const NOT_KEPT: &str = "a certificate was issued, but it was not kept";
+
+/// A path quoted for a POSIX shell. (shell-quote 0.8 quotes an `OsStr` on unix only;
+/// elsewhere the path is quoted as text.)
+fn shell_quote(path: &Path) -> String {
     #[cfg(unix)]
-    let quote =
-        |path: &Path| String::from_utf8_lossy(&Sh::quote_vec(path.as_os_str())).into_owned();
+    let quoted = Sh::quote_vec(path.as_os_str());
     #[cfg(not(unix))]
-    let quote = |path: &Path| {
-        String::from_utf8_lossy(&Sh::quote_vec(path.to_string_lossy().as_ref())).into_owned()
-    };
+    let quoted = Sh::quote_vec(path.to_string_lossy().as_ref());
+    String::from_utf8_lossy(&quoted).into_owned()
+}
+
+/// This very command again with `--refresh` (and `--force` if `force`): the user's directory
+/// and Connector Service trust included, so following the advice works.
+fn refresh_command(args: &ConnectArgs, namespace: &str, force: bool) -> String {
     let mut command = format!(
         "kubectl tokenrequest connect {} -n {namespace} --refresh",
         args.app
     );
     if let Some(dir) = &args.out_dir {
-        command.push_str(&format!(" --out-dir {}", quote(dir)));
+        command.push_str(&format!(" --out-dir {}", shell_quote(dir)));
     }
     if let Some(ca) = &args.tls.certificate_authority {
-        command.push_str(&format!(" --certificate-authority {}", quote(ca)));
+        command.push_str(&format!(" --certificate-authority {}", shell_quote(ca)));
     }
     if args.tls.insecure_skip_tls_verify_connector {
         command.push_str(" --insecure-skip-tls-verify-connector");
     }
-    if args.force {
+    if force {
         command.push_str(" --force");
     }
     command

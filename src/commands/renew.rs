@@ -19,7 +19,7 @@ use jiff::Timestamp;
 use crate::certificate::check_issued;
 use crate::cli::RenewArgs;
 use crate::connection_files::{
-    ConnectorTrust, FilePaths, Marking, Replacement, StoredConnection, replace_files,
+    ConnectorTrust, Existing, FilePaths, Marking, Replacement, StoredConnection, replace_files,
 };
 use crate::connector::{
     CallLimits, ConnectorClient, ConnectorError, csr_for_existing_key, generate_key_and_csr, redact,
@@ -165,6 +165,7 @@ pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
             chain_pem: &issued.chain_pem,
             config_yaml: &config_yaml,
         },
+        Existing::Replace,
     )?;
 
     let now = Timestamp::now();

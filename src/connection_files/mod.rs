@@ -1,22 +1,26 @@
 //! The directory `connect` writes: the external system's key, its certificates and
-//! `connection.yaml`, written so that a failure leaves no half-written file. Reading it back is
-//! in `stored`, the renewal's replacement in `replace`, revocation's marking in `retire`.
+//! `connection.yaml`, written so that a failure leaves no half-written file. Whether a directory
+//! has room for them is in `room`, writing or replacing them (connect and renew) in `replace`,
+//! reading them back in `stored`, revocation's marking in `retire`.
 
 mod replace;
 mod retire;
+mod room;
+mod step;
 mod stored;
 
 use std::io::Write as _;
-use std::os::unix::fs::{DirBuilderExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::connector::{ApiUrls, TlsOptions};
 use crate::error::Error;
+use step::step;
 
-pub use replace::{PREVIOUS_SUFFIX, Replacement, replace_files};
+pub use replace::{Existing, PREVIOUS_SUFFIX, Replacement, replace_files};
 pub use retire::{REVOKED_SUFFIX, mark_revoked};
+pub use room::check_room;
 pub use stored::{Marking, StoredConnection};
 
 /// File names in the output directory.
@@ -27,7 +31,7 @@ pub const CHAIN_FILE: &str = "chain.crt";
 pub const CONFIG_FILE: &str = "connection.yaml";
 pub const ALL_FILES: [&str; 5] = [KEY_FILE, CERTIFICATE_FILE, CA_FILE, CHAIN_FILE, CONFIG_FILE];
 
-/// Mode of the private key; the other files are 0644.
+/// Mode of the private key; the other files are 0644 (unix only, see [`stage`]).
 pub const KEY_MODE: u32 = 0o600;
 pub const PUBLIC_MODE: u32 = 0o644;
 
@@ -143,74 +147,58 @@ pub fn refuse_existing_files(dir: &Path, force: bool) -> Result<(), Error> {
     })
 }
 
-/// Writes every file to a temp file in `dir` (created with the file's mode, so the key is
-/// never readable by others, not even empty), then renames them all into place. Without
-/// `force` no existing file is replaced, even one that appeared meanwhile. On any failure the
-/// files renamed so far are removed again and the temp files vanish with their handles.
-pub fn write_files(dir: &Path, files: &[(&str, &[u8], u32)], force: bool) -> Result<(), Error> {
-    let fail = |action: String, error: &dyn std::fmt::Display| Error::ConnectionFiles {
-        action,
-        message: error.to_string(),
-    };
-    if !dir.is_dir() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| fail(format!("creating the directory {}", dir.display()), &e))?;
+/// `dir` and any missing parents, the new ones with mode 0700 (on unix; on Windows the directory
+/// inherits its parent's ACL, see [`stage`]).
+fn create_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
     }
-    let staged = stage(dir, files)?;
-    let mut placed: Vec<PathBuf> = Vec::with_capacity(staged.len());
-    for (path, file) in staged.into_iter() {
-        let result = if force {
-            file.persist(&path).map(drop)
-        } else {
-            file.persist_noclobber(&path).map(drop)
-        };
-        if let Err(error) = result {
-            for done in &placed {
-                let _ = std::fs::remove_file(done);
-            }
-            let hint = if error.error.kind() == std::io::ErrorKind::AlreadyExists {
-                "; it appeared meanwhile: pass --force to replace it"
-            } else {
-                ""
-            };
-            return Err(Error::ConnectionFiles {
-                action: format!("writing {}", path.display()),
-                message: format!(
-                    "{}{hint}; the files written so far were removed again",
-                    error.error
-                ),
-            });
-        }
-        placed.push(path);
-    }
-    Ok(())
+    builder.create(dir)
+}
+
+/// A temp file that could not be written: the name of the file it was for, and why.
+pub(super) struct StageFailure {
+    pub name: String,
+    pub error: std::io::Error,
 }
 
 /// Each file written to a temp file in `dir`, created with its mode and synced, for renaming
 /// into place; the temp files vanish with their handles.
+///
+/// Modes exist on unix only. On Windows a file has no mode bits: the key is as private as the
+/// ACL it inherits from its directory (under the user's profile, as the default `./APP` of a
+/// shell started there usually is, only the user and administrators can read it); this code
+/// sets no ACL of its own.
 fn stage(
     dir: &Path,
     files: &[(&str, &[u8], u32)],
-) -> Result<Vec<(PathBuf, tempfile::NamedTempFile)>, Error> {
-    let fail = |action: String, error: &dyn std::fmt::Display| Error::ConnectionFiles {
-        action,
-        message: error.to_string(),
-    };
+) -> Result<Vec<(PathBuf, tempfile::NamedTempFile)>, StageFailure> {
     let mut staged = Vec::with_capacity(files.len());
     for (name, contents, mode) in files {
-        let action = || format!("writing {}", dir.join(name).display());
-        let mut file = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .permissions(std::fs::Permissions::from_mode(*mode))
-            .tempfile_in(dir)
-            .map_err(|e| fail(action(), &e))?;
-        file.write_all(contents)
-            .and_then(|()| file.as_file().sync_all())
-            .map_err(|e| fail(action(), &e))?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            builder.permissions(std::fs::Permissions::from_mode(*mode));
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        let file = step(|| {
+            let mut file = builder.tempfile_in(dir)?;
+            file.write_all(contents)?;
+            file.as_file().sync_all()?;
+            Ok(file)
+        })
+        .map_err(|error| StageFailure {
+            name: name.to_string(),
+            error,
+        })?;
         staged.push((dir.join(name), file));
     }
     Ok(staged)

@@ -1,27 +1,37 @@
-//! `renew`'s replacement of the files, after the new certificate was proven over mTLS:
+//! Writing a connection's files, one code for `connect` (into a directory without them, or
+//! with `--force` over an earlier connection) and `renew` (after the new certificate was
+//! proven over mTLS):
 //!
 //! 1. every new file is written to a temp file in the directory (the key with mode 0600);
-//! 2. the current files get a second name, `NAME.previous` (a hard link: they stay in place);
-//! 3. the new files are renamed over the old ones. With a new key, `client.crt` and
-//!    `chain.crt` are removed first and put back after the key, so for a moment they are
-//!    missing, but a key never sits beside a certificate that is not its own;
+//! 2. each file already there gets a second name, `NAME.previous` (a hard link: it stays in
+//!    place); with [`Existing::Refuse`] there must be none;
+//! 3. the new files are renamed over the old ones; a name that had no file gets its new one
+//!    only if it still has none. With a new key, `client.crt` and `chain.crt` are removed first
+//!    and put back after the key, so for a moment they are missing, but a key never sits beside
+//!    a certificate that is not its own;
 //! 4. the files are read back and compared with what was meant to be written;
 //! 5. the `*.previous` names are removed.
 //!
-//! A failure in 3 or 4 puts the previous files back (in the same order, so again no key sits
-//! beside a foreign certificate); a process killed between 2 and 5 leaves the old set intact
-//! as `*.previous`.
+//! A failure in 1 or 2 changes nothing. A failure in 3 or 4 puts the earlier files back (in the
+//! same order, so again no key sits beside a foreign certificate) and removes the new files
+//! that had no earlier one: the directory is as it was, byte for byte, modes included. A
+//! process killed between 2 and 5 leaves the earlier set intact as `*.previous`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::step::step;
 use super::{
-    CA_FILE, CERTIFICATE_FILE, CHAIN_FILE, CONFIG_FILE, KEY_FILE, KEY_MODE, PUBLIC_MODE, stage,
+    CA_FILE, CERTIFICATE_FILE, CHAIN_FILE, CONFIG_FILE, KEY_FILE, KEY_MODE, PUBLIC_MODE,
+    create_dir, refuse_existing_files, stage,
 };
 use crate::error::Error;
 
 pub const PREVIOUS_SUFFIX: &str = ".previous";
 
-/// The new files; `key_pem: None` keeps the current key (`--reuse-key`).
+/// The files that carry the client certificate: they go before the key changes.
+const CERTIFICATES: [&str; 2] = [CERTIFICATE_FILE, CHAIN_FILE];
+
+/// The new files; `key_pem: None` keeps the current key (`renew --reuse-key`).
 pub struct Replacement<'a> {
     pub key_pem: Option<&'a str>,
     pub certificate_pem: &'a str,
@@ -30,131 +40,253 @@ pub struct Replacement<'a> {
     pub config_yaml: &'a str,
 }
 
-/// Replaces the connection's files in `dir` as the module describes.
-pub fn replace_files(dir: &Path, new: &Replacement<'_>) -> Result<(), Error> {
-    let mut files: Vec<(&str, &[u8], u32)> = Vec::with_capacity(5);
-    if let Some(key) = new.key_pem {
-        files.push((KEY_FILE, key.as_bytes(), KEY_MODE));
+/// What to do with the connection's files already in the directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existing {
+    /// `connect`: there must be none, and one that appears meanwhile is not replaced.
+    Refuse,
+    /// `connect --force` and `renew`: they are replaced, and kept as `*.previous` until the new
+    /// set is in place.
+    Replace,
+}
+
+impl Replacement<'_> {
+    /// `(name, contents, mode)`, in the order they are placed: the key first.
+    fn files(&self) -> Vec<(&str, &[u8], u32)> {
+        let mut files = Vec::with_capacity(5);
+        if let Some(key) = self.key_pem {
+            files.push((KEY_FILE, key.as_bytes(), KEY_MODE));
+        }
+        files.extend([
+            (
+                CERTIFICATE_FILE,
+                self.certificate_pem.as_bytes(),
+                PUBLIC_MODE,
+            ),
+            (CHAIN_FILE, self.chain_pem.as_bytes(), PUBLIC_MODE),
+            (CA_FILE, self.ca_pem.as_bytes(), PUBLIC_MODE),
+            (CONFIG_FILE, self.config_yaml.as_bytes(), PUBLIC_MODE),
+        ]);
+        files
     }
-    files.extend([
-        (
-            CERTIFICATE_FILE,
-            new.certificate_pem.as_bytes(),
-            PUBLIC_MODE,
-        ),
-        (CHAIN_FILE, new.chain_pem.as_bytes(), PUBLIC_MODE),
-        (CA_FILE, new.ca_pem.as_bytes(), PUBLIC_MODE),
-        (CONFIG_FILE, new.config_yaml.as_bytes(), PUBLIC_MODE),
-    ]);
-    let names: Vec<&str> = files.iter().map(|(name, _, _)| *name).collect();
+}
+
+/// One file of the set: whether an earlier one is there (and kept as `*.previous`), and
+/// whether the new one has been put in its place.
+struct Slot<'a> {
+    name: &'a str,
+    contents: &'a [u8],
+    earlier: bool,
+    placed: bool,
+}
+
+/// Writes the files into `dir` (created with mode 0700 if missing) as the module describes.
+pub fn replace_files(dir: &Path, new: &Replacement<'_>, existing: Existing) -> Result<(), Error> {
+    if existing == Existing::Refuse {
+        refuse_existing_files(dir, false)?;
+    }
+    if !dir.is_dir() {
+        create_dir(dir).map_err(|e| failed(dir, format!("creating the directory: {e}")))?;
+    }
+    let files = new.files();
+    let staged = stage(dir, &files).map_err(|f| {
+        failed(
+            dir,
+            format!("writing {}: {}; nothing was changed", f.name, f.error),
+        )
+    })?;
+    let mut slots: Vec<Slot<'_>> = files
+        .iter()
+        .map(|(name, contents, _)| Slot {
+            name,
+            contents,
+            earlier: existing == Existing::Replace && dir.join(name).symlink_metadata().is_ok(),
+            placed: false,
+        })
+        .collect();
+    keep_earlier(dir, &slots)?;
+
     let new_key = new.key_pem.is_some();
-    let staged = stage(dir, &files)?;
-
-    for (done, name) in names.iter().enumerate() {
-        if let Err(error) = keep_previous(dir, name) {
-            for name in &names[..done] {
-                let _ = std::fs::remove_file(previous(dir, name));
-            }
-            return Err(failed(
-                dir,
-                format!("keeping {name} as {name}{PREVIOUS_SUFFIX}: {error}"),
-            ));
-        }
-    }
-
-    let placed = (|| -> std::io::Result<()> {
-        if new_key {
-            remove_certificates(dir)?;
-        }
-        for (path, file) in staged {
-            file.persist(&path).map_err(|e| e.error)?;
-        }
-        Ok(())
-    })();
-    let checked = placed
-        .map_err(|e| format!("putting the new files in place: {e}"))
-        .and_then(|()| read_back(dir, &files));
+    let checked = place(dir, &mut slots, staged, new_key).and_then(|()| read_back(dir, &slots));
     if let Err(problem) = checked {
-        let restored = restore_previous(dir, &names, new_key);
-        let outcome = match restored {
-            Ok(()) => "the previous files were put back".to_string(),
+        let outcome = match restore(dir, &slots, new_key) {
+            Ok(()) if slots.iter().any(|slot| slot.earlier) => {
+                "the previous files were put back".to_string()
+            }
+            Ok(()) => "the files placed so far were removed again".to_string(),
             Err(e) => format!(
-                "putting the previous files back failed too ({e}): they are intact as \
-                 *{PREVIOUS_SUFFIX}; rename each back to its name without {PREVIOUS_SUFFIX}"
+                "putting the previous files back failed too ({e}): those not back are intact as \
+                 NAME{PREVIOUS_SUFFIX}; rename each back to its name without {PREVIOUS_SUFFIX}"
             ),
         };
         return Err(failed(dir, format!("{problem}; {outcome}")));
     }
-    for name in &names {
-        let _ = std::fs::remove_file(previous(dir, name));
+    for slot in slots.iter().filter(|slot| slot.earlier) {
+        let _ = std::fs::remove_file(previous(dir, slot.name));
     }
     Ok(())
 }
 
-fn previous(dir: &Path, name: &str) -> std::path::PathBuf {
+fn previous(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}{PREVIOUS_SUFFIX}"))
 }
 
-/// `NAME.previous` as a second name of the current file (a stale one is replaced).
-fn keep_previous(dir: &Path, name: &str) -> std::io::Result<()> {
-    let previous = previous(dir, name);
-    match std::fs::remove_file(&previous) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
+fn remove_if_exists(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
     }
-    std::fs::hard_link(dir.join(name), &previous)
 }
 
-/// The files that carry the client certificate go before the key changes.
-fn remove_certificates(dir: &Path) -> std::io::Result<()> {
-    for name in [CHAIN_FILE, CERTIFICATE_FILE] {
-        match std::fs::remove_file(dir.join(name)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
+/// Step 2: `NAME.previous` as a second name of each earlier file (a stale one is replaced).
+/// On a failure the second names made so far are removed again, and nothing has changed.
+fn keep_earlier(dir: &Path, slots: &[Slot<'_>]) -> Result<(), Error> {
+    let earlier: Vec<&str> = slots
+        .iter()
+        .filter(|slot| slot.earlier)
+        .map(|slot| slot.name)
+        .collect();
+    for (done, name) in earlier.iter().enumerate() {
+        let previous = previous(dir, name);
+        let kept = step(|| remove_if_exists(&previous))
+            .and_then(|()| step(|| std::fs::hard_link(dir.join(name), &previous)));
+        if let Err(error) = kept {
+            for name in &earlier[..done] {
+                let _ = std::fs::remove_file(self::previous(dir, name));
+            }
+            return Err(failed(
+                dir,
+                format!("keeping {name} as {name}{PREVIOUS_SUFFIX}: {error}; nothing was changed"),
+            ));
         }
     }
     Ok(())
 }
 
-/// Each file as written, byte for byte.
-fn read_back(dir: &Path, files: &[(&str, &[u8], u32)]) -> Result<(), String> {
-    for (name, contents, _) in files {
-        let found =
-            std::fs::read(dir.join(name)).map_err(|e| format!("reading back {name}: {e}"))?;
-        if found != *contents {
-            return Err(format!("{name} changed while it was written"));
-        }
-    }
-    Ok(())
-}
-
-/// Renames every `NAME.previous` back to `NAME`, the certificates after the key.
-fn restore_previous(dir: &Path, names: &[&str], new_key: bool) -> std::io::Result<()> {
+/// Step 3: the earlier certificates out of the way of a new key, then every new file renamed
+/// into place, the key first.
+fn place(
+    dir: &Path,
+    slots: &mut [Slot<'_>],
+    staged: Vec<(PathBuf, tempfile::NamedTempFile)>,
+    new_key: bool,
+) -> Result<(), String> {
     if new_key {
-        remove_certificates(dir)?;
+        for slot in slots
+            .iter()
+            .filter(|slot| slot.earlier && CERTIFICATES.contains(&slot.name))
+        {
+            step(|| remove_if_exists(&dir.join(slot.name)))
+                .map_err(|e| format!("removing the previous {}: {e}", slot.name))?;
+        }
     }
-    for name in names {
-        std::fs::rename(previous(dir, name), dir.join(name))?;
+    for (slot, (path, file)) in slots.iter_mut().zip(staged) {
+        let earlier = slot.earlier;
+        step(move || {
+            if earlier {
+                file.persist(&path).map(drop).map_err(|e| e.error)
+            } else {
+                file.persist_noclobber(&path).map(drop).map_err(|e| e.error)
+            }
+        })
+        .map_err(|e| {
+            let hint = if !earlier && e.kind() == std::io::ErrorKind::AlreadyExists {
+                ": it appeared meanwhile; pass --force to replace it"
+            } else {
+                ""
+            };
+            format!("putting the new {} in place: {e}{hint}", slot.name)
+        })?;
+        slot.placed = true;
+    }
+    Ok(())
+}
+
+/// Step 4: each file as written, byte for byte.
+fn read_back(dir: &Path, slots: &[Slot<'_>]) -> Result<(), String> {
+    for slot in slots {
+        let found = step(|| std::fs::read(dir.join(slot.name)))
+            .map_err(|e| format!("reading back {}: {e}", slot.name))?;
+        if found != slot.contents {
+            return Err(format!("{} changed while it was written", slot.name));
+        }
+    }
+    Ok(())
+}
+
+/// After a failure in 3 or 4: the new files that had no earlier one removed, every
+/// `NAME.previous` renamed back to `NAME`, the certificates after the key.
+fn restore(dir: &Path, slots: &[Slot<'_>], new_key: bool) -> std::io::Result<()> {
+    for slot in slots.iter().filter(|slot| {
+        (slot.placed && !slot.earlier)
+            || (new_key && slot.earlier && CERTIFICATES.contains(&slot.name))
+    }) {
+        step(|| remove_if_exists(&dir.join(slot.name)))?;
+    }
+    for slot in slots.iter().filter(|slot| slot.earlier) {
+        let previous = previous(dir, slot.name);
+        step(|| std::fs::rename(&previous, dir.join(slot.name)))?;
+        // A file not replaced yet is the previous one itself, and a rename between two names
+        // of one file changes nothing (POSIX): the second name has to go by itself.
+        step(|| remove_if_exists(&previous))?;
     }
     Ok(())
 }
 
 fn failed(dir: &Path, message: String) -> Error {
     Error::ConnectionFiles {
-        action: format!("replacing the files in {}", dir.display()),
+        action: format!("putting the new files into {}", dir.display()),
         message,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::os::unix::fs::PermissionsExt as _;
+    use std::collections::BTreeMap;
 
     use super::*;
+    use crate::connection_files::step::injected;
 
+    /// Every entry of a directory: contents and (on unix) mode.
+    type Snapshot = BTreeMap<String, (Vec<u8>, u32)>;
+
+    fn snapshot(dir: &Path) -> Snapshot {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                let name = entry.file_name().into_string().unwrap();
+                (
+                    name,
+                    (std::fs::read(entry.path()).unwrap(), mode(&entry.path())),
+                )
+            })
+            .collect()
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(not(unix))]
+    fn mode(_: &Path) -> u32 {
+        0
+    }
+
+    /// `files` with their modes: the key 0600, the others 0640 (not what replace_files
+    /// writes, so a mode it changed shows).
     fn write(dir: &Path, files: &[(&str, &str)]) {
         for (name, contents) in files {
-            std::fs::write(dir.join(name), contents).unwrap();
+            let path = dir.join(name);
+            std::fs::write(&path, contents).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                let mode = if *name == KEY_FILE { 0o600 } else { 0o640 };
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            }
         }
     }
 
@@ -163,12 +295,7 @@ mod tests {
     }
 
     fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        names
+        snapshot(dir).into_keys().collect()
     }
 
     const OLD: [(&str, &str); 5] = [
@@ -189,61 +316,188 @@ mod tests {
         }
     }
 
-    #[test]
-    fn replaces_every_file_and_leaves_no_previous() {
-        let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), &OLD);
-        replace_files(dir.path(), &replacement(Some("new key"))).unwrap();
-        assert_eq!(read(dir.path(), KEY_FILE), "new key");
-        assert_eq!(read(dir.path(), CHAIN_FILE), "new chain");
-        assert_eq!(read(dir.path(), CONFIG_FILE), "new yaml");
-        let mode = std::fs::metadata(dir.path().join(KEY_FILE))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, KEY_MODE);
+    #[track_caller]
+    fn assert_new_set(dir: &Path, key: &str) {
+        assert_eq!(read(dir, KEY_FILE), key);
+        for (name, contents) in [
+            (CERTIFICATE_FILE, "new crt"),
+            (CHAIN_FILE, "new chain"),
+            (CA_FILE, "new ca"),
+            (CONFIG_FILE, "new yaml"),
+        ] {
+            assert_eq!(read(dir, name), contents);
+        }
         assert_eq!(
-            names(dir.path()),
+            names(dir),
             [
                 "ca.crt",
                 "chain.crt",
                 "client.crt",
                 "client.key",
                 "connection.yaml"
-            ]
+            ],
+            "no .previous and no temp file is left"
         );
+    }
+
+    #[test]
+    fn replaces_every_file_and_leaves_no_previous() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &OLD);
+        let new = replacement(Some("new key"));
+        replace_files(dir.path(), &new, Existing::Replace).unwrap();
+        assert_new_set(dir.path(), "new key");
+        #[cfg(unix)]
+        {
+            assert_eq!(mode(&dir.path().join(KEY_FILE)), KEY_MODE);
+            assert_eq!(mode(&dir.path().join(CA_FILE)), PUBLIC_MODE);
+        }
     }
 
     #[test]
     fn reuse_key_keeps_the_key_file() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), &OLD);
+        #[cfg(unix)]
         let before = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap();
-        replace_files(dir.path(), &replacement(None)).unwrap();
-        assert_eq!(read(dir.path(), KEY_FILE), "old key");
-        assert_eq!(read(dir.path(), CERTIFICATE_FILE), "new crt");
-        let after = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap();
-        use std::os::unix::fs::MetadataExt as _;
-        assert_eq!(
-            before.ino(),
-            after.ino(),
-            "the key file itself is untouched"
-        );
+        replace_files(dir.path(), &replacement(None), Existing::Replace).unwrap();
+        assert_new_set(dir.path(), "old key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            let after = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap();
+            assert_eq!(
+                before.ino(),
+                after.ino(),
+                "the key file itself is untouched"
+            );
+        }
     }
 
     #[test]
-    fn a_failure_to_keep_the_previous_set_changes_nothing() {
+    fn refuse_writes_into_an_empty_directory_and_replaces_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        // No ca.crt: it cannot get a second name, so nothing is replaced.
-        write(dir.path(), &[OLD[0], OLD[1], OLD[2], OLD[4]]);
-        let error = replace_files(dir.path(), &replacement(Some("new key"))).unwrap_err();
-        assert!(error.to_string().contains("keeping ca.crt"), "{error}");
-        assert_eq!(read(dir.path(), KEY_FILE), "old key");
-        assert_eq!(read(dir.path(), CERTIFICATE_FILE), "old crt");
-        assert_eq!(
-            names(dir.path()),
-            ["chain.crt", "client.crt", "client.key", "connection.yaml"],
-            "no .previous and no temp file is left"
-        );
+        let new = replacement(Some("new key"));
+        replace_files(dir.path(), &new, Existing::Refuse).unwrap();
+        assert_new_set(dir.path(), "new key");
+
+        let error = replace_files(dir.path(), &new, Existing::Refuse).unwrap_err();
+        assert!(error.to_string().contains("pass --force"), "{error}");
+    }
+
+    /// The directory before each case and what the case writes.
+    struct Case {
+        earlier: &'static [(&'static str, &'static str)],
+        key: Option<&'static str>,
+        existing: Existing,
+    }
+
+    const CASES: [Case; 4] = [
+        // connect --force over a whole connection; renew with a new key.
+        Case {
+            earlier: &OLD,
+            key: Some("new key"),
+            existing: Existing::Replace,
+        },
+        // renew --reuse-key.
+        Case {
+            earlier: &OLD,
+            key: None,
+            existing: Existing::Replace,
+        },
+        // connect --force where only some files are left: the others stay absent.
+        Case {
+            earlier: &[OLD[0], OLD[2], OLD[4]],
+            key: Some("new key"),
+            existing: Existing::Replace,
+        },
+        // connect into an empty directory.
+        Case {
+            earlier: &[],
+            key: Some("new key"),
+            existing: Existing::Refuse,
+        },
+    ];
+
+    /// Runs `case` with the steps `fail` failing; the directory before and the result.
+    fn run(case: &Case, fail: &[usize]) -> (tempfile::TempDir, Snapshot, Result<(), Error>) {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), case.earlier);
+        let before = snapshot(dir.path());
+        injected::fail(fail);
+        let result = replace_files(dir.path(), &replacement(case.key), case.existing);
+        injected::fail(&[]);
+        (dir, before, result)
+    }
+
+    #[test]
+    fn a_failure_at_any_step_leaves_the_directory_as_it_was() {
+        for (number, case) in CASES.iter().enumerate() {
+            let mut messages = Vec::new();
+            for step in 0.. {
+                let (dir, before, result) = run(case, &[step]);
+                let taken = injected::taken();
+                match result {
+                    Err(error) => {
+                        assert_eq!(
+                            snapshot(dir.path()),
+                            before,
+                            "case {number}, failing step {step}: {error}"
+                        );
+                        messages.push(error.to_string());
+                    }
+                    Ok(()) => {
+                        assert!(taken <= step, "case {number}: step {step} failed unseen");
+                        assert_new_set(dir.path(), case.key.unwrap_or("old key"));
+                        break;
+                    }
+                }
+            }
+            let all = messages.join("\n");
+            let mut expected = vec![
+                "writing client.crt",
+                "putting the new connection.yaml",
+                "reading back connection.yaml",
+            ];
+            if case.existing == Existing::Replace {
+                expected.extend([
+                    "keeping connection.yaml as connection.yaml.previous",
+                    "the previous files were put back",
+                ]);
+            } else {
+                expected.push("the files placed so far were removed again");
+            }
+            for expected in expected {
+                assert!(
+                    all.contains(expected),
+                    "case {number}: no failure {expected:?} in\n{all}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn when_putting_back_fails_too_the_earlier_files_are_intact_as_previous() {
+        let case = &CASES[0];
+        let mut seen = false;
+        for step in 0.. {
+            let (dir, _, result) = run(case, &[step, step + 1]);
+            let Err(error) = result else { break };
+            let error = error.to_string();
+            if !error.contains("failed too") {
+                continue;
+            }
+            seen = true;
+            assert!(error.contains("rename each back"), "{error}");
+            for (name, old) in OLD {
+                let here = std::fs::read_to_string(dir.path().join(name)).ok();
+                let kept = std::fs::read_to_string(previous(dir.path(), name)).ok();
+                assert!(
+                    here.as_deref() == Some(old) || kept.as_deref() == Some(old),
+                    "step {step}: {name} is lost ({here:?}, {kept:?}): {error}"
+                );
+            }
+        }
+        assert!(seen, "no failure while putting the files back was reached");
     }
 }

@@ -19,10 +19,12 @@ pub fn mark_revoked(dir: &Path, config_yaml: &str) -> Result<(), Error> {
         message,
     };
     let revoked_config = format!("{CONFIG_FILE}{REVOKED_SUFFIX}");
-    for (path, file) in stage(
+    let staged = stage(
         dir,
         &[(&revoked_config, config_yaml.as_bytes(), PUBLIC_MODE)],
-    )? {
+    )
+    .map_err(|failure| fail(format!("writing {}: {}", failure.name, failure.error)))?;
+    for (path, file) in staged {
         file.persist(&path)
             .map_err(|e| fail(format!("writing {revoked_config}: {}", e.error)))?;
     }

@@ -54,16 +54,25 @@ fn crypto(what: &str, error: &dyn std::fmt::Display) -> ConnectorError {
 /// A fresh RSA-2048 key and a CSR for `subject` (the service's `O=…,OU=…,…,CN=…`), signed
 /// with SHA-256 by ring. CPU-bound for a moment: call it from a blocking task.
 pub fn generate_key_and_csr(subject: &str) -> Result<KeyAndCsr, ConnectorError> {
-    use rsa::pkcs8::EncodePrivateKey as _;
     // A subject the CSR cannot carry fails before the key is made.
     parse_subject(subject)?;
+    csr_for(generate_pkcs8()?.as_bytes().to_vec(), subject)
+}
+
+/// A fresh RSA-2048 key, PKCS#8 PEM, for a CSR made later with [`csr_for_existing_key`]:
+/// `connect` makes the key before it spends the token, and learns the subject only then.
+/// CPU-bound for a moment: call it from a blocking task.
+pub fn generate_key_pem() -> Result<String, ConnectorError> {
+    Ok(key_pair(generate_pkcs8()?.as_bytes())?.serialize_pem())
+}
+
+fn generate_pkcs8() -> Result<rsa::pkcs8::SecretDocument, ConnectorError> {
+    use rsa::pkcs8::EncodePrivateKey as _;
     let private_key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, RSA_BITS)
         .map_err(|e| crypto("generating the RSA-2048 key", &e))?;
-    let pkcs8 = private_key
+    private_key
         .to_pkcs8_der()
-        .map_err(|e| crypto("encoding the key as PKCS#8", &e))?;
-    drop(private_key);
-    csr_for(pkcs8.as_bytes().to_vec(), subject)
+        .map_err(|e| crypto("encoding the key as PKCS#8", &e))
 }
 
 /// A CSR for `subject` with an existing key (`renew --reuse-key`): PKCS#8 PEM, RSA as the
@@ -76,11 +85,7 @@ pub fn csr_for_existing_key(key_pem: &str, subject: &str) -> Result<KeyAndCsr, C
 
 fn csr_for(key_der: Vec<u8>, subject: &str) -> Result<KeyAndCsr, ConnectorError> {
     let distinguished_name = parse_subject(subject)?;
-    let key_pair = KeyPair::from_pkcs8_der_and_sign_algo(
-        &PrivatePkcs8KeyDer::from(key_der.as_slice()),
-        &PKCS_RSA_SHA256,
-    )
-    .map_err(|e| crypto("loading the RSA key into ring", &e))?;
+    let key_pair = key_pair(&key_der)?;
     let mut params = CertificateParams::default();
     params.distinguished_name = distinguished_name;
     let csr = params
@@ -94,6 +99,11 @@ fn csr_for(key_der: Vec<u8>, subject: &str) -> Result<KeyAndCsr, ConnectorError>
         csr_pem: csr,
         subject: subject.to_string(),
     })
+}
+
+fn key_pair(key_der: &[u8]) -> Result<KeyPair, ConnectorError> {
+    KeyPair::from_pkcs8_der_and_sign_algo(&PrivatePkcs8KeyDer::from(key_der), &PKCS_RSA_SHA256)
+        .map_err(|e| crypto("loading the RSA key into ring", &e))
 }
 
 /// `O=Organization,OU=OrgUnit,L=Waldorf,ST=Waldorf,C=DE,CN=app` (Go's `pkix.Name` notation,
@@ -163,6 +173,18 @@ fn split_unescaped(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_made_first_is_the_key_its_csr_carries() {
+        let key_pem = generate_key_pem().unwrap();
+        let request = csr_for_existing_key(&key_pem, "O=Org,CN=my-app").unwrap();
+        // connect reserves the PEM's length before the CSR exists: it is what gets written.
+        assert_eq!(request.key_pem, key_pem);
+        assert!(
+            key_pem.starts_with("-----BEGIN PRIVATE KEY-----"),
+            "not PKCS#8 PEM"
+        );
+    }
 
     #[test]
     fn subject_keeps_order_and_escapes() {

@@ -23,7 +23,9 @@ use rustls::pki_types::PrivateKeyDer;
 use serde::Deserialize;
 use tokio::time::Instant;
 
-pub use csr::{KeyAndCsr, csr_for_existing_key, generate_key_and_csr, parse_subject};
+pub use csr::{
+    KeyAndCsr, csr_for_existing_key, generate_key_and_csr, generate_key_pem, parse_subject,
+};
 pub use management::{Revocation, Standing};
 pub use tls::TlsOptions;
 pub use wire::{

@@ -239,6 +239,19 @@ pub enum Error {
     #[error("{action}: {message}")]
     ConnectionFiles { action: String, message: String },
 
+    /// `connect` failed after the info call used the token up: says so, what became of the
+    /// certificate, and the command that gets a fresh token.
+    #[error(
+        "{}. The token is used up and {certificate}. Request a fresh one with: {refresh}",
+        .source.to_string().trim_end_matches(['.', ' '])
+    )]
+    TokenSpent {
+        #[source]
+        source: Box<Error>,
+        certificate: String,
+        refresh: String,
+    },
+
     /// A Connector Service answer lacks what the next step needs.
     #[error("{action}: the answer names no {field}")]
     AnswerIncomplete { action: String, field: &'static str },

@@ -220,7 +220,7 @@ pub fn plugin_command(home: &std::path::Path, args: &[&str]) -> tokio::process::
 
 /// `program` with only PATH, HOME (at `home`) and NO_COLOR set, no stdin, stdout and stderr
 /// captured, killed if the test drops it.
-fn hermetic_command(program: &str, home: &std::path::Path) -> tokio::process::Command {
+pub fn hermetic_command(program: &str, home: &std::path::Path) -> tokio::process::Command {
     let mut command = tokio::process::Command::new(program);
     command
         .env_clear()

@@ -14,6 +14,7 @@ mod connect;
 mod create;
 mod credentials_output;
 mod doctor;
+mod full_disk;
 mod kubectl_semantics;
 mod kubectl_watch;
 mod lifecycle;
