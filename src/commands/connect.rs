@@ -74,9 +74,10 @@ pub async fn run(
     let client = ConnectorClient::new(&tls, limits)
         .map_err(|e| connector_error("setting up the Connector Service client".into(), e))?;
     let out_dir = args.out_dir.clone().unwrap_or_else(|| PathBuf::from(app));
-    let out_dir = std::path::absolute(&out_dir).map_err(|e| Error::ConnectionFiles {
+    let out_dir = std::path::absolute(&out_dir).map_err(|source| Error::ConnectionFiles {
         action: format!("resolving the output directory {}", out_dir.display()),
-        message: e.to_string(),
+        source,
+        outcome: String::new(),
     })?;
     refuse_existing_files(&out_dir, args.force)?;
     let key_pem = tokio::task::spawn_blocking(generate_key_pem)
@@ -206,23 +207,20 @@ pub async fn run(
         "checking the new certificate with management info at {}",
         redact(&info.api.info_url)
     );
-    let identity =
-        ConnectorClient::with_identity(&tls, &issued.chain_pem, key_and_csr.private_key(), limits)
-            .map_err(|e| unproven(Error::connector(proof_action.clone(), e, "")))?
-            .management_info(&info.api.info_url)
-            .await
-            .map_err(|e| unproven(Error::connector(proof_action.clone(), e, "")))?;
-    let seen = identity.client_identity.application.unwrap_or_default();
-    if seen != app {
-        return Err(unproven(Error::WrongApplication {
-            action: proof_action,
-            seen,
-            expected: app.to_string(),
-        }));
-    }
+    let key = key_and_csr.private_key();
+    ConnectorClient::prove(
+        &tls,
+        &issued.chain_pem,
+        key,
+        limits,
+        &info.api.info_url,
+        app,
+    )
+    .await
+    .map_err(|e| unproven(Error::connector(proof_action, e, "")))?;
     progress.finish();
     let expires = expiry_text(certificate.not_after, jiff::Timestamp::now());
-    print(&summary(app, &out_dir, &info, &seen, &expires))
+    print(&summary(app, &out_dir, &info, &expires))
 }
 
 /// What a failure after the info call, which used the token up, is missing: that the token is
@@ -297,11 +295,11 @@ async fn ready_request(
     Ok(ready?)
 }
 
-fn summary(app: &str, dir: &Path, info: &ConnectionInfo, seen: &str, expires: &str) -> String {
+fn summary(app: &str, dir: &Path, info: &ConnectionInfo, expires: &str) -> String {
     let path = |name: &str| dir.join(name).display().to_string();
     let mut text = format!(
         "Connected {app}: the Connector Service at {} knows the new certificate as application \
-         {seen}.\n",
+         {app}.\n",
         redact(&info.api.info_url)
     );
     for (label, name) in [

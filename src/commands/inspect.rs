@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use crate::certificate::CertificateFacts;
 use crate::cli::InspectArgs;
-use crate::connection_files::{CERTIFICATE_FILE, KEY_FILE, Marking, StoredConnection};
+use crate::connection_files::{LocalCheck, Marking, StoredConnection};
 use crate::connector::{CallLimits, ConnectorError, Revocation, Standing, redact};
 use crate::error::Error;
 use crate::output::{
@@ -21,27 +20,21 @@ use crate::terminal::print;
 
 pub async fn run(args: InspectArgs, limits: CallLimits) -> Result<(), Error> {
     let stored = StoredConnection::read(&args.dir)?;
-    let certificate = stored.certificate()?;
-    let key_matches = stored.key_matches(&certificate)?;
     let now = Timestamp::now();
-    let expired = certificate.is_expired(now);
+    let check = stored.check(now)?;
     let service = if args.offline {
         not_checked("--offline")
-    } else if !key_matches {
-        not_checked("the private key does not match the certificate")
-    } else if expired {
-        not_checked("the certificate has expired")
+    } else if let Some(why) = check.cannot_authenticate() {
+        not_checked(&why)
     } else {
         ask_the_service(&stored, &args, limits).await
     };
-    let problems = problems(
-        &stored,
-        &certificate,
+    let problems = problems(&stored, &check, &service, args.min_validity, now);
+    let LocalCheck {
+        certificate,
         key_matches,
-        &service,
-        args.min_validity,
-        now,
-    );
+        expired,
+    } = check;
 
     let config = &stored.config;
     let (seconds_left, days_left) = CertificateView::left(certificate.not_after, now);
@@ -83,18 +76,18 @@ pub async fn run(args: InspectArgs, limits: CallLimits) -> Result<(), Error> {
 /// Why the connection is not usable (or not for long enough); empty when it is.
 fn problems(
     stored: &StoredConnection,
-    certificate: &CertificateFacts,
-    key_matches: bool,
+    check: &LocalCheck,
     service: &ServiceView,
     minimum: Option<Duration>,
     now: Timestamp,
 ) -> Vec<String> {
     let application = &stored.config.application;
+    let certificate = &check.certificate;
     let mut problems = Vec::new();
-    if !key_matches {
-        problems.push(format!("{KEY_FILE} does not belong to {CERTIFICATE_FILE}"));
+    if !check.key_matches {
+        problems.extend(check.cannot_authenticate());
     }
-    if certificate.is_expired(now) {
+    if check.expired {
         problems.push(format!(
             "the certificate expired at {}",
             certificate.not_after

@@ -38,20 +38,14 @@ pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
                 .to_string(),
         ));
     }
-    let current = stored.certificate()?;
-    if !stored.key_matches(&current)? {
-        return Err(stored.renewal_impossible(
-            "client.key does not belong to client.crt, so the certificate cannot authenticate \
-             a renewal"
-                .to_string(),
-        ));
-    }
     let now = Timestamp::now();
-    if current.is_expired(now) {
-        return Err(
-            stored.renewal_impossible(format!("the certificate expired at {}", current.not_after))
-        );
+    let check = stored.check(now)?;
+    if let Some(why) = check.cannot_authenticate() {
+        return Err(stored.renewal_impossible(format!(
+            "{why}, so the certificate cannot authenticate a renewal"
+        )));
     }
+    let current = check.certificate;
     if let Some(before) = args.before
         && current.lasts(before, now)
     {
@@ -132,20 +126,10 @@ pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
         "checking the new certificate with management info at {}",
         redact(&info_url)
     );
-    let proof =
-        ConnectorClient::with_identity(&tls, &issued.chain_pem, key_and_csr.private_key(), limits)
-            .map_err(|e| stored.unchanged(Error::connector(proof_action.clone(), e, "")))?
-            .management_info(&info_url)
-            .await
-            .map_err(|e| stored.unchanged(Error::connector(proof_action.clone(), e, "")))?;
-    let seen = proof.client_identity.application.unwrap_or_default();
-    if seen != app {
-        return Err(stored.unchanged(Error::WrongApplication {
-            action: proof_action,
-            seen,
-            expected: app,
-        }));
-    }
+    let key = key_and_csr.private_key();
+    ConnectorClient::prove(&tls, &issued.chain_pem, key, limits, &info_url, &app)
+        .await
+        .map_err(|e| stored.unchanged(Error::connector(proof_action, e, "")))?;
 
     let mut config = stored.config.clone();
     config.certificate.subject = key_and_csr.subject.clone();
@@ -176,7 +160,7 @@ pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
     };
     print(&format!(
         "Renewed {app}: the Connector Service at {} knows the new certificate as application \
-         {seen}.\n  {:<20}{} (was {})\n  {:<20}SHA256 {}\n  {:<20}{}\n  {:<20}{key}\n  \
+         {app}.\n  {:<20}{} (was {})\n  {:<20}SHA256 {}\n  {:<20}{}\n  {:<20}{key}\n  \
          {:<20}{dir}\nThe previous certificate stays valid until {} unless it is revoked; it is \
          no longer in {dir}.\n",
         redact(&info_url),

@@ -27,27 +27,20 @@ pub async fn run(args: RevokeArgs, limits: CallLimits) -> Result<(), Error> {
             "{app}: the certificate in {dir} was revoked already; its files are *.revoked.\n"
         ));
     }
-    let certificate = stored.certificate()?;
     let now = Timestamp::now();
-    if certificate.is_expired(now) {
+    let check = stored.check(now)?;
+    if let Some(why) = check.cannot_authenticate() {
+        let advice = if check.expired {
+            "; the service refuses it already: delete the files if the connection is retired"
+        } else {
+            ""
+        };
         return Err(Error::CannotRevoke {
-            reason: format!(
-                "the certificate in {dir} expired at {}: the service refuses it already, and \
-                 it cannot authenticate a revocation",
-                certificate.not_after
-            ),
-            advice: "; delete the files if the connection is retired".to_string(),
+            reason: format!("{why} in {dir}, so it cannot authenticate a revocation"),
+            advice: advice.to_string(),
         });
     }
-    if !stored.key_matches(&certificate)? {
-        return Err(Error::CannotRevoke {
-            reason: format!(
-                "client.key in {dir} does not belong to client.crt, so it cannot authenticate \
-                 a revocation"
-            ),
-            advice: String::new(),
-        });
-    }
+    let certificate = check.certificate;
     confirm(
         args.yes,
         &format!(

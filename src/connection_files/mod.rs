@@ -21,7 +21,7 @@ use step::step;
 pub use replace::{Existing, PREVIOUS_SUFFIX, Replacement, replace_files};
 pub use retire::{REVOKED_SUFFIX, mark_revoked};
 pub use room::check_room;
-pub use stored::{Marking, StoredConnection};
+pub use stored::{LocalCheck, Marking, StoredConnection};
 
 /// File names in the output directory.
 pub const KEY_FILE: &str = "client.key";
@@ -98,9 +98,9 @@ impl ConnectorTrust {
 
 impl ConnectionConfig {
     pub fn to_yaml(&self) -> Result<String, Error> {
-        serde_saphyr::to_string(self).map_err(|e| Error::ConnectionFiles {
+        serde_saphyr::to_string(self).map_err(|e| Error::ConnectionDirectory {
             action: format!("writing {CONFIG_FILE}"),
-            message: e.to_string(),
+            problem: e.to_string(),
         })
     }
 }
@@ -138,9 +138,9 @@ pub fn refuse_existing_files(dir: &Path, force: bool) -> Result<(), Error> {
     if existing.is_empty() {
         return Ok(());
     }
-    Err(Error::ConnectionFiles {
+    Err(Error::ConnectionDirectory {
         action: format!("preparing {}", dir.display()),
-        message: format!(
+        problem: format!(
             "it already holds {}; pass --force to replace them, or choose another --out-dir",
             existing.join(", ")
         ),

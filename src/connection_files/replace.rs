@@ -86,13 +86,15 @@ pub fn replace_files(dir: &Path, new: &Replacement<'_>, existing: Existing) -> R
         refuse_existing_files(dir, false)?;
     }
     if !dir.is_dir() {
-        create_dir(dir).map_err(|e| failed(dir, format!("creating the directory: {e}")))?;
+        create_dir(dir).map_err(|e| failed(dir, "creating the directory", e, ""))?;
     }
     let files = new.files();
     let staged = stage(dir, &files).map_err(|f| {
         failed(
             dir,
-            format!("writing {}: {}; nothing was changed", f.name, f.error),
+            &format!("writing {}", f.name),
+            f.error,
+            "; nothing was changed",
         )
     })?;
     let mut slots: Vec<Slot<'_>> = files
@@ -119,7 +121,8 @@ pub fn replace_files(dir: &Path, new: &Replacement<'_>, existing: Existing) -> R
                  NAME{PREVIOUS_SUFFIX}; rename each back to its name without {PREVIOUS_SUFFIX}"
             ),
         };
-        return Err(failed(dir, format!("{problem}; {outcome}")));
+        let outcome = format!("{}; {outcome}", problem.hint);
+        return Err(failed(dir, &problem.step, problem.error, &outcome));
     }
     for slot in slots.iter().filter(|slot| slot.earlier) {
         let _ = std::fs::remove_file(previous(dir, slot.name));
@@ -156,7 +159,9 @@ fn keep_earlier(dir: &Path, slots: &[Slot<'_>]) -> Result<(), Error> {
             }
             return Err(failed(
                 dir,
-                format!("keeping {name} as {name}{PREVIOUS_SUFFIX}: {error}; nothing was changed"),
+                &format!("keeping {name} as {name}{PREVIOUS_SUFFIX}"),
+                error,
+                "; nothing was changed",
             ));
         }
     }
@@ -170,14 +175,14 @@ fn place(
     slots: &mut [Slot<'_>],
     staged: Vec<(PathBuf, tempfile::NamedTempFile)>,
     new_key: bool,
-) -> Result<(), String> {
+) -> Result<(), StepFailure> {
     if new_key {
         for slot in slots
             .iter()
             .filter(|slot| slot.earlier && CERTIFICATES.contains(&slot.name))
         {
             step(|| remove_if_exists(&dir.join(slot.name)))
-                .map_err(|e| format!("removing the previous {}: {e}", slot.name))?;
+                .map_err(|e| StepFailure::new(format!("removing the previous {}", slot.name), e))?;
         }
     }
     for (slot, (path, file)) in slots.iter_mut().zip(staged) {
@@ -195,7 +200,10 @@ fn place(
             } else {
                 ""
             };
-            format!("putting the new {} in place: {e}{hint}", slot.name)
+            StepFailure {
+                hint,
+                ..StepFailure::new(format!("putting the new {} in place", slot.name), e)
+            }
         })?;
         slot.placed = true;
     }
@@ -203,15 +211,34 @@ fn place(
 }
 
 /// Step 4: each file as written, byte for byte.
-fn read_back(dir: &Path, slots: &[Slot<'_>]) -> Result<(), String> {
+fn read_back(dir: &Path, slots: &[Slot<'_>]) -> Result<(), StepFailure> {
     for slot in slots {
+        let reading = || format!("reading back {}", slot.name);
         let found = step(|| std::fs::read(dir.join(slot.name)))
-            .map_err(|e| format!("reading back {}: {e}", slot.name))?;
+            .map_err(|e| StepFailure::new(reading(), e))?;
         if found != slot.contents {
-            return Err(format!("{} changed while it was written", slot.name));
+            let changed = std::io::Error::other("it changed while it was written");
+            return Err(StepFailure::new(reading(), changed));
         }
     }
     Ok(())
+}
+
+/// A step of 3 or 4 that failed: what it was, the file system's error, and a hint for it.
+struct StepFailure {
+    step: String,
+    error: std::io::Error,
+    hint: &'static str,
+}
+
+impl StepFailure {
+    fn new(step: String, error: std::io::Error) -> Self {
+        StepFailure {
+            step,
+            error,
+            hint: "",
+        }
+    }
 }
 
 /// After a failure in 3 or 4: the new files that had no earlier one removed, every
@@ -233,10 +260,11 @@ fn restore(dir: &Path, slots: &[Slot<'_>], new_key: bool) -> std::io::Result<()>
     Ok(())
 }
 
-fn failed(dir: &Path, message: String) -> Error {
+fn failed(dir: &Path, step: &str, source: std::io::Error, outcome: &str) -> Error {
     Error::ConnectionFiles {
-        action: format!("putting the new files into {}", dir.display()),
-        message,
+        action: format!("putting the new files into {}: {step}", dir.display()),
+        source,
+        outcome: outcome.to_string(),
     }
 }
 

@@ -23,21 +23,21 @@ pub const RESERVED_PER_FILE: usize = 16 * 1024;
 /// calls it before it requests anything, so the error says nothing was spent.
 pub fn check_room(dir: &Path, key_len: usize) -> Result<(), Error> {
     let total = key_len + 4 * RESERVED_PER_FILE;
-    let failed = |message: String| Error::ConnectionFiles {
+    let failed = |(step, source): (String, std::io::Error)| Error::ConnectionFiles {
         action: format!(
-            "checking that {} has room for the connection's files ({} KiB)",
+            "checking that {} has room for the connection's files ({} KiB): {step}",
             dir.display(),
             total.div_ceil(1024)
         ),
-        message: format!(
-            "{message}. Nothing was spent: no TokenRequest was created and no token used; free \
-             some space there or make it writable, or choose another --out-dir"
-        ),
+        source,
+        outcome: ". Nothing was spent: no TokenRequest was created and no token used; free \
+                  some space there or make it writable, or choose another --out-dir"
+            .to_string(),
     };
     let missing = missing_dirs(dir);
     let result = (|| {
         if !missing.is_empty() {
-            create_dir(dir).map_err(|e| format!("creating the directory: {e}"))?;
+            create_dir(dir).map_err(|e| ("creating the directory".to_string(), e))?;
         }
         let zeros = vec![0u8; key_len.max(RESERVED_PER_FILE)];
         let reserved = &zeros[..RESERVED_PER_FILE];
@@ -53,9 +53,9 @@ pub fn check_room(dir: &Path, key_len: usize) -> Result<(), Error> {
         );
         // Dropping the temp files removes them.
         placeholders.map(drop).map_err(|failure| {
-            format!(
-                "writing a placeholder for {}: {}",
-                failure.name, failure.error
+            (
+                format!("writing a placeholder for {}", failure.name),
+                failure.error,
             )
         })
     })()

@@ -42,9 +42,10 @@ pub struct StoredConnection {
 impl StoredConnection {
     pub fn read(dir: &Path) -> Result<Self, Error> {
         let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let fail = |message: String| Error::ConnectionFiles {
-            action: format!("reading the connection in {}", dir.display()),
-            message,
+        let action = || format!("reading the connection in {}", dir.display());
+        let fail = |problem: String| Error::ConnectionDirectory {
+            action: action(),
+            problem,
         };
         if !dir.is_dir() {
             return Err(fail("no such directory".to_string()));
@@ -68,12 +69,15 @@ impl StoredConnection {
                 }
                 _ => dir.join(name),
             };
-            std::fs::read_to_string(&path).map_err(|error| {
-                let what = match error.kind() {
-                    std::io::ErrorKind::NotFound => format!("{name} is missing"),
-                    _ => format!("cannot read {}: {error}", path.display()),
-                };
-                fail(format!("{what}{}", interrupted_hint(&dir, name)))
+            std::fs::read_to_string(&path).map_err(|error| match error.kind() {
+                std::io::ErrorKind::NotFound => {
+                    fail(format!("{name} is missing{}", interrupted_hint(&dir, name)))
+                }
+                _ => Error::ConnectionFiles {
+                    action: format!("{}: reading {}", action(), path.display()),
+                    source: error,
+                    outcome: interrupted_hint(&dir, name),
+                },
             })
         };
         let config_text = read(CONFIG_FILE)?;
@@ -121,9 +125,21 @@ impl StoredConnection {
     }
 
     /// Whether `client.key` belongs to the certificate.
-    pub fn key_matches(&self, certificate: &CertificateFacts) -> Result<bool, Error> {
+    fn key_matches(&self, certificate: &CertificateFacts) -> Result<bool, Error> {
         let public_key = public_key_of(&self.key_pem).map_err(|e| self.broken(KEY_FILE, e))?;
         Ok(certificate.matches_key(&public_key))
+    }
+
+    /// What the files alone say about the certificate at `now`: the one check `inspect`,
+    /// `renew` and `revoke` start with.
+    pub fn check(&self, now: jiff::Timestamp) -> Result<LocalCheck, Error> {
+        let certificate = self.certificate()?;
+        let key_matches = self.key_matches(&certificate)?;
+        Ok(LocalCheck {
+            expired: certificate.is_expired(now),
+            certificate,
+            key_matches,
+        })
     }
 
     /// Trust for the Connector Service: `flags` if any is set, else what `connection.yaml`
@@ -193,9 +209,34 @@ impl StoredConnection {
     }
 
     fn broken(&self, name: &str, detail: String) -> Error {
-        Error::ConnectionFiles {
+        Error::ConnectionDirectory {
             action: format!("reading {}", self.dir.join(name).display()),
-            message: format!("it {detail}"),
+            problem: format!("it {detail}"),
+        }
+    }
+}
+
+/// What the files alone say about the certificate, before any service is asked.
+pub struct LocalCheck {
+    pub certificate: CertificateFacts,
+    /// Whether `client.key` is the certificate's key.
+    pub key_matches: bool,
+    pub expired: bool,
+}
+
+impl LocalCheck {
+    /// Why the certificate cannot authenticate a call to the Connector Service (management
+    /// info, renewal, revocation), key first; `None` when it can.
+    pub fn cannot_authenticate(&self) -> Option<String> {
+        if !self.key_matches {
+            Some(format!("{KEY_FILE} does not belong to {CERTIFICATE_FILE}"))
+        } else if self.expired {
+            Some(format!(
+                "the certificate expired at {}",
+                self.certificate.not_after
+            ))
+        } else {
+            None
         }
     }
 }

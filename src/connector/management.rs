@@ -9,8 +9,13 @@
 
 use http::{Method, StatusCode};
 
+use rustls::pki_types::PrivateKeyDer;
+
 use super::wire::{decode, error_message, says_revoked, status_error};
-use super::{ConnectorClient, ConnectorError, IssuedCertificates, KeyAndCsr, ManagementInfo};
+use super::{
+    CallLimits, ConnectorClient, ConnectorError, IssuedCertificates, KeyAndCsr, ManagementInfo,
+    TlsOptions,
+};
 use super::{csr_body, issued_certificates};
 
 /// What the service makes of the client certificate.
@@ -38,6 +43,30 @@ pub enum Revocation {
 const EMPTY_CSR: &str = r#"{"csr":""}"#;
 
 impl ConnectorClient {
+    /// The proof of a certificate just issued (`connect`, `renew`): presenting `chain_pem`
+    /// and `key`, management info at `info_url` answers, and the service takes the
+    /// certificate for `app`.
+    pub async fn prove(
+        tls: &TlsOptions,
+        chain_pem: &str,
+        key: PrivateKeyDer<'static>,
+        limits: CallLimits,
+        info_url: &str,
+        app: &str,
+    ) -> Result<(), ConnectorError> {
+        let client = Self::with_identity(tls, chain_pem, key, limits)?;
+        let info = client.management_info(info_url).await?;
+        let seen = info.client_identity.application.unwrap_or_default();
+        if seen == app {
+            return Ok(());
+        }
+        Err(ConnectorError::OtherApplication {
+            host: super::redact(info_url),
+            seen,
+            expected: app.to_string(),
+        })
+    }
+
     /// `GET infoUrl` over mTLS: whom the service takes the client certificate for.
     pub async fn management_info(&self, info_url: &str) -> Result<ManagementInfo, ConnectorError> {
         let (host, status, body) = self.call(Method::GET, info_url, None).await?;

@@ -122,6 +122,17 @@ pub enum ConnectorError {
     /// The proxy the environment names cannot be used (never with its credentials).
     #[error("the proxy for the Connector Service: {0}")]
     Proxy(String),
+    /// Management info took a new certificate for another application than it was issued for.
+    #[error(
+        "the Connector Service at {host} took the certificate for application {}, not {}",
+        quote_for_message(.seen),
+        quote_for_message(.expected)
+    )]
+    OtherApplication {
+        host: String,
+        seen: String,
+        expected: String,
+    },
     /// 403 `Certificate has been revoked.` from an mTLS endpoint.
     #[error("the Connector Service at {host} answered 403 {message}: the certificate is revoked")]
     Revoked { host: String, message: String },

@@ -202,7 +202,7 @@ pub enum Error {
     ConnectorTokenUsed {
         action: String,
         #[source]
-        source: ConnectorError,
+        source: Box<ConnectorError>,
         refresh_hint: String,
     },
 
@@ -214,7 +214,7 @@ pub enum Error {
     CsrRefused {
         action: String,
         #[source]
-        source: ConnectorError,
+        source: Box<ConnectorError>,
     },
 
     #[error(
@@ -225,19 +225,30 @@ pub enum Error {
     ConnectorTls {
         action: String,
         #[source]
-        source: ConnectorError,
+        source: Box<ConnectorError>,
     },
 
     #[error("{action}: {source}")]
     Connector {
         action: String,
         #[source]
-        source: ConnectorError,
+        source: Box<ConnectorError>,
     },
 
-    /// Writing the key, certificates or connection.yaml.
-    #[error("{action}: {message}")]
-    ConnectionFiles { action: String, message: String },
+    /// A file system call on a connection's files failed (writing, renaming, reading them);
+    /// `outcome` says what that left, after the file system's error.
+    #[error("{action}: {source}{outcome}")]
+    ConnectionFiles {
+        action: String,
+        #[source]
+        source: std::io::Error,
+        outcome: String,
+    },
+
+    /// A connection directory that does not hold what the command needs, or holds what it
+    /// must not replace.
+    #[error("{action}: {problem}")]
+    ConnectionDirectory { action: String, problem: String },
 
     /// `connect` failed after the info call used the token up: says so, what became of the
     /// certificate, and the command that gets a fresh token.
@@ -259,18 +270,6 @@ pub enum Error {
     /// The Connector Service issued something this tool will not keep.
     #[error("{action}: {problem}")]
     CertificateRejected { action: String, problem: String },
-
-    /// The Connector Service took a certificate for another application.
-    #[error(
-        "{action}: the service took the certificate for application {}, not {}",
-        quote_for_message(.seen),
-        quote_for_message(.expected)
-    )]
-    WrongApplication {
-        action: String,
-        seen: String,
-        expected: String,
-    },
 
     /// Work handed to a thread of its own did not come back (it panicked or was cancelled).
     #[error("{action}: {source}")]
@@ -409,12 +408,21 @@ impl Error {
         match source {
             ConnectorError::TokenRejected { .. } => Error::ConnectorTokenUsed {
                 action,
-                source,
+                source: Box::new(source),
                 refresh_hint: refresh_hint.to_string(),
             },
-            ConnectorError::CsrRefused { .. } => Error::CsrRefused { action, source },
-            ConnectorError::Tls { .. } => Error::ConnectorTls { action, source },
-            source => Error::Connector { action, source },
+            ConnectorError::CsrRefused { .. } => Error::CsrRefused {
+                action,
+                source: Box::new(source),
+            },
+            ConnectorError::Tls { .. } => Error::ConnectorTls {
+                action,
+                source: Box::new(source),
+            },
+            source => Error::Connector {
+                action,
+                source: Box::new(source),
+            },
         }
     }
 
