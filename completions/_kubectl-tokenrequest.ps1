@@ -51,10 +51,13 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             break
         }
         'kubectl-tokenrequest;create' {
-            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant for the Connector Service''s central mode (needs --group)')
-            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group for the Connector Service''s central mode (needs --tenant)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant for the Connector Service''s central mode (needs --group), for the APP names')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group for the Connector Service''s central mode (needs --tenant), for the APP names')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them')
             [CompletionResult]::new('--labels', '--labels', [CompletionResultType]::ParameterName, 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With several Applications: how many are worked on at once')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the command may take in all (e.g. 60s, 2m): the create, the wait for the controller and the Connector Service calls. 0 waits for nothing, and is refused where the command needs an answer (connect, doctor, -o token|url|env|config)')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Return as soon as the request is created, without waiting for the token')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Delete an existing request of that name first and request a fresh token')
@@ -117,11 +120,22 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             break
         }
         'kubectl-tokenrequest;connect' {
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory for the key, certificates and connection.yaml (default: ./APP; created with mode 0700 if missing)')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files an earlier connect left in the directory')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant for the Connector Service''s central mode (needs --group), for the APP names')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group for the Connector Service''s central mode (needs --tenant), for the APP names')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them')
+            [CompletionResult]::new('--labels', '--labels', [CompletionResultType]::ParameterName, 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With several Applications: how many are worked on at once')
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Directory for the key, certificates and connection.yaml (default: ./APP; created with mode 0700 if missing); with several Applications, DIR/APP for each')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files an earlier connect left in the directory; with several Applications, connect again those already connected')
+            [CompletionResult]::new('--min-validity', '--min-validity', [CompletionResultType]::ParameterName, 'With several Applications: a directory whose certificate the Connector Service accepts and that is valid for at least this long is already connected and skipped (e.g. 30d)')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Delete an existing request of that name first and request a fresh token (without it an existing request''s token is used, which works only once)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long the command may take in all (e.g. 60s, 2m): the create, the wait for the controller and the Connector Service calls. 0 waits for nothing, and is refused where the command needs an answer (connect, doctor, -o token|url|env|config)')
             [CompletionResult]::new('--require-application', '--require-application', [CompletionResultType]::ParameterName, 'Refuse to request a token unless the Application is known to exist (a missing one, or one that cannot be checked, is an error); without it a missing one is a warning')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (default: a description of the connection; with several Applications a summary table); json, yaml and jsonpath print the results for scripts: each Application''s outcome, exit code, files, certificate expiry and error')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (default: a description of the connection; with several Applications a summary table); json, yaml and jsonpath print the results for scripts: each Application''s outcome, exit code, files, certificate expiry and error')
+            [CompletionResult]::new('--allow-missing-template-keys', '--allow-missing-template-keys', [CompletionResultType]::ParameterName, 'If true, a field a jsonpath template names but the object lacks prints as nothing; if false, it is an error')
             [CompletionResult]::new('--certificate-authority', '--certificate-authority', [CompletionResultType]::ParameterName, 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs')
             [CompletionResult]::new('--insecure-skip-tls-verify-connector', '--insecure-skip-tls-verify-connector', [CompletionResultType]::ParameterName, 'Do not check the Connector Service''s certificate (insecure)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)')
@@ -134,8 +148,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             [CompletionResult]::new('--insecure-skip-tls-verify', '--insecure-skip-tls-verify', [CompletionResultType]::ParameterName, 'Do not check the API server''s certificate (insecure)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged')
             [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

@@ -47,9 +47,11 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" 
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "doctor" -d 'Check whether TokenRequests work on this cluster, and if not, why: the connection, the API, your rights, the controller, an Application, and (with --probe) a real request'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "completion" -d 'Print a shell completion script, or install kubectl\'s completion helper'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l tenant -d 'Tenant for the Connector Service\'s central mode (needs --group)' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l group -d 'Group for the Connector Service\'s central mode (needs --tenant)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s f -l filename -d 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept' -r -F
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l tenant -d 'Tenant for the Connector Service\'s central mode (needs --group), for the APP names' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l group -d 'Group for the Connector Service\'s central mode (needs --tenant), for the APP names' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -s l -l labels -d 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l concurrency -d 'With several Applications: how many are worked on at once' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l timeout -d 'How long the command may take in all (e.g. 60s, 2m): the create, the wait for the controller and the Connector Service calls. 0 waits for nothing, and is refused where the command needs an answer (connect, doctor, -o token|url|env|config)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l no-wait -d 'Return as soon as the request is created, without waiting for the token' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand create" -l refresh -d 'Delete an existing request of that name first and request a fresh token' -r
@@ -116,11 +118,24 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand get" -s V -l version -d 'Print version'
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l out-dir -d 'Directory for the key, certificates and connection.yaml (default: ./APP; created with mode 0700 if missing)' -r -F
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l force -d 'Replace files an earlier connect left in the directory' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s f -l filename -d 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept' -r -F
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l tenant -d 'Tenant for the Connector Service\'s central mode (needs --group), for the APP names' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l group -d 'Group for the Connector Service\'s central mode (needs --tenant), for the APP names' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s l -l labels -d 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l concurrency -d 'With several Applications: how many are worked on at once' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l out-dir -d 'Directory for the key, certificates and connection.yaml (default: ./APP; created with mode 0700 if missing); with several Applications, DIR/APP for each' -r -F
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l force -d 'Replace files an earlier connect left in the directory; with several Applications, connect again those already connected' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l min-validity -d 'With several Applications: a directory whose certificate the Connector Service accepts and that is valid for at least this long is already connected and skipped (e.g. 30d)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l refresh -d 'Delete an existing request of that name first and request a fresh token (without it an existing request\'s token is used, which works only once)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l timeout -d 'How long the command may take in all (e.g. 60s, 2m): the create, the wait for the controller and the Connector Service calls. 0 waits for nothing, and is refused where the command needs an answer (connect, doctor, -o token|url|env|config)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l require-application -d 'Refuse to request a token unless the Application is known to exist (a missing one, or one that cannot be checked, is an error); without it a missing one is a warning' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s o -l output -d 'Output format (default: a description of the connection; with several Applications a summary table); json, yaml and jsonpath print the results for scripts: each Application\'s outcome, exit code, files, certificate expiry and error' -r -f -a "json\t'the object as JSON'
+yaml\t'the object as YAML'
+name\t'TYPE/NAME, for other commands'
+jsonpath\t'jsonpath=TEMPLATE, as kubectl\'s'
+jsonpath-file\t'jsonpath-file=FILE: the template in FILE'
+jsonpath-as-json\t'jsonpath-as-json=TEMPLATE: each result as a JSON array'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l allow-missing-template-keys -d 'If true, a field a jsonpath template names but the object lacks prints as nothing; if false, it is an error' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -131,7 +146,7 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s h -l help -d 'Print help'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s A -l all-namespaces -d 'List requests in all namespaces' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand list" -s l -l selector -d 'Label selector to filter on (e.g. app=foo,tier!=x)' -r

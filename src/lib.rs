@@ -7,6 +7,7 @@
 //! `tokenrequest` is the type and its rules; `output` renders.
 
 pub(crate) mod applications;
+pub(crate) mod batch;
 pub(crate) mod certificate;
 pub mod cli;
 pub mod commands;

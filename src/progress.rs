@@ -13,6 +13,11 @@ use crate::requests::{Observer, Retry};
 /// A spinner or a bar, hidden (and silent) unless stderr is a terminal.
 pub struct Progress {
     bar: ProgressBar,
+    /// Failures so far, for a bar of several Applications.
+    failed: std::sync::atomic::AtomicU64,
+    /// Whether what the client waits for is shown (a spinner's message; a counting bar's
+    /// message is its failures).
+    shows_status: bool,
 }
 
 impl Progress {
@@ -31,6 +36,8 @@ impl Progress {
     pub fn none() -> Self {
         Progress {
             bar: ProgressBar::hidden(),
+            failed: Default::default(),
+            shows_status: false,
         }
     }
 
@@ -43,7 +50,17 @@ impl Progress {
         )
     }
 
+    /// A bar of `done/total unit, N failed` for a run over several Applications.
+    pub fn counting(unit: &str) -> Self {
+        Self::shown(
+            Some(0),
+            &format!("{{wide_bar}} {{pos}}/{{len}} {unit}{{msg}} ({{elapsed}})"),
+            Duration::from_millis(200),
+        )
+    }
+
     fn shown(length: Option<u64>, template: &str, tick: Duration) -> Self {
+        let shows_status = length.is_none();
         let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::stderr());
         if !bar.is_hidden() {
             bar.set_style(
@@ -52,7 +69,11 @@ impl Progress {
             );
             bar.enable_steady_tick(tick);
         }
-        Progress { bar }
+        Progress {
+            bar,
+            failed: Default::default(),
+            shows_status,
+        }
     }
 
     pub fn set_message(&self, message: String) {
@@ -69,6 +90,24 @@ impl Progress {
         self.bar.inc(1);
     }
 
+    /// `count` more pieces of work to do.
+    pub fn add_work_of(&self, count: usize) {
+        self.bar
+            .inc_length(u64::try_from(count).unwrap_or(u64::MAX));
+    }
+
+    /// One piece of work done, `ok` or failed (the bar counts the failures).
+    pub fn done_one_of(&self, ok: bool) {
+        if !ok {
+            let failed = self
+                .failed
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                + 1;
+            self.bar.set_message(format!(", {failed} failed"));
+        }
+        self.bar.inc(1);
+    }
+
     /// A line on stderr, above the spinner or bar when there is one.
     pub fn note(&self, line: &str) {
         self.bar.suspend(|| eprintln!("{line}"));
@@ -82,7 +121,9 @@ impl Progress {
 
 impl Observer for Progress {
     fn status(&self, message: &str) {
-        self.set_message(message.to_string());
+        if self.shows_status {
+            self.set_message(message.to_string());
+        }
     }
 
     /// The first retry is a blip and passes silently; from the second on, a line on a

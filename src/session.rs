@@ -1,6 +1,6 @@
-//! What a run shares with `main`: the request it created and has not finished with, so an
-//! interrupted run can say how to delete it; and tasks that must finish even when the command
-//! is done or dropped (Ctrl-C drops the command's future): the probe's cleanup, the
+//! What a run shares with `main`: the requests it created and has not finished with, so an
+//! interrupted run can say how to delete them; and tasks that must finish even when the
+//! command is done or dropped (Ctrl-C drops the command's future): the probe's cleanup, the
 //! Application preflight. `main` awaits them before exiting.
 
 use std::sync::Mutex;
@@ -10,22 +10,30 @@ use tokio::task::JoinHandle;
 
 #[derive(Debug, Default)]
 pub struct Session {
-    left_behind: Mutex<Option<(String, String)>>,
+    /// `(namespace, name)` of each request created and not finished with, in creation order.
+    left_behind: Mutex<Vec<(String, String)>>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl Session {
     pub fn note_created(&self, namespace: &str, name: &str) {
-        *self.left_behind.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((namespace.to_string(), name.to_string()));
+        let mut left = self.left_behind.lock().unwrap_or_else(|e| e.into_inner());
+        let created = (namespace.to_string(), name.to_string());
+        if !left.contains(&created) {
+            left.push(created);
+        }
     }
 
-    pub fn forget_created(&self) {
-        *self.left_behind.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    /// The run is done with `namespace/name` (its result was printed or it was deleted).
+    pub fn forget_created(&self, namespace: &str, name: &str) {
+        self.left_behind
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(ns, n)| !(ns == namespace && n == name));
     }
 
-    /// `(namespace, name)` of a request this run created and has not finished with.
-    pub fn left_behind(&self) -> Option<(String, String)> {
+    /// `(namespace, name)` of the requests this run created and has not finished with.
+    pub fn left_behind(&self) -> Vec<(String, String)> {
         self.left_behind
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -26,8 +26,10 @@ const LAYERS: &[(&str, u8)] = &[
     ("terminal", 4),
     ("progress", 4),
     ("applications", 4),
+    // Several Applications at once: what create and connect share.
+    ("batch", 5),
     // Each command's flags, parsed into plain values.
-    ("cli", 5),
+    ("cli", 4),
     ("present", 6),
     ("listing", 6),
     ("commands", 7),

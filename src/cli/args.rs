@@ -83,6 +83,36 @@ pub struct WaitArgs {
     pub timeout: Duration,
 }
 
+/// Which Applications a command requests tokens for: names, manifests, and what every new
+/// request carries; `create` and `connect` share them.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TargetArgs {
+    /// The Application names; each TokenRequest is named after its Application
+    #[arg(value_name = "APP", required_unless_present = "files")]
+    pub apps: Vec<String>,
+
+    /// TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for
+    /// stdin); repeatable. Their context and labels are kept
+    #[arg(short = 'f', long = "filename", value_name = "FILE", action = ArgAction::Append)]
+    pub files: Vec<std::path::PathBuf>,
+
+    /// Tenant for the Connector Service's central mode (needs --group), for the APP names
+    #[arg(long, requires = "group", value_name = "TENANT")]
+    pub tenant: Option<String>,
+
+    /// Group for the Connector Service's central mode (needs --tenant), for the APP names
+    #[arg(long, requires = "tenant", value_name = "GROUP")]
+    pub group: Option<String>,
+
+    #[command(flatten)]
+    pub labels: LabelArgs,
+
+    /// With several Applications: how many are worked on at once
+    #[arg(long, value_name = "N", default_value_t = 8, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
 /// The labels of a new request (`create -l`), checked as the API server checks them.
 #[derive(Debug, Clone, Default, Args)]
 pub struct LabelArgs {
@@ -148,20 +178,8 @@ pub struct DryRunArgs {
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// The Application name; the TokenRequest is named after it
-    #[arg(value_name = "APP")]
-    pub app: String,
-
-    /// Tenant for the Connector Service's central mode (needs --group)
-    #[arg(long, requires = "group", value_name = "TENANT")]
-    pub tenant: Option<String>,
-
-    /// Group for the Connector Service's central mode (needs --tenant)
-    #[arg(long, requires = "tenant", value_name = "GROUP")]
-    pub group: Option<String>,
-
     #[command(flatten)]
-    pub labels: LabelArgs,
+    pub targets: TargetArgs,
 
     #[command(flatten)]
     pub wait: WaitArgs,
@@ -320,18 +338,23 @@ pub struct ConnectorTlsArgs {
 
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
-    /// The Application name; the TokenRequest is named after it
-    #[arg(value_name = "APP")]
-    pub app: String,
+    #[command(flatten)]
+    pub targets: TargetArgs,
 
     /// Directory for the key, certificates and connection.yaml (default: ./APP; created with
-    /// mode 0700 if missing)
+    /// mode 0700 if missing); with several Applications, DIR/APP for each
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<std::path::PathBuf>,
 
-    /// Replace files an earlier connect left in the directory
+    /// Replace files an earlier connect left in the directory; with several Applications,
+    /// connect again those already connected
     #[arg(long)]
     pub force: bool,
+
+    /// With several Applications: a directory whose certificate the Connector Service accepts
+    /// and that is valid for at least this long is already connected and skipped (e.g. 30d)
+    #[arg(long, value_name = "DURATION", value_parser = super::duration::parse_duration_with_days, allow_hyphen_values = true, default_value = "30d")]
+    pub min_validity: Duration,
 
     /// Delete an existing request of that name first and request a fresh token (without it an
     /// existing request's token is used, which works only once)
@@ -343,6 +366,15 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub application: ApplicationArgs,
+
+    /// Output format (default: a description of the connection; with several Applications a
+    /// summary table); json, yaml and jsonpath print the results for scripts: each
+    /// Application's outcome, exit code, files, certificate expiry and error
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::ListOutputParser(formats::CONNECT))]
+    pub output: Option<OutputFormat>,
+
+    #[command(flatten)]
+    pub template: TemplateArgs,
 
     #[command(flatten)]
     pub tls: ConnectorTlsArgs,

@@ -107,6 +107,11 @@ pub const LIST: Formats = Formats {
         CUSTOM_COLUMNS,
     ]],
 };
+/// `connect`'s results: one per Application.
+pub const CONNECT: Formats = Formats {
+    command: "connect",
+    accepted: &[&[JSON, YAML, NAME, JSONPATH, JSONPATH_FILE, JSONPATH_AS_JSON]],
+};
 pub const DELETE: Formats = Formats {
     command: "delete",
     accepted: &[&[NAME]],

@@ -334,7 +334,7 @@ mod tests {
             .unwrap()
             .command
         {
-            Command::Create(create) => assert_eq!(create.labels.merged().unwrap().len(), 2),
+            Command::Create(create) => assert_eq!(create.targets.labels.merged().unwrap().len(), 2),
             other => panic!("{other:?}"),
         }
         match parse(&[
@@ -350,7 +350,7 @@ mod tests {
         .command
         {
             Command::Create(create) => {
-                let labels = create.labels.merged().unwrap();
+                let labels = create.targets.labels.merged().unwrap();
                 let keys: Vec<&str> = labels.keys().map(String::as_str).collect();
                 assert_eq!(keys, ["env", "team", "tier"], "every -l counts");
             }
@@ -361,7 +361,7 @@ mod tests {
             .command
         {
             Command::Create(create) => {
-                let error = create.labels.merged().unwrap_err();
+                let error = create.targets.labels.merged().unwrap_err();
                 assert!(error.contains("label team is given twice"), "{error}");
             }
             other => panic!("{other:?}"),

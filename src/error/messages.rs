@@ -13,12 +13,39 @@ pub(crate) fn did_you_mean(suggestions: &[String]) -> String {
     }
 }
 
-pub(super) fn left_behind_hint(left_behind: &Option<(String, String)>) -> String {
+/// What an interrupted run left: which requests it created, and one `delete` (a namespace)
+/// that removes them all.
+pub(super) fn left_behind_hint(left_behind: &[(String, String)]) -> String {
     match left_behind {
-        Some((namespace, name)) => format!(
+        [] => String::new(),
+        [(namespace, name)] => format!(
             "; TokenRequest {namespace}/{name} was created and left in place. Delete it with: \
              kubectl tokenrequest delete {name} -n {namespace}"
         ),
-        None => String::new(),
+        several => {
+            let mut by_namespace: Vec<(&str, Vec<&str>)> = Vec::new();
+            for (namespace, name) in several {
+                match by_namespace.iter_mut().find(|(ns, _)| ns == namespace) {
+                    Some((_, names)) => names.push(name),
+                    None => by_namespace.push((namespace, vec![name])),
+                }
+            }
+            let created: Vec<String> = several.iter().map(|(ns, n)| format!("{ns}/{n}")).collect();
+            let commands: Vec<String> = by_namespace
+                .iter()
+                .map(|(namespace, names)| {
+                    format!(
+                        "kubectl tokenrequest delete {} -n {namespace}",
+                        names.join(" ")
+                    )
+                })
+                .collect();
+            format!(
+                "; {} TokenRequests were created and left in place ({}). Delete them with: {}",
+                several.len(),
+                created.join(", "),
+                commands.join(" && ")
+            )
+        }
     }
 }

@@ -108,6 +108,20 @@ pub enum Error {
     )]
     NoSuchRequest { namespace: String, name: String },
 
+    /// A run over several Applications, in which some failed (the results say which, why and
+    /// with which exit code each).
+    #[error(
+        "{failed} of {of} Applications failed ({}); the results above say why",
+        .names.join(", ")
+    )]
+    SomeApplicationsFailed {
+        failed: usize,
+        of: usize,
+        names: Vec<String>,
+        /// The exit code the failures share, else 1.
+        code: i32,
+    },
+
     /// Some of several requests could not be deleted (each was reported above).
     #[error("{failed} of {of} TokenRequests could not be deleted (see above)")]
     SomeFailed { failed: usize, of: usize },
@@ -166,8 +180,8 @@ pub enum Error {
     #[error("{}{}", match .signal { Signal::Interrupt => "interrupted", Signal::Terminate => "terminated" }, left_behind_hint(.left_behind))]
     Interrupted {
         signal: Signal,
-        /// `(namespace, name)` of a request this run created and left in place.
-        left_behind: Option<(String, String)>,
+        /// `(namespace, name)` of the requests this run created and left in place.
+        left_behind: Vec<(String, String)>,
     },
 
     /// stdout is closed (`| head`): end at once, silently.
@@ -339,6 +353,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => exit_code::USAGE,
+            Error::SomeApplicationsFailed { code, .. } => *code,
             Error::Request(error) => match error {
                 RequestError::ControllerError { .. } => exit_code::CONTROLLER_ERROR,
                 RequestError::Timeout { .. } | RequestError::CreateTimedOut { .. } => {
@@ -365,9 +380,7 @@ impl Error {
     pub fn message(&self) -> Option<String> {
         match self {
             Error::ClosedStdout => None,
-            Error::Interrupted {
-                left_behind: None, ..
-            } => None,
+            Error::Interrupted { left_behind, .. } if left_behind.is_empty() => None,
             error => Some(error.to_string()),
         }
     }

@@ -18,6 +18,7 @@ mod format;
 mod inspection;
 mod jsonpath;
 mod list;
+mod results;
 mod single;
 mod sort;
 mod table;
@@ -39,6 +40,7 @@ pub use inspection::{
 };
 pub use jsonpath::JsonPathTemplate;
 pub use list::{ListPrinter, list_printer, list_printer_with};
+pub use results::{Files, ItemResult, Made, Outcome, render_results};
 pub use single::{UrlView, render_one};
 pub use sort::{SortBy, parse_sort_by};
 #[cfg(test)]

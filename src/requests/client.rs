@@ -37,6 +37,11 @@ impl Connection {
         self.server.request_timeout
     }
 
+    /// Who hears about retries and waits (and the notes of commands that share it).
+    pub fn observer(&self) -> &dyn Observer {
+        &*self.observer
+    }
+
     /// This connection, telling `observer` about retries and waits.
     pub fn observed_by(&self, observer: Arc<dyn Observer>) -> Connection {
         Connection {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::Server;
 use super::describe::describe_api_error;
-use super::wait::WaitReport;
+use super::report::WaitReport;
 use crate::text::quote_for_message;
 use crate::tokenrequest::{CONTROLLER_NAME, CRD_NAME};
 

@@ -17,8 +17,10 @@ mod exchange;
 mod kubeconfig;
 mod observe;
 mod probe;
+mod report;
 mod retry;
 mod settings;
+mod sightings;
 mod wait;
 mod watch;
 mod watching;
@@ -37,9 +39,10 @@ pub use error::RequestError;
 pub use kubeconfig::{Entry, kubeconfig_names};
 pub use observe::{Observer, Retry};
 pub use probe::PROBE_LABEL;
+pub use report::Seen;
 pub use retry::RetryPolicy;
 pub use settings::{ClientSettings, Deadline};
-pub use wait::Seen;
+pub use sightings::Sightings;
 
 use crate::tokenrequest::{TokenRequest, check_selector};
 
@@ -117,6 +120,14 @@ impl Requests {
     pub fn new(connection: &Connection) -> Self {
         Requests {
             namespace: connection.namespace().to_string(),
+            connection: connection.clone(),
+        }
+    }
+
+    /// The requests in `namespace` (a manifest's), through the same connection.
+    pub fn in_namespace(connection: &Connection, namespace: &str) -> Self {
+        Requests {
+            namespace: namespace.to_string(),
             connection: connection.clone(),
         }
     }

@@ -1,54 +1,60 @@
-//! Waiting for the controller to fill in a TokenRequest's status: kube-runtime's watcher on
-//! that one name (see `watching.rs`), replaced by polling when watching is forbidden, and
-//! bounded by the command's deadline. When time runs out, the [`WaitReport`] says what the
-//! wait saw: the request's last state, and whether the API server was unreachable, failing or
-//! slow meanwhile, before it says that no controller answered.
+//! Waiting for the controller to fill in a TokenRequest's status: what the run's watch
+//! ([`Sightings`]) sees of the request is judged until it has a usable token, the controller
+//! reports an error, the request disappears, or the command's deadline passes. When time runs
+//! out, the [`WaitReport`] says what the wait saw.
 
-use std::fmt;
-use std::time::Duration;
-
-use futures::StreamExt as _;
-use kube::runtime::WatchStreamExt as _;
-use kube::runtime::watcher::{Event, ExponentialBackoff, watcher};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::exchange::{Exchanges, Snapshot};
-use super::watching::{self, Trouble};
-use super::{Deadline, RequestError, Requests, RetryPolicy, retry};
+use super::report::{ApiHealth, Seen, WaitReport};
+use super::sightings::{Sighting, Sightings};
+use super::{Deadline, RequestError, Requests};
 use crate::tokenrequest::{CONTROLLER_NAME, Phase, TokenRequest};
 
-/// How many failed requests in a row, at the end of a wait, make the API server the one to
-/// blame rather than the controller (a short run is a flaky moment, not an outage).
-const FAILING_IN_A_ROW: u64 = 4;
-
-/// How often to look when watching is forbidden.
-const POLL_INTERVAL: Duration = Duration::from_secs(1);
-
 impl Requests {
-    /// Waits until `initial` has a usable token, the controller reports an error, the request
-    /// disappears, or the deadline passes (without a deadline: until one of the others).
+    /// Waits for `initial` alone, with a watch of its name; see [`Sightings::wait`].
     pub async fn wait_for_token(
         &self,
         initial: TokenRequest,
         deadline: Deadline,
     ) -> Result<TokenRequest, RequestError> {
+        let sightings = Sightings::of_one(self, initial.name());
+        sightings.expect(initial.name());
+        sightings.wait(initial, deadline).await
+    }
+}
+
+impl Sightings {
+    /// Waits until `initial` (the request as created or read, expected beforehand with
+    /// [`Sightings::expect`]) has a usable token, the controller reports an error, the request
+    /// disappears, or the deadline passes (without a deadline: until one of the others).
+    pub async fn wait(
+        &self,
+        initial: TokenRequest,
+        deadline: Deadline,
+    ) -> Result<TokenRequest, RequestError> {
+        let requests = self.requests();
         let name = initial.name().to_string();
+        requests.connection.observer.status(&format!(
+            "waiting for {CONTROLLER_NAME} to answer {}/{name}",
+            requests.namespace()
+        ));
         let mut follower = Follower {
-            requests: self,
+            requests,
+            uid: initial.metadata.uid.clone(),
             name,
             last: initial,
             deadline,
-            health: Health::new(&self.connection.exchanges),
+            health: Health::new(&requests.connection.exchanges),
         };
-        self.connection.observer.status(&format!(
-            "waiting for {CONTROLLER_NAME} to answer {}/{}",
-            self.namespace(),
-            follower.name
-        ));
-        match deadline.run(follower.follow()).await {
+        let sightings = self.following(&follower.last);
+        let result = deadline.run(follower.follow(sightings)).await;
+        self.forget(&follower.name);
+        match result {
             Some(result) => result,
             None => Err(RequestError::Timeout {
-                report: Box::new(follower.report()),
+                report: Box::new(follower.report(self.last_failure())),
             }),
         }
     }
@@ -57,6 +63,8 @@ impl Requests {
 struct Follower<'a> {
     requests: &'a Requests,
     name: String,
+    /// Which request of that name this is: a request recreated meanwhile is another one.
+    uid: Option<String>,
     /// The latest version seen; what the timeout report judges.
     last: TokenRequest,
     deadline: Deadline,
@@ -64,66 +72,42 @@ struct Follower<'a> {
 }
 
 impl Follower<'_> {
-    async fn follow(&mut self) -> Result<TokenRequest, RequestError> {
-        if let Some(done) = self.judge() {
-            return done;
-        }
-        match self.watch().await {
-            Some(done) => done,
-            None => {
-                self.requests
-                    .connection
-                    .observer
-                    .note("watching TokenRequests is forbidden for you; polling instead");
-                self.poll().await
-            }
-        }
-    }
-
-    /// Follows the request with the watcher until the wait is decided; `None` when watching
-    /// is forbidden.
-    async fn watch(&mut self) -> Option<Result<TokenRequest, RequestError>> {
-        let config = watching::config().fields(&format!("metadata.name={}", self.name));
-        let events = watcher(self.requests.api(), config)
-            .backoff(ExponentialBackoff::from(RetryPolicy::backoff()));
-        futures::pin_mut!(events);
-        // Whether the current (re)list has shown the request; a list without it means it was
-        // deleted while no watch was running.
-        let mut listed = false;
-        while let Some(event) = events.next().await {
-            match event {
-                Ok(Event::Init) => listed = false,
-                Ok(Event::InitApply(current) | Event::Apply(current)) => {
-                    listed = true;
-                    self.last = current;
-                    if let Some(done) = self.judge() {
-                        return Some(done);
-                    }
-                }
-                Ok(Event::InitDone) if !listed => return Some(Err(self.disappeared())),
-                Ok(Event::InitDone) => {}
-                Ok(Event::Delete(_)) => return Some(Err(self.disappeared())),
-                Err(error) => {
-                    let under_way = self.requests.connection.exchanges.answered();
-                    match watching::trouble(error, under_way) {
-                        Trouble::Transient(what) => self.health.failed(what),
-                        Trouble::Forbidden(_) => return None,
-                        Trouble::Final(error) => {
-                            let action = self.action("watching");
-                            let connection = &self.requests.connection;
-                            return Some(Err(retry::fail(connection, &action, error, None)));
-                        }
-                    }
-                }
-            }
-        }
-        // The watcher never ends on its own; if it did, the wait ends at its deadline.
-        std::future::pending().await
-    }
-
-    async fn poll(&mut self) -> Result<TokenRequest, RequestError> {
+    async fn follow(
+        &mut self,
+        mut sightings: watch::Receiver<Sighting>,
+    ) -> Result<TokenRequest, RequestError> {
         loop {
-            tokio::time::sleep(POLL_INTERVAL).await;
+            if let Some(done) = self.judge() {
+                return done;
+            }
+            let sighting = sightings.borrow_and_update().clone();
+            match sighting {
+                Sighting::Seen(current)
+                    if self.uid.is_none() || current.metadata.uid == self.uid =>
+                {
+                    self.last = *current
+                }
+                Sighting::Gone { uid } if uid.is_none() || uid == self.uid => {
+                    return Err(self.disappeared());
+                }
+                Sighting::Broken => return self.read_alone().await,
+                // Another request of that name (the one `--refresh` replaced), or nothing yet.
+                _ => {}
+            }
+            if let Some(done) = self.judge() {
+                return done;
+            }
+            if sightings.changed().await.is_err() {
+                // The watch stopped (it never does on its own): read alone.
+                return self.read_alone().await;
+            }
+        }
+    }
+
+    /// The watch failed for good: the request read again and again, so a failure is this
+    /// request's own error.
+    async fn read_alone(&mut self) -> Result<TokenRequest, RequestError> {
+        loop {
             self.last = self
                 .requests
                 .get(&self.name, self.deadline)
@@ -132,6 +116,7 @@ impl Follower<'_> {
             if let Some(done) = self.judge() {
                 return done;
             }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
     }
 
@@ -164,15 +149,9 @@ impl Follower<'_> {
         }
     }
 
-    fn action(&self, verb: &str) -> String {
-        format!(
-            "{verb} TokenRequest {}/{}",
-            self.requests.namespace(),
-            self.name
-        )
-    }
-
-    fn report(&self) -> WaitReport {
+    fn report(&self, last_failure: Option<String>) -> WaitReport {
+        let mut api = self.health.summary(&self.requests.connection.exchanges);
+        api.last_failure = last_failure;
         WaitReport {
             namespace: self.requests.namespace().to_string(),
             name: self.name.clone(),
@@ -183,7 +162,7 @@ impl Follower<'_> {
                 Phase::Unknown(state) => Seen::UnknownState(state.to_string()),
                 _ => Seen::NoStatus,
             },
-            api: self.health.summary(&self.requests.connection.exchanges),
+            api,
         }
     }
 
@@ -197,23 +176,16 @@ impl Follower<'_> {
     }
 }
 
-/// How the API server behaved during the wait: the connection's exchanges when it began,
-/// and the last failure the wait met.
+/// How the API server behaved during the wait: the connection's exchanges when it began.
 struct Health {
     start: Snapshot,
-    last_failure: Option<String>,
 }
 
 impl Health {
     fn new(exchanges: &Exchanges) -> Self {
         Health {
             start: exchanges.snapshot(),
-            last_failure: None,
         }
-    }
-
-    fn failed(&mut self, what: String) {
-        self.last_failure = Some(what);
     }
 
     fn summary(&self, exchanges: &Exchanges) -> ApiHealth {
@@ -226,219 +198,7 @@ impl Health {
             failing_for: end
                 .failing_since
                 .map(|since| end.at - since.max(self.start.at)),
-            last_failure: self.last_failure.clone(),
-        }
-    }
-}
-
-/// What the wait saw when its time ran out; its `Display` is the timeout message.
-#[derive(Debug, Clone)]
-pub struct WaitReport {
-    pub namespace: String,
-    pub name: String,
-    /// The command's `--timeout`.
-    pub timeout: Duration,
-    /// How much of it went before the wait began (the create).
-    pub before_wait: Duration,
-    pub seen: Seen,
-    pub api: ApiHealth,
-}
-
-/// The request's last state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seen {
-    /// No status at all.
-    NoStatus,
-    /// `state: OK` with an empty token: the Connector Service failed, the controller retries.
-    OkWithoutToken,
-    /// A state nobody documented.
-    UnknownState(String),
-}
-
-/// The API server during the wait.
-#[derive(Debug, Clone)]
-pub struct ApiHealth {
-    pub waited: Duration,
-    /// Requests that got an answer that is not a failure.
-    pub answered: u64,
-    /// Requests that failed: no answer, 5xx or 429.
-    pub failed: u64,
-    /// How many of them in a row, up to the last.
-    pub in_a_row: u64,
-    /// How long every request had been failing at the end, if the last one failed.
-    pub failing_for: Option<Duration>,
-    pub last_failure: Option<String>,
-}
-
-impl fmt::Display for WaitReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (namespace, name) = (&self.namespace, &self.name);
-        write!(
-            f,
-            "timed out after {} waiting for TokenRequest {namespace}/{name}: ",
-            seconds(self.timeout)
-        )?;
-        let api = &self.api;
-        let get = format!("`kubectl tokenrequest get {name} -n {namespace}`");
-        let total = api.answered + api.failed;
-        // Failing at the end, try after try, for a while: the controller cannot be judged
-        // from here.
-        if let Some(failing) = api.failing_for
-            && api.in_a_row >= FAILING_IN_A_ROW
-            && failing >= Duration::from_secs(1)
-        {
-            write!(
-                f,
-                "the API server has failed every request for the last {} (the last {} in a \
-                 row, {} of the {total} of the {} wait; last: {}), so whether a controller \
-                 answered is unknown. Check the cluster, then see the request with {get}",
-                seconds(failing),
-                api.in_a_row,
-                api.failed,
-                seconds(api.waited),
-                api.last_failure.as_deref().unwrap_or("no answer")
-            )?;
-        } else if total == 0 {
-            write!(
-                f,
-                "the API server is slow: the wait's first look at the request had no answer \
-                 after {} ({} went on the create before it), so whether a controller answered \
-                 is unknown. See the request with {get}, or allow more time with --timeout",
-                seconds(api.waited),
-                seconds(self.before_wait)
-            )?;
-        } else {
-            match &self.seen {
-                Seen::NoStatus => write!(
-                    f,
-                    "no controller answered{}: the request still has no status. The \
-                     {CONTROLLER_NAME} (namespace kyma-integration) fills it in; it does not \
-                     run on Kyma 2.3 and later or in Compass mode. Check it with `kubectl -n \
-                     kyma-integration get deploy {CONTROLLER_NAME}`, or see what else is \
-                     missing with `kubectl tokenrequest doctor`",
-                    meanwhile(api)
-                )?,
-                Seen::OkWithoutToken => write!(
-                    f,
-                    "the controller answered with state OK but no token: the Connector \
-                     Service failed and the {CONTROLLER_NAME} kept retrying. Check the \
-                     connector-service logs in namespace kyma-integration"
-                )?,
-                Seen::UnknownState(state) => write!(
-                    f,
-                    "the request shows state {}, neither OK nor Error; see it with {get}",
-                    crate::text::quote_for_message(state)
-                )?,
-            }
-        }
-        write!(f, ". Raise --timeout to wait longer")
-    }
-}
-
-/// ` (3 of the 20 requests to the API server failed meanwhile)`, when some did.
-fn meanwhile(api: &ApiHealth) -> String {
-    if api.failed == 0 {
-        return String::new();
-    }
-    format!(
-        " ({} of the {} requests to the API server failed meanwhile)",
-        api.failed,
-        api.answered + api.failed
-    )
-}
-
-/// `5s`, `1.5s`: a duration as the messages give it.
-fn seconds(duration: Duration) -> String {
-    let tenths = (duration.as_secs_f64() * 10.0).round() / 10.0;
-    format!("{tenths}s")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn report(api: ApiHealth, seen: Seen) -> String {
-        WaitReport {
-            namespace: "ns".into(),
-            name: "app".into(),
-            timeout: Duration::from_secs(20),
-            before_wait: Duration::from_secs(3),
-            seen,
-            api,
-        }
-        .to_string()
-    }
-
-    fn healthy() -> ApiHealth {
-        ApiHealth {
-            waited: Duration::from_secs(17),
-            answered: 4,
-            failed: 0,
-            in_a_row: 0,
-            failing_for: None,
             last_failure: None,
         }
-    }
-
-    #[test]
-    fn the_report_says_what_the_api_server_did_before_blaming_the_controller() {
-        let quiet = report(healthy(), Seen::NoStatus);
-        assert!(quiet.starts_with("timed out after 20s waiting for TokenRequest ns/app"));
-        assert!(
-            quiet.contains("no controller answered: the request"),
-            "{quiet}"
-        );
-
-        let unreachable = ApiHealth {
-            answered: 2,
-            failed: 8,
-            in_a_row: 8,
-            failing_for: Some(Duration::from_secs(15)),
-            last_failure: Some("the connection was refused".into()),
-            ..healthy()
-        };
-        let text = report(unreachable, Seen::NoStatus);
-        assert!(
-            text.contains("failed every request for the last 15s (the last 8 in a row, 8 of the 10 of the 17s wait; last: the connection was refused)"),
-            "{text}"
-        );
-        assert!(!text.contains("no controller answered"), "{text}");
-
-        let recovered = ApiHealth {
-            answered: 2,
-            failed: 8,
-            ..healthy()
-        };
-        let text = report(recovered, Seen::NoStatus);
-        assert!(
-            text.contains("no controller answered (8 of the 10 requests to the API server"),
-            "{text}"
-        );
-
-        let flaky = ApiHealth {
-            answered: 7,
-            failed: 3,
-            in_a_row: 1,
-            failing_for: Some(Duration::from_secs(2)),
-            last_failure: Some("the API server answered 500".into()),
-            ..healthy()
-        };
-        let text = report(flaky, Seen::NoStatus);
-        assert!(
-            text.contains("no controller answered (3 of the 10"),
-            "{text}"
-        );
-
-        let slow = ApiHealth {
-            answered: 0,
-            ..healthy()
-        };
-        let text = report(slow, Seen::NoStatus);
-        assert!(text.contains("the API server is slow"), "{text}");
-        assert!(text.contains("3s went on the create"), "{text}");
-
-        let tokenless = report(healthy(), Seen::OkWithoutToken);
-        assert!(tokenless.contains("state OK but no token"), "{tokenless}");
-        assert_eq!(seconds(Duration::from_millis(1520)), "1.5s");
     }
 }

@@ -129,7 +129,7 @@ async fn value_candidates(
         // TokenRequest names: the positional of get and delete, and create's APP when it is
         // about to replace an existing request.
         "name" | "names" => bounded(tokenrequest_names(typed.connection.clone())).await,
-        "app" if typed.flags.contains("refresh") => {
+        "apps" if typed.flags.contains("refresh") => {
             bounded(tokenrequest_names(typed.connection.clone())).await
         }
         _ => match arg {

@@ -438,11 +438,15 @@ mod capture {
     }
 }
 
-// One thread, so the controller's tasks see the test's subscriber.
+// The capture is the process's subscriber (the only test here that sets one): a subscriber
+// set for this thread alone missed the controller's events when other tests ran beside it
+// (tracing caches each call site's interest process-wide). It sees the other tests' events
+// too, which only adds lines that must not hold this test's token either.
 #[tokio::test(flavor = "current_thread")]
 async fn tokens_are_never_logged() {
     let capture = capture::Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
+    tracing::subscriber::set_global_default(capture.clone())
+        .expect("no other test sets a subscriber");
     let sandbox = start(controller_config(ControllerMode::Ok)).await;
     let api = token_requests(sandbox.admin_client());
     create(&api, "secret", json!({})).await;
@@ -460,7 +464,8 @@ async fn tokens_are_never_logged() {
             .unwrap()
             .contains("wrote tokenrequest status")
     };
-    for _ in 0..100 {
+    // Bounded generously: a loaded machine may take seconds; the loop ends when it appears.
+    for _ in 0..1500 {
         if logged() {
             break;
         }

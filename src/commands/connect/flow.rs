@@ -1,4 +1,4 @@
-//! `kubectl tokenrequest connect APP`: from a TokenRequest to a connected external system.
+//! One connection, from a TokenRequest to a connected external system:
 //!
 //! 1. Before anything is spent: generate the RSA-2048 key, and check that the output directory
 //!    has room for the files (`connection_files::check_room`).
@@ -17,10 +17,10 @@
 //! Nothing here prints a token: URLs in messages are shown without their query.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use shell_quote::Sh;
 
+use crate::batch::Target;
 use crate::certificate::check_issued;
 use crate::cli::ConnectArgs;
 use crate::connection_files::{
@@ -29,53 +29,54 @@ use crate::connection_files::{
     replace_files,
 };
 use crate::connector::{
-    CallLimits, ConnectionInfo, ConnectorClient, csr_for_existing_key, generate_key_pem, redact,
+    CallLimits, ConnectionInfo, ConnectorClient, TlsOptions, csr_for_existing_key,
+    generate_key_pem, redact,
 };
 use crate::error::Error;
-use crate::output::expiry_text;
-use crate::progress::Progress;
-use crate::requests::{Connection, Created, Deadline, Requests};
+use crate::requests::{Connection, Created, Deadline, Requests, Sightings};
 use crate::session::Session;
-use crate::terminal::print;
-use crate::tokenrequest::{TokenRequest, validate_name};
+use crate::tokenrequest::TokenRequest;
 
-pub async fn run(
+/// What every connection of a run shares.
+pub(super) struct Plan<'a> {
+    pub args: &'a ConnectArgs,
+    pub deadline: Deadline,
+    pub session: &'a Session,
+    /// How to trust the Connector Service (the flags).
+    pub tls: TlsOptions,
+    pub limits: CallLimits,
+}
+
+/// A connection made: where its files are, what the service said, when the certificate ends.
+pub(super) struct Connected {
+    /// Absolute.
+    pub dir: PathBuf,
+    pub info: ConnectionInfo,
+    pub not_after: jiff::Timestamp,
+}
+
+/// Connects `target` into `dir`, step by step as the module says; `sightings` is the run's
+/// watch of its namespace (none: a watch of its own).
+pub(super) async fn connect_one(
     connection: &Connection,
-    args: ConnectArgs,
-    deadline: Deadline,
-    session: &Session,
-) -> Result<(), Error> {
-    validate_name(&args.app).map_err(Error::InvalidName)?;
-    if args.wait.timeout.is_zero() {
-        return Err(Error::Usage(
-            "connect needs the controller's token, so it needs the wait for it: --timeout 0 \
-             waits for nothing; give it time (e.g. --timeout 60s, the default)"
-                .to_string(),
-        ));
-    }
-    let progress = Arc::new(Progress::spinner(format!(
-        "creating TokenRequest {}/{}",
-        connection.namespace(),
-        args.app
-    )));
-    let requests = Requests::new(&connection.observed_by(progress.clone()));
-    let namespace = requests.namespace();
-    let app = args.app.as_str();
-    let limits = CallLimits::new(connection.request_timeout(), deadline.at());
-    let tls = args.tls.tls();
-    let refresh_hint = format!(
-        "Request a fresh one with: {}",
-        refresh_command(&args, namespace, args.force)
-    );
+    requests: &Requests,
+    sightings: Option<&Sightings>,
+    plan: &Plan<'_>,
+    target: &Target,
+    dir: &Path,
+) -> Result<Connected, Error> {
+    let (args, tls, limits) = (plan.args, &plan.tls, plan.limits);
+    let (app, namespace) = (target.name.as_str(), requests.namespace());
+    let refresh = |force: bool| refresh_command(args, app, namespace, dir, force);
+    let refresh_hint = format!("Request a fresh one with: {}", refresh(args.force));
     let connector_error =
         |action: String, error| Error::connector(action, error, refresh_hint.as_str());
     // Everything that can be checked before a token is spent is checked first: the CA file,
     // the output directory (with the key made, room for the files) and the Application.
-    let client = ConnectorClient::new(&tls, limits)
+    let client = ConnectorClient::new(tls, limits)
         .map_err(|e| connector_error("setting up the Connector Service client".into(), e))?;
-    let out_dir = args.out_dir.clone().unwrap_or_else(|| PathBuf::from(app));
-    let out_dir = std::path::absolute(&out_dir).map_err(|source| Error::ConnectionFiles {
-        action: format!("resolving the output directory {}", out_dir.display()),
+    let out_dir = std::path::absolute(dir).map_err(|source| Error::ConnectionFiles {
+        action: format!("resolving the output directory {}", dir.display()),
         source,
         outcome: String::new(),
     })?;
@@ -92,13 +93,15 @@ pub async fn run(
         connection,
         app,
         args.application.require_application,
-        deadline,
-        session,
+        plan.deadline,
+        plan.session,
     )
     .await?;
 
-    let request = ready_request(&requests, &args, deadline, session).await?;
-    progress.set_message(format!("connecting {app} through the Connector Service"));
+    let request = ready_request(requests, sightings, plan, target).await?;
+    connection
+        .observer()
+        .status(&format!("connecting {app} through the Connector Service"));
     let info_url = request
         .usable_at(jiff::Timestamp::now())
         .map_err(|source| Error::not_usable("reading the connection URL", &request, source))?
@@ -111,20 +114,14 @@ pub async fn run(
         )
     })?;
     // The token is used up: a failure from here on says so, and how to get a fresh one.
-    let spent = |error, certificate: &str| {
-        token_spent(
-            error,
-            certificate,
-            &refresh_command(&args, namespace, args.force),
-        )
-    };
+    let spent = |error, certificate: &str| token_spent(error, certificate, &refresh(args.force));
     let spent_connector = |action: String, error| spent(Error::connector(action, error, ""), NONE);
     if info.certificate.key_algorithm != "rsa2048" {
-        eprintln!(
-            "Warning: the Connector Service asks for key algorithm {:?}; this tool makes RSA-2048 \
-             keys, which the service may refuse",
+        connection.observer().note(&format!(
+            "Warning: the Connector Service asks for key algorithm {:?} for {app}; this tool \
+             makes RSA-2048 keys, which the service may refuse",
             info.certificate.key_algorithm
-        );
+        ));
     }
     let key_and_csr = csr_for_existing_key(&key_pem, &info.certificate.subject)
         .map_err(|e| spent_connector("making the CSR".into(), e))?;
@@ -166,7 +163,7 @@ pub async fn run(
             not_after: Some(certificate.not_after),
         },
         files: FilePaths::in_dir(&out_dir),
-        connector_trust: ConnectorTrust::record(&tls),
+        connector_trust: ConnectorTrust::record(tls),
         revoked_at: None,
     };
     let config_yaml = config.to_yaml().map_err(|e| spent(e, NOT_KEPT))?;
@@ -197,30 +194,21 @@ pub async fn run(
             out_dir.display(),
             shell_quote(&out_dir)
         );
-        token_spent(
-            error,
-            &certificate,
-            &refresh_command(&args, namespace, true),
-        )
+        token_spent(error, &certificate, &refresh(true))
     };
     let proof_action = format!(
         "checking the new certificate with management info at {}",
         redact(&info.api.info_url)
     );
     let key = key_and_csr.private_key();
-    ConnectorClient::prove(
-        &tls,
-        &issued.chain_pem,
-        key,
-        limits,
-        &info.api.info_url,
-        app,
-    )
-    .await
-    .map_err(|e| unproven(Error::connector(proof_action, e, "")))?;
-    progress.finish();
-    let expires = expiry_text(certificate.not_after, jiff::Timestamp::now());
-    print(&summary(app, &out_dir, &info, &expires))
+    ConnectorClient::prove(tls, &issued.chain_pem, key, limits, &info.api.info_url, app)
+        .await
+        .map_err(|e| unproven(Error::connector(proof_action, e, "")))?;
+    Ok(Connected {
+        dir: out_dir,
+        info,
+        not_after: certificate.not_after,
+    })
 }
 
 /// What a failure after the info call, which used the token up, is missing: that the token is
@@ -247,14 +235,18 @@ fn shell_quote(path: &Path) -> String {
     String::from_utf8_lossy(&quoted).into_owned()
 }
 
-/// This very command again with `--refresh` (and `--force` if `force`): the user's directory
-/// and Connector Service trust included, so following the advice works.
-fn refresh_command(args: &ConnectArgs, namespace: &str, force: bool) -> String {
-    let mut command = format!(
-        "kubectl tokenrequest connect {} -n {namespace} --refresh",
-        args.app
-    );
-    if let Some(dir) = &args.out_dir {
+/// This command again for `app` alone, with `--refresh` (and `--force` if `force`): its
+/// directory and the Connector Service trust included, so following the advice works.
+fn refresh_command(
+    args: &ConnectArgs,
+    app: &str,
+    namespace: &str,
+    dir: &Path,
+    force: bool,
+) -> String {
+    let mut command = format!("kubectl tokenrequest connect {app} -n {namespace} --refresh");
+    // The default directory (./APP) needs no flag.
+    if dir != Path::new(app) {
         command.push_str(&format!(" --out-dir {}", shell_quote(dir)));
     }
     if let Some(ca) = &args.tls.certificate_authority {
@@ -274,15 +266,21 @@ fn refresh_command(args: &ConnectArgs, namespace: &str, force: bool) -> String {
 /// `--refresh`).
 async fn ready_request(
     requests: &Requests,
-    args: &ConnectArgs,
-    deadline: Deadline,
-    session: &Session,
+    sightings: Option<&Sightings>,
+    plan: &Plan<'_>,
+    target: &Target,
 ) -> Result<TokenRequest, Error> {
-    let app = args.app.as_str();
-    if args.refresh {
+    let (app, deadline, session) = (target.name.as_str(), plan.deadline, plan.session);
+    if plan.args.refresh {
         requests.delete_existing(app, deadline, false).await?;
     }
-    let fresh = Requests::new_request(app, None);
+    let mut fresh = Requests::new_request(app, target.context.clone());
+    if !target.labels.is_empty() {
+        fresh.metadata.labels = Some(target.labels.clone());
+    }
+    if let Some(sightings) = sightings {
+        sightings.expect(app);
+    }
     let request = match requests.create_once(&fresh, false, deadline).await? {
         Created::New(created) => {
             session.note_created(requests.namespace(), app);
@@ -290,12 +288,17 @@ async fn ready_request(
         }
         Created::Existing(existing) => existing,
     };
-    let ready = requests.wait_for_token(request, deadline).await;
-    session.forget_created();
+    let ready = match sightings {
+        Some(sightings) => sightings.wait(request, deadline).await,
+        None => requests.wait_for_token(request, deadline).await,
+    };
+    session.forget_created(requests.namespace(), app);
     Ok(ready?)
 }
 
-fn summary(app: &str, dir: &Path, info: &ConnectionInfo, expires: &str) -> String {
+/// What one connection is, in prose.
+pub(super) fn summary(app: &str, connected: &Connected, expires: &str) -> String {
+    let (dir, info) = (&connected.dir, &connected.info);
     let path = |name: &str| dir.join(name).display().to_string();
     let mut text = format!(
         "Connected {app}: the Connector Service at {} knows the new certificate as application \
