@@ -49,6 +49,7 @@ pub async fn run(connection: &Connection, args: GetArgs) -> Result<(), Error> {
             watch_events: false,
         },
         sort_by: args.table.sort_by.clone(),
+        page_size: args.chunks.limit(),
         format,
     };
     let requests = Requests::new_in(connection, args.all_namespaces);
