@@ -11,13 +11,16 @@
 //! checks that each run did its job, so a broken run is not timed as a fast one).
 //!
 //! Environment: `BENCH_REPS` (5), `BENCH_CASES` (comma-separated among `startup`, `list`,
-//! `cleanup`, `create`, `doctor`; default all), `BENCH_PEER_CLEANUP` (how many expired requests the kubectl
+//! `table`, `cleanup`, `create`, `doctor`; default all), `BENCH_PEER_CLEANUP` (how many expired requests the kubectl
 //! pipeline cleans up, among twice as many; default 200: kubectl deletes about 6 a second here,
-//! so 10,000 would take half an hour per repetition), `KUBECTL` (`kubectl`), `JQ` (`jq`). The
-//! 100,000 list runs once per tool (kubectl takes about 45 s), plus once under `time`.
+//! so 10,000 would take half an hour per repetition), `KUBECTL` (`kubectl`), `JQ` (`jq`),
+//! `BENCH_PLUGIN` (another plugin binary to measure instead of this build). The
+//! 100,000 list runs once per tool (kubectl takes about 45 s), plus once under `time`; so does
+//! `table`, the default table of the same 100,000, whose peak RSS is held beside `-o name`'s.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail, ensure};
@@ -28,7 +31,12 @@ use kubectl_tokenrequest::tokenrequest::TokenRequest;
 use serde_json::json;
 use tokenrequest_sandbox::{ControllerConfig, ControllerMode, Sandbox, SandboxConfig};
 
-const PLUGIN: &str = env!("CARGO_BIN_EXE_kubectl-tokenrequest");
+/// The plugin measured: this build, or `BENCH_PLUGIN` (another build, e.g. an older commit's,
+/// measured the same way for a before-and-after).
+static PLUGIN: LazyLock<String> = LazyLock::new(|| {
+    std::env::var("BENCH_PLUGIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_kubectl-tokenrequest").to_string())
+});
 
 fn main() -> anyhow::Result<()> {
     // `cargo bench` passes --bench; `cargo test --all-targets` runs this without it.
@@ -68,6 +76,17 @@ struct Measure {
     rate: Option<f64>,
 }
 
+impl Measure {
+    /// A median and a peak, without a rate.
+    fn of(median: Duration, rss_kib: Option<u64>) -> Self {
+        Measure {
+            median,
+            rss_kib,
+            rate: None,
+        }
+    }
+}
+
 async fn run() -> anyhow::Result<()> {
     let reps: usize = std::env::var("BENCH_REPS")
         .ok()
@@ -105,7 +124,7 @@ async fn run() -> anyhow::Result<()> {
             "{tool} is needed as the peer; put it on PATH"
         );
     }
-    eprintln!("plugin: {PLUGIN}; {reps} repetitions per case");
+    eprintln!("plugin: {}; {reps} repetitions per case", *PLUGIN);
     let cases = std::env::var("BENCH_CASES").unwrap_or_default();
     let wanted = |case: &str| cases.is_empty() || cases.split(',').any(|c| c.trim() == case);
 
@@ -128,9 +147,14 @@ async fn run() -> anyhow::Result<()> {
         if wanted("cleanup") {
             bench.cleanup(&quiet, &quiet_config, 10_000, peer_cleanup)?;
         }
-        if wanted("list") {
+        if wanted("list") || wanted("table") {
             seed(&quiet, "list-100000", "app-", 100_000, 3600)?;
+        }
+        if wanted("list") {
             bench.list(&quiet_config, "list-100000", 100_000, true)?;
+        }
+        if wanted("table") {
+            bench.table(&quiet_config, "list-100000", 100_000)?;
         }
         quiet.shutdown().await;
     }
@@ -302,23 +326,15 @@ impl Bench {
     fn startup(&mut self) -> anyhow::Result<()> {
         let reps = self.reps * 4;
         let nothing = |_: &str| Ok(());
-        let plugin = self.time(reps, PLUGIN, &["--version"], &nothing)?;
+        let plugin = self.time(reps, &PLUGIN, &["--version"], &nothing)?;
         let kubectl = self.kubectl.clone();
         let peer = self.time(reps, &kubectl, &["version", "--client"], &nothing)?;
-        let plugin_rss = self.peak_rss(PLUGIN, &["--version"])?;
+        let plugin_rss = self.peak_rss(&PLUGIN, &["--version"])?;
         let peer_rss = self.peak_rss(&kubectl, &["version", "--client"])?;
         self.rows.push(Row {
             case: "startup (`--version` / `kubectl version --client`)".into(),
-            plugin: Measure {
-                median: plugin,
-                rss_kib: plugin_rss,
-                rate: None,
-            },
-            peer: Measure {
-                median: peer,
-                rss_kib: peer_rss,
-                rate: None,
-            },
+            plugin: Measure::of(plugin, plugin_rss),
+            peer: Measure::of(peer, peer_rss),
             target: "≤ 5 ms".into(),
             met: Some(plugin <= Duration::from_millis(5)),
         });
@@ -358,10 +374,10 @@ impl Bench {
             Ok(())
         };
         let reps = if memory_case { 1 } else { self.reps };
-        let plugin = self.time(reps, PLUGIN, &plugin_args, &lines)?;
+        let plugin = self.time(reps, &PLUGIN, &plugin_args, &lines)?;
         let kubectl = self.kubectl.clone();
         let peer = self.time(reps, &kubectl, &peer_args, &lines)?;
-        let plugin_rss = self.peak_rss(PLUGIN, &plugin_args)?;
+        let plugin_rss = self.peak_rss(&PLUGIN, &plugin_args)?;
         let peer_rss = self.peak_rss(&kubectl, &peer_args)?;
         let (target, met) = if memory_case {
             (
@@ -378,16 +394,45 @@ impl Bench {
         };
         self.rows.push(Row {
             case: format!("list {count} (`list -o name` / `kubectl get -o name`)"),
-            plugin: Measure {
-                median: plugin,
-                rss_kib: plugin_rss,
-                rate: None,
-            },
-            peer: Measure {
-                median: peer,
-                rss_kib: peer_rss,
-                rate: None,
-            },
+            plugin: Measure::of(plugin, plugin_rss),
+            peer: Measure::of(peer, peer_rss),
+            target,
+            met,
+        });
+        Ok(())
+    }
+
+    /// The default table of `count` requests, once per tool and once under `time`, beside
+    /// `list -o name` of the same requests: a table printed page by page stays near its peak.
+    fn table(&mut self, kubeconfig: &Path, namespace: &str, count: usize) -> anyhow::Result<()> {
+        let kubeconfig = kubeconfig.to_str().context("kubeconfig path")?;
+        let scope = ["-n", namespace, "--kubeconfig", kubeconfig];
+        let plugin_args = [&["list"][..], &scope].concat();
+        let names_args = [&["list", "-o", "name"][..], &scope].concat();
+        let peer_args = [&["get", "tokenrequests"][..], &scope].concat();
+        // A header and a row per request.
+        let rows = move |stdout: &str| {
+            let got = stdout.lines().count();
+            ensure!(got == count + 1, "printed {got} lines for {count} requests");
+            Ok(())
+        };
+        let plugin = self.time(1, &PLUGIN, &plugin_args, &rows)?;
+        let kubectl = self.kubectl.clone();
+        let peer = self.time(1, &kubectl, &peer_args, &rows)?;
+        let plugin_rss = self.peak_rss(&PLUGIN, &plugin_args)?;
+        let names_rss = self.peak_rss(&PLUGIN, &names_args)?;
+        let peer_rss = self.peak_rss(&kubectl, &peer_args)?;
+        let (target, met) = match (plugin_rss, names_rss) {
+            (Some(table), Some(names)) => (
+                format!("peak RSS ≤ 1.3× `-o name`'s ({})", rss(Some(names))),
+                Some(table as f64 <= 1.3 * names as f64),
+            ),
+            _ => ("peak RSS ≤ 1.3× `-o name`'s".to_string(), None),
+        };
+        self.rows.push(Row {
+            case: format!("list {count}, default table (`list` / `kubectl get`)"),
+            plugin: Measure::of(plugin, plugin_rss),
+            peer: Measure::of(peer, peer_rss),
             target,
             met,
         });
@@ -413,9 +458,9 @@ impl Bench {
             seed(sandbox, &namespace, "new-", expired, 3600)?;
             let args = ["cleanup", "-n", &namespace, "--kubeconfig", kubeconfig];
             if rep == self.reps {
-                plugin_rss = self.peak_rss(PLUGIN, &args)?;
+                plugin_rss = self.peak_rss(&PLUGIN, &args)?;
             } else {
-                plugin_samples.push(run_command(PLUGIN, &args, None)?.took);
+                plugin_samples.push(run_command(&PLUGIN, &args, None)?.took);
             }
             ensure!(
                 store.get(&namespace, "old-000000").is_none()
@@ -494,7 +539,7 @@ impl Bench {
         for rep in 0..self.reps * 2 {
             let name = format!("plugin-{rep}");
             let ran = run_command(
-                PLUGIN,
+                &PLUGIN,
                 &["create", &name, "-o", "url", "--kubeconfig", kubeconfig],
                 None,
             )?;
@@ -502,7 +547,7 @@ impl Bench {
             plugin_samples.push(ran.took);
         }
         let plugin_rss = self.peak_rss(
-            PLUGIN,
+            &PLUGIN,
             &[
                 "create",
                 "plugin-rss",
@@ -541,16 +586,8 @@ impl Bench {
                  answer {:.1} ms",
                 ms(baseline)
             ),
-            plugin: Measure {
-                median: plugin,
-                rss_kib: plugin_rss,
-                rate: None,
-            },
-            peer: Measure {
-                median: peer,
-                rss_kib: None,
-                rate: None,
-            },
+            plugin: Measure::of(plugin, plugin_rss),
+            peer: Measure::of(peer, None),
             target: format!("adds < 10 ms (adds {:.1} ms)", ms(added)),
             met: Some(added < Duration::from_millis(10)),
         });
@@ -571,12 +608,12 @@ impl Bench {
         let nothing = |_: &str| Ok(());
         let doctor_args = ["doctor", "--kubeconfig", kubeconfig];
         let list_args = ["list", "-n", "empty", "--kubeconfig", kubeconfig];
-        let plugin = self.time(self.reps * 2, PLUGIN, &doctor_args, &healthy)?;
-        let list = self.time(self.reps * 2, PLUGIN, &list_args, &nothing)?;
+        let plugin = self.time(self.reps * 2, &PLUGIN, &doctor_args, &healthy)?;
+        let list = self.time(self.reps * 2, &PLUGIN, &list_args, &nothing)?;
         // A process that asks nothing: what `list` spends beyond it is about one round trip
         // (and the kubeconfig and client set-up both commands share).
-        let startup = self.time(self.reps * 2, PLUGIN, &["--version"], &nothing)?;
-        let plugin_rss = self.peak_rss(PLUGIN, &doctor_args)?;
+        let startup = self.time(self.reps * 2, &PLUGIN, &["--version"], &nothing)?;
+        let plugin_rss = self.peak_rss(&PLUGIN, &doctor_args)?;
         // What the checks ask, by hand, one request after another. The reviews go through
         // `create --raw` with JSON bodies: `kubectl auth whoami` and `auth can-i` send
         // protobuf, which the sandbox does not read.
@@ -611,16 +648,8 @@ impl Bench {
                  get crd, 5 access reviews, get deployment); `list` of an empty namespace {:.1} ms",
                 ms(list)
             ),
-            plugin: Measure {
-                median: plugin,
-                rss_kib: plugin_rss,
-                rate: None,
-            },
-            peer: Measure {
-                median: peer,
-                rss_kib: None,
-                rate: None,
-            },
+            plugin: Measure::of(plugin, plugin_rss),
+            peer: Measure::of(peer, None),
             target: format!(
                 "adds ≤ one round trip to `list` ({:.1} ms; adds {:.1} ms)",
                 ms(round_trip),

@@ -64,6 +64,7 @@ pub async fn run(connection: &Connection, args: GetArgs, deadline: Deadline) -> 
             watch_events: false,
         },
         sort_by: args.table.sort_by.clone(),
+        page_size: args.chunks.limit(),
         format,
     };
     let requests = Requests::new(connection);

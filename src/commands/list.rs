@@ -33,6 +33,7 @@ pub async fn run(connection: &Connection, args: ListArgs) -> Result<(), Error> {
             watch_events: args.output_watch_events,
         },
         sort_by: args.table.sort_by.clone(),
+        page_size: args.chunks.limit(),
         format,
     };
     let (labels, fields) = (

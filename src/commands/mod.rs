@@ -1,6 +1,8 @@
 //! One module per subcommand, each saying what its command means on top of the shared
 //! layers. This file only dispatches: it makes the client from the connection flags and the
-//! command's one deadline from its `--timeout`, and hands both down.
+//! command's one deadline from its `--timeout`, and hands both down. Every command's future is
+//! `Send` (the lint below holds it), so a command's work can run on any thread of the runtime.
+#![deny(clippy::future_not_send)]
 
 use std::sync::Arc;
 

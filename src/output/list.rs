@@ -1,21 +1,33 @@
-//! Lists printed as their pages arrive (`list`, `cleanup -o`), so memory stays flat however
-//! many requests there are (except tables, which need every row to size columns, and
-//! jsonpath, which applies to the whole `List`).
+//! Lists printed as their pages arrive (`list`, `get` of several, `cleanup -o`), so memory
+//! stays flat however many requests there are. Tables hold one block of rows at a time (a
+//! page: the caller ends a block with [`ListPrinter::end_block`]) and lay each block out with
+//! the widths of the blocks before it ([`super::tabwriter`]): columns are sized by the first
+//! page and widen for later pages if needed; they never narrow. Only jsonpath, which applies
+//! to the whole `List`, keeps every item until the end.
 
 use std::io::Write;
 
 use serde_json::Value;
 
-use super::table::{Column, TableRow, columns, needs_document, render_table, table_row};
+use super::table::{Column, TableRow, columns, needs_document, table_row};
+use super::tabwriter::TabWriter;
 use super::value::{list_value, name_line, object_value, to_json, to_yaml};
 use super::{JsonPathTemplate, ListLayout, ListOptions, OutputError, OutputFormat};
 use crate::tokenrequest::TokenRequest;
 
+/// Where a list printer writes: owned by the printer and `Send`, so a command can hold the
+/// printer across an await (no stdout lock is held).
+pub type ListOutput<'a> = Box<dyn Write + Send + 'a>;
+
 /// A list printer: items in, text out.
-pub trait ListPrinter {
+pub trait ListPrinter: Send {
     fn item(&mut self, tr: &TokenRequest) -> Result<(), OutputError>;
-    /// Writes what only the end can tell (table, closing brackets). Call it also for an
-    /// empty list: json/yaml then print an empty `List`.
+    /// The items given since the last block form a block (a page of the list): a table lays
+    /// them out with the widths so far, writes them and forgets them; every printer then
+    /// flushes what it has written.
+    fn end_block(&mut self) -> Result<(), OutputError>;
+    /// Writes what only the end can tell (the last block, closing brackets) and flushes. Call
+    /// it also for an empty list: json/yaml then print an empty `List`.
     fn finish(self: Box<Self>) -> Result<(), OutputError>;
 }
 
@@ -23,7 +35,7 @@ pub trait ListPrinter {
 pub fn list_printer<'a>(
     format: &OutputFormat,
     opts: ListOptions,
-    out: Box<dyn Write + 'a>,
+    out: ListOutput<'a>,
 ) -> Result<Box<dyn ListPrinter + 'a>, OutputError> {
     list_printer_with(format, opts, ListLayout::default(), out)
 }
@@ -33,7 +45,7 @@ pub fn list_printer_with<'a>(
     format: &OutputFormat,
     opts: ListOptions,
     layout: ListLayout,
-    out: Box<dyn Write + 'a>,
+    out: ListOutput<'a>,
 ) -> Result<Box<dyn ListPrinter + 'a>, OutputError> {
     Ok(match format {
         OutputFormat::Human | OutputFormat::Wide | OutputFormat::CustomColumns(_) => {
@@ -45,6 +57,8 @@ pub fn list_printer_with<'a>(
                 header_alone: matches!(format, OutputFormat::CustomColumns(_)),
                 opts,
                 rows: Vec::new(),
+                tabs: TabWriter::default(),
+                printed: false,
             })
         }
         OutputFormat::Name => Box::new(NamePrinter { out }),
@@ -70,13 +84,29 @@ pub fn list_printer_with<'a>(
 }
 
 struct TablePrinter<'a> {
-    out: Box<dyn Write + 'a>,
+    out: ListOutput<'a>,
     opts: ListOptions,
     columns: Vec<Column>,
+    /// The rows of the block being gathered.
     rows: Vec<TableRow>,
+    tabs: TabWriter,
     headers: bool,
     /// Print the header even when there are no rows.
     header_alone: bool,
+    /// Whether a block was written (the header goes with the first).
+    printed: bool,
+}
+
+impl TablePrinter<'_> {
+    /// Lays out and writes the gathered rows, under the header if they are the first.
+    fn write_block(&mut self) -> Result<(), OutputError> {
+        let first = !std::mem::replace(&mut self.printed, true);
+        let header = (first && self.headers).then(|| TableRow::header(&self.columns, false));
+        let rows: Vec<TableRow> = header.into_iter().chain(self.rows.drain(..)).collect();
+        let text = self.tabs.block(&rows, self.opts.color);
+        self.out.write_all(text.as_bytes())?;
+        Ok(())
+    }
 }
 
 impl ListPrinter for TablePrinter<'_> {
@@ -94,13 +124,20 @@ impl ListPrinter for TablePrinter<'_> {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
-        if self.rows.is_empty() && !self.header_alone {
-            return Ok(()); // kubectl prints no header; the caller prints `empty_message`.
+    fn end_block(&mut self) -> Result<(), OutputError> {
+        if !self.rows.is_empty() {
+            self.write_block()?;
         }
-        let rows = std::mem::take(&mut self.rows);
-        let text = render_table(&self.columns, rows, self.headers, self.opts.color);
-        self.out.write_all(text.as_bytes())?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
+        // Over no rows kubectl prints no header (the caller prints `empty_message`), but for
+        // custom columns.
+        if !self.rows.is_empty() || (!self.printed && self.header_alone) {
+            self.write_block()?;
+        }
         self.out.flush()?;
         Ok(())
     }
@@ -110,7 +147,7 @@ impl ListPrinter for TablePrinter<'_> {
 // Streamed lists
 
 struct NamePrinter<'a> {
-    out: Box<dyn Write + 'a>,
+    out: ListOutput<'a>,
 }
 
 impl ListPrinter for NamePrinter<'_> {
@@ -119,16 +156,20 @@ impl ListPrinter for NamePrinter<'_> {
         Ok(())
     }
 
-    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
+    fn end_block(&mut self) -> Result<(), OutputError> {
         self.out.flush()?;
         Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
+        self.end_block()
     }
 }
 
 /// kubectl's `List` in JSON, written item by item: the same bytes as serializing the whole
 /// `List` at once (a test holds the two together).
 struct JsonListPrinter<'a> {
-    out: Box<dyn Write + 'a>,
+    out: ListOutput<'a>,
     items: usize,
 }
 
@@ -151,6 +192,11 @@ impl ListPrinter for JsonListPrinter<'_> {
         Ok(())
     }
 
+    fn end_block(&mut self) -> Result<(), OutputError> {
+        self.out.flush()?;
+        Ok(())
+    }
+
     fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
         let middle = if self.items == 0 {
             format!("{JSON_LIST_OPEN}],\n")
@@ -166,7 +212,7 @@ impl ListPrinter for JsonListPrinter<'_> {
 
 /// kubectl's `List` in YAML, written item by item.
 struct YamlListPrinter<'a> {
-    out: Box<dyn Write + 'a>,
+    out: ListOutput<'a>,
     items: usize,
 }
 
@@ -196,6 +242,11 @@ impl ListPrinter for YamlListPrinter<'_> {
         Ok(())
     }
 
+    fn end_block(&mut self) -> Result<(), OutputError> {
+        self.out.flush()?;
+        Ok(())
+    }
+
     fn finish(mut self: Box<Self>) -> Result<(), OutputError> {
         if self.items == 0 {
             self.out.write_all(b"apiVersion: v1\nitems: []\n")?;
@@ -209,7 +260,7 @@ impl ListPrinter for YamlListPrinter<'_> {
 /// jsonpath applies to the whole `List` (`{.items[*].metadata.name}`), so it keeps the
 /// items until the end: the one list format whose memory grows with the list.
 struct JsonPathListPrinter<'a> {
-    out: Box<dyn Write + 'a>,
+    out: ListOutput<'a>,
     template: JsonPathTemplate,
     /// `-o jsonpath-as-json`.
     as_json: bool,
@@ -220,6 +271,10 @@ impl ListPrinter for JsonPathListPrinter<'_> {
     fn item(&mut self, tr: &TokenRequest) -> Result<(), OutputError> {
         self.items.push(object_value(tr)?);
         Ok(())
+    }
+
+    fn end_block(&mut self) -> Result<(), OutputError> {
+        Ok(()) // it needs the whole list
     }
 
     fn finish(mut self: Box<Self>) -> Result<(), OutputError> {

@@ -1,6 +1,6 @@
 //! Everything the plugin prints on stdout, rendered and never fetched: what `-o` names mean
-//! (`format`), one request (`single`), lists streamed page by page (`list`, `table`,
-//! `tabwriter`, `custom_columns`, `sort`), watch lines (`watch`), objects as kubectl prints
+//! (`format`), one request (`single`), lists streamed page by page (`list`; tables: `table`
+//! their cells, `tabwriter` the one layout, `custom_columns`; `sort`), watch lines (`watch`), objects as kubectl prints
 //! them (`value`), and `doctor`'s report (`doctor`).
 //!
 //! Pure functions over [`TokenRequest`] and a given `now`, so every format is tested to the

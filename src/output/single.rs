@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use jiff::Timestamp;
 use shell_quote::Sh;
 
-use super::table::{columns, expires_text, render_table, table_row};
+use super::table::{TableRow, columns, expires_text, table_row};
+use super::tabwriter::TabWriter;
 use super::value::{name_line, object_value, or_none, printable, to_json, to_yaml};
 use super::{ListLayout, ListOptions, OutputError, OutputFormat, human_duration};
 use crate::text::quote_for_message;
@@ -41,8 +42,11 @@ pub fn render_one(
                 color: false,
             };
             let columns = columns(format, &opts, &ListLayout::default()).unwrap_or_default();
-            let row = table_row(tr, &columns, Some(&object_value(tr)?), None, now);
-            Ok(render_table(&columns, vec![row], true, false))
+            let rows = [
+                TableRow::header(&columns, false),
+                table_row(tr, &columns, Some(&object_value(tr)?), None, now),
+            ];
+            Ok(TabWriter::default().block(&rows, false))
         }
         OutputFormat::Token => Ok(format!("{}\n", credentials(tr, "token", now)?.0)),
         OutputFormat::Url => Ok(format!("{}\n", credentials(tr, "URL", now)?.1)),

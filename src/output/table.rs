@@ -1,5 +1,5 @@
 //! Table cells and rows: the columns of `list` (`-o wide`, `-L`, `--show-labels`,
-//! `-o custom-columns`), the colour of the STATE cell, and where `list -w` columns start.
+//! `-o custom-columns`) and the colour of the STATE cell. [`super::tabwriter`] lays them out.
 
 use std::borrow::Cow;
 
@@ -10,7 +10,6 @@ use super::custom_columns::CustomColumn;
 use super::value::{or_none, printable};
 use super::{ListLayout, ListOptions, OutputFormat, human_duration};
 use crate::tokenrequest::{Phase, TokenRequest};
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 
 /// The EXPIRES column: `in 4m12s`, `expired 2m ago`, `<pending>` (no answer yet), `<none>`
 /// (answered without an expiry) or `<invalid>` (not a timestamp).
@@ -34,8 +33,7 @@ pub fn age_text(created: Option<Timestamp>, now: Timestamp) -> String {
     }
 }
 
-/// A table column: its header, its cell, and its width in `list -w` lines, where rows come one
-/// at a time and cannot be measured together.
+/// A table column: its header and its cell.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Column {
     Namespace,
@@ -76,17 +74,6 @@ impl Column {
             Column::Labels => "LABELS",
             Column::Custom(column) => return Cow::Borrowed(column.header()),
         })
-    }
-
-    fn watch_width(&self) -> usize {
-        match self {
-            Column::Namespace | Column::Tenant | Column::Group | Column::Label(_) => 16,
-            Column::Name | Column::Application | Column::Labels => 30,
-            Column::State => 9,
-            Column::Expires => 16,
-            Column::Age | Column::UrlHost => 9,
-            Column::Custom(column) => column.header().chars().count(),
-        }
     }
 
     /// The cell text. Never the token: the URL column shows only the host (a custom column
@@ -209,14 +196,6 @@ impl StateColor {
             Phase::Pending | Phase::IssuedWithoutToken | Phase::Unknown(_) => StateColor::Yellow,
         }
     }
-
-    fn table_color(self) -> Color {
-        match self {
-            StateColor::Green => Color::Green,
-            StateColor::Red => Color::Red,
-            StateColor::Yellow => Color::Yellow,
-        }
-    }
 }
 
 /// One table row: only display strings, never the object (so never its token unless a custom
@@ -272,76 +251,3 @@ pub(super) fn table_row(
 pub(super) fn needs_document(columns: &[Column]) -> bool {
     columns.iter().any(|c| matches!(c, Column::Custom(_)))
 }
-
-/// Where the columns of `list -w` start: EVENT (with `--output-watch-events`) as wide as
-/// "MODIFIED", the others as [`Column::watch_width`] says.
-pub(super) fn watch_widths(columns: &[Column], event: bool) -> Vec<usize> {
-    event
-        .then_some(8)
-        .into_iter()
-        .chain(columns.iter().map(Column::watch_width))
-        .collect()
-}
-
-/// A kubectl-style table, by comfy-table: the header (unless `headers` is false) and the rows,
-/// no borders, left-aligned, each column as wide as its widest cell plus 3 spaces and at least
-/// 6 (kubectl's tabwriter), the last one unpadded, no trailing spaces; the STATE cells coloured
-/// when `color` asks. comfy-table is told there is no terminal and not to wrap, so a script
-/// piping the output gets full values and no escape codes unless `color` asks for them.
-/// (`list -w` lays out line by line instead: [`super::tabwriter`].)
-pub(super) fn render_table(
-    columns: &[Column],
-    rows: Vec<TableRow>,
-    headers: bool,
-    color: bool,
-) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::NOTHING)
-        .force_no_tty()
-        .set_content_arrangement(ContentArrangement::Disabled);
-    if color {
-        table.enforce_styling();
-        table.style_text_only();
-    }
-    let lines: Vec<TableRow> = headers
-        .then(|| TableRow::header(columns, false))
-        .into_iter()
-        .chain(rows)
-        .collect();
-    let width_of = |column: usize| {
-        lines
-            .iter()
-            .filter_map(|row| row.cells.get(column))
-            .map(|cell| cell.chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    for row in &lines {
-        table.add_row(row.cells.iter().enumerate().map(|(i, text)| {
-            let cell = Cell::new(text).set_alignment(CellAlignment::Left);
-            match row.state_column {
-                Some(column) if color && column == i => cell.fg(row.state_color.table_color()),
-                _ => cell,
-            }
-        }));
-    }
-    let widths: Vec<usize> = (0..table.column_count()).map(width_of).collect();
-    let last = widths.len().saturating_sub(1);
-    for (i, column) in table.column_iter_mut().enumerate() {
-        let padding = if i == last {
-            0
-        } else {
-            TAB_PADDING.max(TAB_MIN_WIDTH.saturating_sub(widths[i]))
-        };
-        column.set_padding((0, u16::try_from(padding).unwrap_or(u16::MAX)));
-    }
-    table
-        .lines()
-        .map(|line| format!("{}\n", line.trim_end()))
-        .collect()
-}
-
-/// kubectl's tabwriter: 3 spaces after a cell, columns at least 6 wide (padding included).
-const TAB_PADDING: usize = 3;
-const TAB_MIN_WIDTH: usize = 6;

@@ -1,15 +1,25 @@
-//! The layout of `list -w` (cli-runtime's tabwriter, as `kubectl get -w` uses it): each cell
-//! padded to the widest cell of its column so far plus 3 spaces and to at least 6, the last
-//! cell of a line unpadded, no trailing spaces, and a column never narrows (liggitt/tabwriter's
-//! `RememberWidths`), so lines printed later line up with earlier ones unless they are wider.
-//! Written here because neither comfy-table (which lays out whole tables, as `list` prints
-//! them) nor a tabwriter crate remembers widths across flushes.
+//! The one table layout, for every table the plugin prints (`list`, `get` of several requests,
+//! custom columns, `list -w`): kubectl's, which is cli-runtime's tabwriter (liggitt/tabwriter,
+//! minimum width 6, padding 3, `RememberWidths`). Each cell is padded to the widest cell of
+//! its column plus 3 spaces, and to at least 6; the last cell of a line is not padded; no line
+//! ends in spaces; widths count characters (Go's tabwriter counts runes), and the STATE cell's
+//! colour, when asked for, is not counted.
+//!
+//! Rows are laid out a block at a time. A block is sized by its own cells and by the widths of
+//! the blocks before it: a column widens when a later block needs more room and never narrows
+//! (`RememberWidths`), so later lines line up with earlier ones unless they are wider. `list`
+//! hands it a block per page, so it never holds more than one page of rows; `list -w` the
+//! header with the requests there are, then each change.
+//!
+//! Written here because no tabwriter crate remembers widths across flushes (the `tabwriter`
+//! crate sizes each flush alone) and table crates lay out whole tables.
 
 use super::table::{StateColor, TableRow};
 
 const PADDING: usize = 3;
 const MIN_WIDTH: usize = 6;
-const ANSI_RESET: &str = "\x1b[0m";
+/// What ends the STATE cell's colour: the default foreground.
+const COLOR_RESET: &str = "\x1b[39m";
 
 #[derive(Debug, Default)]
 pub(super) struct TabWriter {
@@ -18,16 +28,6 @@ pub(super) struct TabWriter {
 }
 
 impl TabWriter {
-    /// A writer whose columns start at these widths (cell text, without the padding).
-    pub(super) fn with_widths(widths: &[usize]) -> Self {
-        TabWriter {
-            widths: widths
-                .iter()
-                .map(|width| (width + PADDING).max(MIN_WIDTH))
-                .collect(),
-        }
-    }
-
     /// Lays out `rows` together (one block), widening columns as they need; the STATE cell
     /// coloured when `color` asks. Returns the lines, each ending with a newline.
     pub(super) fn block(&mut self, rows: &[TableRow], color: bool) -> String {
@@ -52,11 +52,14 @@ impl TabWriter {
                 }
                 line.push_str(cell);
                 if coloured {
-                    line.push_str(ANSI_RESET);
+                    line.push_str(COLOR_RESET);
                 }
                 if i < last {
                     let width = self.widths.get(i).copied().unwrap_or(MIN_WIDTH);
-                    line.push_str(&" ".repeat(width.saturating_sub(cell.chars().count())));
+                    line.extend(std::iter::repeat_n(
+                        ' ',
+                        width.saturating_sub(cell.chars().count()),
+                    ));
                 }
             }
             text.push_str(line.trim_end_matches(' '));
@@ -67,11 +70,12 @@ impl TabWriter {
 }
 
 impl StateColor {
+    /// The 256-colour codes of the bright colours, as the tables have always been coloured.
     fn ansi(self) -> &'static str {
         match self {
-            StateColor::Green => "\x1b[32m",
-            StateColor::Red => "\x1b[31m",
-            StateColor::Yellow => "\x1b[33m",
+            StateColor::Green => "\x1b[38;5;10m",
+            StateColor::Red => "\x1b[38;5;9m",
+            StateColor::Yellow => "\x1b[38;5;11m",
         }
     }
 }
@@ -106,11 +110,20 @@ mod tests {
             tabs.block(&[row(&["a", "OK"])], false),
             "a                    OK\n"
         );
-        let mut fixed = TabWriter::with_widths(&[8, 1]);
+        // A block sizes its columns together; a new column starts at its own width.
         assert_eq!(
-            fixed.block(&[row(&["ADDED", "x", "y"])], false),
-            "ADDED      x     y\n"
+            tabs.block(
+                &[row(&["b", "OK", "x", "y"]), row(&["c", "", "xyz", ""])],
+                false
+            ),
+            "b                    OK    x     y\nc                          xyz\n"
         );
+    }
+
+    #[test]
+    fn widths_count_characters_as_gos_tabwriter_counts_runes() {
+        let text = TabWriter::default().block(&[row(&["größe", "x"]), row(&["日本", "y"])], false);
+        assert_eq!(text, "größe   x\n日本      y\n");
     }
 
     #[test]
@@ -118,6 +131,6 @@ mod tests {
         let mut coloured = row(&["a", "OK", "1s"]);
         coloured.state_column = Some(1);
         let text = TabWriter::default().block(&[coloured], true);
-        assert_eq!(text, "a     \x1b[32mOK\x1b[0m    1s\n");
+        assert_eq!(text, "a     \x1b[38;5;10mOK\x1b[39m    1s\n");
     }
 }

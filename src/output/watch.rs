@@ -1,7 +1,9 @@
 //! `list -w`: the requests there are, then one line (or document) per change, as kubectl
-//! 1.32's `get -w` prints them. Tables get one header over the first lines, columns that start
-//! at fixed widths and only ever widen (so later lines line up with earlier ones), and an
-//! EVENT column only with `--output-watch-events`. `-o json` prints one object per change,
+//! 1.32's `get -w` prints them. Tables get one header, laid out with the requests there are as
+//! one block sized by their content (or, when there are none, with the first change); each
+//! change is then a block of its own, laid out with the widths so far, which it may widen but
+//! never narrow (so later lines line up with earlier ones unless they are wider); an EVENT
+//! column only with `--output-watch-events`. `-o json` prints one object per change,
 //! `-o yaml` documents separated by `---`, and with `--output-watch-events` both print
 //! kubectl's watch event (`{"type": "ADDED", "object": {...}}`), which jsonpath and custom
 //! columns then read too.
@@ -9,7 +11,7 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::table::{Column, TableRow, columns, needs_document, table_row, watch_widths};
+use super::table::{Column, TableRow, columns, needs_document, table_row};
 use super::tabwriter::TabWriter;
 use super::value::{name_line, object_value, to_json, to_yaml};
 use super::{ListLayout, ListOptions, OutputError, OutputFormat};
@@ -43,17 +45,13 @@ impl WatchPrinter {
         let columns = columns(format, &opts, &layout);
         let human = matches!(format, OutputFormat::Human | OutputFormat::Wide);
         let event_column = human && layout.watch_events;
-        let tabs = match &columns {
-            Some(columns) if human => TabWriter::with_widths(&watch_widths(columns, event_column)),
-            _ => TabWriter::default(),
-        };
         Ok(WatchPrinter {
             format: format.clone(),
             opts,
             layout,
             columns,
             event_column,
-            tabs,
+            tabs: TabWriter::default(),
             header_pending: true,
             documents: 0,
         })

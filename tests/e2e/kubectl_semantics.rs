@@ -176,6 +176,91 @@ async fn errors_are_kubectls_errors() {
     }
 }
 
+/// Where each line's second column starts (after the first one's padding).
+fn second_column_starts(text: &str) -> Vec<usize> {
+    text.lines()
+        .map(|line| {
+            let first = line.find(' ').unwrap_or(line.len());
+            first + line[first..].len() - line[first..].trim_start().len()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_of_one_page_is_kubectls_and_longer_lists_are_laid_out_page_by_page() {
+    let cluster = still_cluster().await;
+    let long = "p3-a-much-longer-name";
+    // The sandbox lists by name: a page of short names, one with the long name, a short one.
+    for name in ["p1", "p2", long, "p4", "p5"] {
+        seed_labelled(&cluster, "default", name, &[]).await;
+    }
+    // Text the server wrote, wider in bytes than in characters: kubectl's tabwriter counts
+    // characters (runes), and so does the plugin.
+    let mut annotated = TokenRequest::new("p6", None);
+    annotated.metadata.annotations = Some(BTreeMap::from([(
+        "note".to_string(),
+        "größe-日本語".to_string(),
+    )]));
+    cluster
+        .api("default")
+        .create(&PostParams::default(), &annotated)
+        .await
+        .expect("seed an annotated TokenRequest");
+    let columns = "custom-columns=NAME:.metadata.name,NOTE:.metadata.annotations.note";
+    let notes = "custom-columns=NOTE:.metadata.annotations.note,NAME:.metadata.name";
+    // One page (the default 500, or --chunk-size 0: one call): kubectl's bytes.
+    for args in [
+        &["-o", columns][..],
+        &["-o", notes],
+        &["-o", columns, "--chunk-size", "0"],
+        &["-o", columns, "--no-headers"],
+    ] {
+        compare_list(&cluster, args).await;
+    }
+    // Pages of two: kubectl 1.32 reads every page before it prints and sizes all lines by
+    // all rows; the plugin prints each page as it comes, sized by the pages so far, so it
+    // holds one page, not the list. The cells are kubectl's; the NOTE column starts after the
+    // widest NAME of the pages printed so far.
+    let args = ["-o", columns, "--chunk-size", "2"];
+    let kubectl = cluster
+        .kubectl(&[&["get", RESOURCE][..], &args].concat())
+        .await;
+    kubectl.success();
+    let wide = long.len() + 3;
+    assert_eq!(second_column_starts(&kubectl.stdout), vec![wide; 7]);
+    for command in ["list", "get"] {
+        let plugin = cluster.run(&[&[command][..], &args].concat()).await;
+        plugin.success();
+        assert_eq!(
+            words_of(&plugin.stdout),
+            words_of(&kubectl.stdout),
+            "{command}: the same cells as kubectl's"
+        );
+        assert_eq!(
+            second_column_starts(&plugin.stdout),
+            [vec![7; 3], vec![wide; 4]].concat(),
+            "{command}: the header and the first page by themselves, then wider, and never \
+             narrower again:\n{}",
+            plugin.stdout
+        );
+    }
+    // The default table follows the same rule.
+    let plugin = cluster.run(&["list", "--chunk-size", "2"]).await;
+    plugin.success();
+    assert_eq!(
+        second_column_starts(&plugin.stdout),
+        [vec![7; 3], vec![wide; 4]].concat(),
+        "{plugin:#?}"
+    );
+}
+
+/// Every line's words.
+fn words_of(text: &str) -> Vec<Vec<&str>> {
+    text.lines()
+        .map(|line| line.split_whitespace().collect())
+        .collect()
+}
+
 /// The last `n` columns of each line (kubectl's table has other columns before them).
 fn last_columns(text: &str, n: usize) -> Vec<Vec<String>> {
     text.lines()

@@ -21,6 +21,17 @@ async fn cluster_with_two() -> TestCluster {
 /// waits until every one is watching, creates `w-new` and deletes `w-gone`, and returns each
 /// pair of runs once the request timeout has ended them.
 async fn watch_both(cluster: &TestCluster, cases: &[&[&str]]) -> Vec<(Run, Run)> {
+    watch_both_while(cluster, cases, &["w-new"], &["w-gone"]).await
+}
+
+/// [`watch_both`], creating `create` and then deleting `delete` in the default namespace
+/// while they watch.
+async fn watch_both_while(
+    cluster: &TestCluster,
+    cases: &[&[&str]],
+    create: &[&str],
+    delete: &[&str],
+) -> Vec<(Run, Run)> {
     let timeout = format!("--request-timeout={WATCH_FOR}");
     let mut children = Vec::new();
     for args in cases {
@@ -43,12 +54,16 @@ async fn watch_both(cluster: &TestCluster, cases: &[&[&str]]) -> Vec<(Run, Run)>
     })
     .await
     .expect("every watch should start in time");
-    cluster.seed("default", "w-new").await;
-    cluster
-        .api("default")
-        .delete("w-gone", &Default::default())
-        .await
-        .unwrap();
+    for name in create {
+        cluster.seed("default", name).await;
+    }
+    for name in delete {
+        cluster
+            .api("default")
+            .delete(name, &Default::default())
+            .await
+            .unwrap();
+    }
     let mut runs = Vec::new();
     for (kubectl, plugin) in children {
         runs.push((finish(kubectl).await, finish(plugin).await));
@@ -157,6 +172,83 @@ async fn watch_tables_have_one_header_and_an_event_column_only_when_asked() {
     }
     let (_, events) = &runs[1];
     assert!(events.stdout.starts_with("EVENT      NAME "), "{events:#?}");
+}
+
+/// Where each line's `column`th column (0-based) starts: the plugin's and kubectl's tables
+/// share their leading columns, so the column after them starts where kubectl's does when
+/// both size them alike.
+fn column_starts(text: &str, column: usize) -> Vec<usize> {
+    text.lines()
+        .map(|line| {
+            let mut starts = line
+                .char_indices()
+                .filter(|&(i, c)| c != ' ' && (i == 0 || line.as_bytes()[i - 1] == b' '))
+                .map(|(i, _)| i);
+            starts.nth(column).unwrap_or(line.len())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_tables_are_sized_by_their_content_as_kubectls_are() {
+    let cluster = Setup::mode(ControllerMode::Off).start().await;
+    cluster.seed("default", "w1").await;
+    cluster.seed("default", "w2").await;
+    let long = "w3-a-name-longer-than-the-first-ones";
+    let cases: &[&[&str]] = &[
+        &["-w"],
+        &["-A", "-o", "wide", "-w"],
+        &["--watch-only"],
+        &["-w", "--output-watch-events"],
+        &["-w", "--no-headers"],
+    ];
+    let runs = watch_both_while(&cluster, cases, &["w3", long, "w4"], &[]).await;
+    for (args, (kubectl, plugin)) in cases.iter().zip(&runs) {
+        assert_eq!(
+            (kubectl.code, plugin.code),
+            (0, 0),
+            "{args:?}: {kubectl:#?} {plugin:#?}"
+        );
+        // The columns both print (NAMESPACE with -A, EVENT with --output-watch-events, NAME)
+        // are as wide as kubectl makes them, line by line: the header and the first requests
+        // sized together, each change after them with those widths, widened by the long name
+        // and never narrowed after it.
+        let shared = 1
+            + usize::from(args.contains(&"-A"))
+            + usize::from(args.contains(&"--output-watch-events"));
+        let (theirs, ours) = (&kubectl.stdout, &plugin.stdout);
+        assert_eq!(
+            column_starts(ours, shared),
+            column_starts(theirs, shared),
+            "{args:?}\nkubectl:\n{theirs}\nplugin:\n{ours}"
+        );
+        assert!(
+            ours.contains(long),
+            "{args:?}: the changes were seen: {ours}"
+        );
+    }
+    // Sized by the content: the header of `-A -o wide -w` over short names is as wide as its
+    // cells need (kubectl 1.32 makes its NAME column 4 + 3 wide here too), far from the 230
+    // columns of fixed minimum widths.
+    let (_, wide) = &runs[1];
+    let header = wide.stdout.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "NAMESPACE   NAME   STATE       EXPIRES     AGE   APPLICATION   TENANT   GROUP    URL-HOST",
+        "{wide:#?}"
+    );
+    let first = wide.stdout.lines().nth(1).unwrap();
+    assert!(
+        first.starts_with("default     w1     <pending>   <pending>   "),
+        "{wide:#?}"
+    );
+    assert!(
+        wide.stdout
+            .lines()
+            .take_while(|line| !line.contains(long))
+            .all(|line| line.len() <= header.len()),
+        "until the long name, no line is wider than the header: {wide:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

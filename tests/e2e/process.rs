@@ -105,6 +105,8 @@ async fn a_full_disk_says_what_was_not_written_and_that_the_request_exists() {
         "\"$P\" list --help > /dev/full",
         "\"$P\" --version > /dev/full",
         "\"$P\" get full-disk -o name --kubeconfig \"$K\" > /dev/full",
+        "\"$P\" list --kubeconfig \"$K\" > /dev/full",
+        "\"$P\" list -o wide --chunk-size 1 --kubeconfig \"$K\" > /dev/full",
     ] {
         let run = finish(shell(&cluster, script).spawn().unwrap()).await;
         run.failure(1, "No space left on device");

@@ -1,6 +1,8 @@
 //! What `cleanup` tells: a line (or `-o name|json` entry) per deleted request on stdout, and
 //! one summary line on stderr.
 
+use std::io::BufWriter;
+
 use jiff::Timestamp;
 
 use crate::cli::DryRun;
@@ -84,8 +86,9 @@ impl Printer {
             now: Timestamp::now(),
             color: false,
         };
-        let printer = output::list_printer(format, options, Box::new(std::io::stdout().lock()))
-            .map_err(printing)?;
+        // A buffer of its own rather than stdout's lock, which would be held across awaits.
+        let out = Box::new(BufWriter::new(std::io::stdout()));
+        let printer = output::list_printer(format, options, out).map_err(printing)?;
         Ok(Printer::List(printer))
     }
 
@@ -112,7 +115,11 @@ impl Printer {
                     request.name()
                 ))
             }
-            Printer::List(printer) => printer.item(request).map_err(printing),
+            // Each deleted request is written out as soon as it is known.
+            Printer::List(printer) => {
+                printer.item(request).map_err(printing)?;
+                printer.end_block().map_err(printing)
+            }
         }
     }
 

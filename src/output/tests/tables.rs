@@ -161,3 +161,103 @@ fn missing_template_keys_print_nothing_unless_asked_to_fail() {
         r#"error executing jsonpath "[{.status.token}]": status is not found"#
     );
 }
+
+/// A writer whose text the test reads while the printer still holds it.
+#[derive(Clone, Default)]
+struct Recorded(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Recorded {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+impl io::Write for Recorded {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn named(name: &str) -> TokenRequest {
+    let mut tr = pending();
+    tr.metadata.name = Some(name.into());
+    tr
+}
+
+#[test]
+fn tables_are_written_a_block_at_a_time_and_columns_never_narrow() {
+    let written = Recorded::default();
+    let mut printer = list_printer(
+        &OutputFormat::Human,
+        opts(false, false),
+        Box::new(written.clone()),
+    )
+    .unwrap();
+    printer.item(&named("a")).unwrap();
+    printer.item(&named("b")).unwrap();
+    assert_eq!(written.text(), "", "a block is laid out when it ends");
+    printer.end_block().unwrap();
+    let first = "NAME   STATE       EXPIRES     AGE\n\
+                 a      <pending>   <pending>   14s\n\
+                 b      <pending>   <pending>   14s\n";
+    assert_eq!(
+        written.text(),
+        first,
+        "the first block, sized by itself, is written before the second is seen"
+    );
+    printer.item(&named("a-longer-name")).unwrap();
+    printer.end_block().unwrap();
+    let second = "a-longer-name   <pending>   <pending>   14s\n";
+    assert_eq!(
+        written.text(),
+        format!("{first}{second}"),
+        "a wider block widens"
+    );
+    printer.end_block().unwrap();
+    printer.item(&named("c")).unwrap();
+    printer.finish().unwrap();
+    assert_eq!(
+        written.text(),
+        format!("{first}{second}c               <pending>   <pending>   14s\n"),
+        "a narrower block keeps the widths; an empty block writes nothing"
+    );
+}
+
+#[test]
+fn one_block_of_every_row_is_the_whole_table() {
+    let items = all();
+    let whole = list_output(&OutputFormat::Wide, opts(true, false), &items);
+    let written = Recorded::default();
+    let mut printer = list_printer(
+        &OutputFormat::Wide,
+        opts(true, false),
+        Box::new(written.clone()),
+    )
+    .unwrap();
+    for tr in &items {
+        printer.item(tr).unwrap();
+    }
+    printer.end_block().unwrap();
+    assert_eq!(written.text(), whole);
+    printer.finish().unwrap();
+    assert_eq!(written.text(), whole, "nothing is left for the end");
+
+    // Without a header, over no rows but for custom columns' header, as before.
+    let columns = format("custom-columns=N:.metadata.name");
+    let written = Recorded::default();
+    let mut printer =
+        list_printer(&columns, opts(false, false), Box::new(written.clone())).unwrap();
+    printer.end_block().unwrap();
+    assert_eq!(
+        written.text(),
+        "",
+        "the header waits for the first row or the end"
+    );
+    printer.finish().unwrap();
+    assert_eq!(written.text(), "N\n");
+}

@@ -31,12 +31,13 @@ fn watch_rows_line_up_under_the_header() {
     ] {
         text.push_str(&printer.event(event, &tr, now()).unwrap());
     }
+    // The header goes with the first change; each change after it keeps those widths.
     assert_eq!(
         text,
-        "EVENT      NAME                             STATE       EXPIRES            AGE\n\
-         ADDED      pending-app                      <pending>   <pending>          14s\n\
-         MODIFIED   my-app                           OK          in 4m12s           7m14s\n\
-         DELETED    odd-app                          Weird       <invalid>          <unknown>\n"
+        "EVENT      NAME          STATE       EXPIRES     AGE\n\
+         ADDED      pending-app   <pending>   <pending>   14s\n\
+         MODIFIED   my-app        OK          in 4m12s    7m14s\n\
+         DELETED    odd-app       Weird       <invalid>   <unknown>\n"
     );
     let mut wide =
         WatchPrinter::new(&OutputFormat::Wide, opts(true, false), events_layout()).unwrap();
@@ -67,13 +68,14 @@ fn without_events_the_initial_rows_and_the_changes_share_one_header() {
     }
     assert_eq!(
         text,
-        "NAME                             STATE       EXPIRES            AGE\n\
-         my-app                           OK          in 4m12s           7m14s\n\
-         pending-app                      <pending>   <pending>          14s\n\
-         broken-app                       Error       <none>             27h\n\
-         a-name-longer-than-thirty-characters   <pending>   <pending>          14s\n\
-         my-app                                 OK          in 4m12s           7m14s\n",
-        "a wider name widens the column for the lines after it, as kubectl's does"
+        "NAME          STATE       EXPIRES     AGE\n\
+         my-app        OK          in 4m12s    7m14s\n\
+         pending-app   <pending>   <pending>   14s\n\
+         broken-app    Error       <none>      27h\n\
+         a-name-longer-than-thirty-characters   <pending>   <pending>   14s\n\
+         my-app                                 OK          in 4m12s    7m14s\n",
+        "the header and the first rows are sized by their content; a wider name widens the \
+         column for the lines after it, as kubectl's does"
     );
     assert_eq!(text.matches("NAME").count(), 1);
     assert!(!text.contains("EVENT") && !text.contains("ADDED"));
