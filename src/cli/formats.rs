@@ -133,8 +133,18 @@ pub const DOCTOR: Formats = Formats {
     )]],
 };
 
-/// Formats that describe one request's credentials.
-const CREDENTIALS: [&str; 5] = ["token", "url", "env", "config", "config-json"];
+/// Whether `-o name` prints one request's credentials: the renderings that do, and the
+/// connection configuration.
+fn is_credentials(name: &str) -> Option<&'static str> {
+    match name {
+        "config" => Some("config"),
+        "config-json" => Some("config-json"),
+        _ => name
+            .parse::<OutputFormat>()
+            .ok()
+            .and_then(|format| format.single_request_only()),
+    }
+}
 
 impl Formats {
     pub fn accepted(&self) -> impl Iterator<Item = &'static Format> + use<> {
@@ -152,15 +162,8 @@ impl Formats {
             .accepted()
             .chain(LIST.accepted())
             .any(|format| format.name == name);
-        if known && CREDENTIALS.contains(&name) {
-            return Err(OutputError::NotForLists {
-                format: CREDENTIALS
-                    .iter()
-                    .find(|c| **c == name)
-                    .copied()
-                    .unwrap_or(""),
-            }
-            .to_string());
+        if let Some(format) = is_credentials(name).filter(|_| known) {
+            return Err(OutputError::NotForLists { format }.to_string());
         }
         if known {
             let mut listed: Vec<String> =

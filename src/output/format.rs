@@ -1,25 +1,10 @@
 //! `-o` values: what each name means and how `jsonpath=TEMPLATE` is read. Which names a
-//! command accepts is decided by the command (`cli::formats`), not here.
+//! command accepts, and the list its errors give, is the command's (`cli::formats`), not here.
 
 use std::str::FromStr;
 
 use super::custom_columns::{CustomColumn, parse_custom_columns};
 use super::{JsonPathTemplate, OutputError};
-
-/// Every rendering `-o` names (sorted like kubectl's list); a command accepts some of them.
-pub const FORMAT_NAMES: &[&str] = &[
-    "custom-columns",
-    "env",
-    "json",
-    "jsonpath",
-    "jsonpath-as-json",
-    "jsonpath-file",
-    "name",
-    "token",
-    "url",
-    "wide",
-    "yaml",
-];
 
 /// The `-o` flag.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

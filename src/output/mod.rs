@@ -34,7 +34,7 @@ use crate::text::quote_for_message;
 
 pub use doctor::{Check, CheckStatus, render_checks};
 pub use duration::human_duration;
-pub use format::{FORMAT_NAMES, OutputFormat};
+pub use format::OutputFormat;
 pub use inspection::{
     CertificateView, Inspection, ServiceStatus, ServiceView, expiry_text, flag_duration_text,
 };
@@ -50,11 +50,8 @@ pub use watch::WatchPrinter;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error(
-        "unable to match a printer suitable for the output format {}, allowed formats are: {}",
-        quote_for_message(.given),
-        FORMAT_NAMES.join(",")
-    )]
+    /// A name no format has (each command's `-o` lists what it takes before this is met).
+    #[error("unknown output format {}", quote_for_message(.given))]
     UnknownFormat { given: String },
     #[error("template format specified but no template given: use -o jsonpath=TEMPLATE")]
     MissingTemplate,

@@ -181,11 +181,9 @@ fn formats_parse_like_kubectl() {
 fn unknown_and_incomplete_formats_are_explained() {
     let err = "xml".parse::<OutputFormat>().unwrap_err();
     assert!(matches!(err, OutputError::UnknownFormat { .. }));
-    assert_eq!(
-        err.to_string(),
-        "unable to match a printer suitable for the output format \"xml\", allowed formats are: \
-         custom-columns,env,json,jsonpath,jsonpath-as-json,jsonpath-file,name,token,url,wide,yaml"
-    );
+    // The list of what a command takes is the command's (`cli::formats`), which refuses an
+    // unknown name before it is parsed.
+    assert_eq!(err.to_string(), "unknown output format \"xml\"");
     for text in ["jsonpath", "jsonpath=", "jsonpath=''"] {
         let err = text.parse::<OutputFormat>().unwrap_err();
         assert!(matches!(err, OutputError::MissingTemplate), "{text}: {err}");
