@@ -138,9 +138,9 @@ impl TestCluster {
         finish(self.command(args).spawn().expect("spawn the plugin")).await
     }
 
-    /// The plugin with stdout and stderr on a terminal (`script` gives it a pseudo-terminal;
-    /// the test fails naming `script` if it is missing). Both arrive in `stdout`, with the
-    /// terminal's `\r\n` line ends.
+    /// The plugin with stdout and stderr on a terminal (`script` gives it a pseudo-terminal,
+    /// `TERM=xterm`; the test fails naming `script` if it is missing). Both arrive in
+    /// `stdout`, with the terminal's `\r\n` line ends.
     pub async fn run_on_terminal(&self, args: &[&str]) -> Run {
         require("script", &["--version"]);
         let plugin = env!("CARGO_BIN_EXE_kubectl-tokenrequest");
@@ -150,7 +150,11 @@ impl TestCluster {
             .map(|word| format!("'{}'", word.replace('\'', r"'\''")))
             .collect();
         let mut command = hermetic_command("script", self.dir.path());
-        command.args(["-qec", &words.join(" "), "/dev/null"]);
+        // A terminal names its type, as a user's does; without it a terminal is taken for a
+        // dumb one and draws no progress.
+        command
+            .env("TERM", "xterm")
+            .args(["-qec", &words.join(" "), "/dev/null"]);
         finish(command.spawn().expect("spawn script")).await
     }
 

@@ -7,6 +7,7 @@ mod harness;
 mod streams;
 
 mod auth;
+mod batch;
 mod cleanup;
 mod client_layer;
 mod completion;
