@@ -284,7 +284,10 @@ async fn connect_several_reports_each_failure_beside_the_successes() {
     };
     assert!(row("app-a").contains(" connected "), "{run:#?}");
     assert!(row("app-b").contains(" failed "), "{run:#?}");
-    assert!(row("app-b").contains("already holds client.key"), "{run:#?}");
+    assert!(
+        row("app-b").contains("already holds client.key"),
+        "{run:#?}"
+    );
     assert!(row("app-c").contains(" connected "), "{run:#?}");
     assert_eq!(
         std::fs::read_to_string(dir.join("app-b").join("client.key")).unwrap(),
