@@ -174,11 +174,11 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "name json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "name json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "name json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "name json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --chunk-size)
@@ -890,11 +890,11 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "name json yaml" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "name" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "name json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --chunk-size)
@@ -1353,7 +1353,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__renew)
-            opts="-n -v -h -V --reuse-key --before --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-o -n -v -h -V --reuse-key --before --output --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1365,6 +1365,14 @@ _kubectl__tokenrequest() {
                     ;;
                 --before)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --certificate-authority)
@@ -1423,7 +1431,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__revoke)
-            opts="-n -v -h -V --yes --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-o -n -v -h -V --yes --output --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1431,6 +1439,14 @@ _kubectl__tokenrequest() {
             case "${prev}" in
                 --yes)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --certificate-authority)

@@ -294,6 +294,8 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
         &'kubectl-tokenrequest;renew'= {
             cand --reuse-key 'Keep the private key and have only the certificate renewed (default: a new RSA-2048 key)'
             cand --before 'Renew only when less than this is left (e.g. 30d); otherwise say "not due" and exit 0'
+            cand -o 'Output format (default: a summary); json and yaml say what was done, for scripts'
+            cand --output 'Output format (default: a summary); json and yaml say what was done, for scripts'
             cand --certificate-authority 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs'
             cand --insecure-skip-tls-verify-connector 'Do not check the Connector Service''s certificate (insecure)'
             cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
@@ -306,13 +308,15 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
             cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
             cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'kubectl-tokenrequest;revoke'= {
             cand --yes 'Do not ask for confirmation (needed when stdin is not a terminal)'
+            cand -o 'Output format (default: a summary); json and yaml say what was done, for scripts'
+            cand --output 'Output format (default: a summary); json and yaml say what was done, for scripts'
             cand --certificate-authority 'PEM file with the Connector Service''s CA certificate, trusted besides the system''s CAs'
             cand --insecure-skip-tls-verify-connector 'Do not check the Connector Service''s certificate (insecure)'
             cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
@@ -325,8 +329,8 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand --insecure-skip-tls-verify 'Do not check the API server''s certificate (insecure)'
             cand -v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
             cand --v 'Log level on stderr, as kubectl''s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -216,7 +216,9 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l dry-run -d 'Only show (client) or let the server validate (server) what would change; nothing is stored' -r -f -a "client\t'Only print what would be sent'
 server\t'Let the API server validate the request without storing it'
 none\t'Really do it (the default)'"
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s o -l output -d 'Output format (default: TYPE/NAME deleted)' -r -f -a "name\t'TYPE/NAME, for other commands'"
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -s o -l output -d 'Output format (default: TYPE/NAME deleted)' -r -f -a "name\t'TYPE/NAME, for other commands'
+json\t'what was done, as a JSON List: name, namespace, outcome, exit code, files, error'
+yaml\t'the same as YAML'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand delete" -l context -d 'The name of the kubeconfig context to use' -r
@@ -238,7 +240,8 @@ server\t'Let the API server validate the request without storing it'
 none\t'Really do it (the default)'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l concurrency -d 'How many deletes to send at once' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -s o -l output -d 'Output format (default: a line per deleted request saying why)' -r -f -a "name\t'TYPE/NAME, for other commands'
-json\t'the object as JSON'"
+json\t'the object as JSON'
+yaml\t'the object as YAML'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l chunk-size -d 'Return large lists in chunks of this many requests rather than all at once; 0 lists everything in one call' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand cleanup" -l context -d 'The name of the kubeconfig context to use' -r
@@ -267,6 +270,8 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -l reuse-key -d 'Keep the private key and have only the certificate renewed (default: a new RSA-2048 key)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -l before -d 'Renew only when less than this is left (e.g. 30d); otherwise say "not due" and exit 0' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -s o -l output -d 'Output format (default: a summary); json and yaml say what was done, for scripts' -r -f -a "json\t'what was done, as a JSON List: name, namespace, outcome, exit code, files, error'
+yaml\t'the same as YAML'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -277,9 +282,11 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -s h -l help -d 'Print help'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand renew" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -l yes -d 'Do not ask for confirmation (needed when stdin is not a terminal)' -r
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -s o -l output -d 'Output format (default: a summary); json and yaml say what was done, for scripts' -r -f -a "json\t'what was done, as a JSON List: name, namespace, outcome, exit code, files, error'
+yaml\t'the same as YAML'"
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -l certificate-authority -d 'PEM file with the Connector Service\'s CA certificate, trusted besides the system\'s CAs' -r -F
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -l insecure-skip-tls-verify-connector -d 'Do not check the Connector Service\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -l kubeconfig -d 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)' -r -F
@@ -290,7 +297,7 @@ complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcomman
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -l request-timeout -d 'How long to wait for a single API request before giving up (e.g. 30s, or 30 for seconds); 0 waits forever' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -l insecure-skip-tls-verify -d 'Do not check the API server\'s certificate (insecure)' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -s v -l v -d 'Log level on stderr, as kubectl\'s: 0 none, 1-3 info, 4-6 every API request, 7+ trace. Tokens are never logged' -r
-complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -s h -l help -d 'Print help'
+complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand revoke" -s V -l version -d 'Print version'
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand doctor" -l probe -d 'Also create a probe TokenRequest (generated name doctor-probe-…, never APP), wait for the controller\'s answer and delete it again' -r
 complete -c kubectl-tokenrequest -n "__fish_kubectl_tokenrequest_using_subcommand doctor" -l timeout -d 'How long the whole diagnosis may take, the probe\'s wait included (e.g. 30s, 2m)' -r

@@ -136,16 +136,15 @@ where
 /// it would have had alone.
 pub fn failed(target: &Target, error: &Error) -> ItemResult {
     ItemResult {
-        name: target.name.clone(),
-        namespace: target.namespace.clone(),
-        outcome: Outcome::Failed,
         exit_code: error.exit_code(),
-        origin: target.origin.clone(),
-        status: None,
-        files: None,
-        certificate_expires: None,
         error: Some(error.to_string()),
         reason: Some(briefly(error)),
+        ..ItemResult::new(
+            &target.name,
+            &target.namespace,
+            Outcome::Failed,
+            &target.origin,
+        )
     }
 }
 

@@ -6,10 +6,28 @@ use std::io::IsTerminal as _;
 use crate::cli::{ConnectorTlsArgs, DryRun, RequestOutput};
 use crate::connector::{self, CallLimits, redact};
 use crate::error::Error;
-use crate::output::{self, OutputFormat, UrlView};
+use crate::output::{self, ItemResult, Made, OutputFormat, UrlView};
 use crate::requests::RequestError;
 use crate::terminal::print;
 use crate::tokenrequest::{Phase, RESOURCE_NAME, TokenRequest};
+
+/// What a command that changes something printed: its prose by default, or, with `-o
+/// json|yaml|…`, the results a script reads.
+pub fn outcome(
+    output: Option<&OutputFormat>,
+    prose: &str,
+    results: &[ItemResult],
+    made: Made,
+) -> Result<(), Error> {
+    match output {
+        None => print(prose),
+        Some(format) => {
+            let text = output::render_results(results, made, format, false)
+                .map_err(|source| Error::output("printing the results", source))?;
+            print(&text)
+        }
+    }
+}
 
 /// Prints one request as `output` asks.
 pub async fn show_request(
@@ -45,9 +63,18 @@ pub fn render(request: &TokenRequest, format: &OutputFormat) -> Result<String, E
     } else {
         UrlView::Masked
     };
-    output::render_one(request, format, jiff::Timestamp::now(), url).map_err(|source| {
+    let now = jiff::Timestamp::now();
+    let text = output::render_one(request, format, now, url).map_err(|source| {
         Error::output(format!("printing TokenRequest {}", request.name()), source)
-    })
+    })?;
+    // The view's notes and hints go to stderr: `out=$(kubectl tokenrequest create app)`
+    // keeps the data alone.
+    if matches!(format, OutputFormat::Human | OutputFormat::Wide) {
+        for note in output::describe_notes(request, now, url) {
+            eprintln!("{note}");
+        }
+    }
+    Ok(text)
 }
 
 /// What `create` prints when it does not wait: the default view of a dry run is kubectl's

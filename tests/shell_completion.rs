@@ -214,8 +214,8 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "kubectl-tokenrequest delete -o ",
-        &["name"],
-        &["json", "wide"],
+        &["name", "json", "yaml"],
+        &["wide", "token"],
     ),
     (
         "kubectl-tokenrequest completion ",

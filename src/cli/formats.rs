@@ -41,6 +41,11 @@ const CUSTOM_COLUMNS: Format = format(
     "custom-columns=HEADER:PATH,...: a table of those columns",
 );
 const WIDE: Format = format("wide", "more columns: application, tenant, group, URL host");
+const RESULTS_JSON: Format = format(
+    "json",
+    "what was done, as a JSON List: name, namespace, outcome, exit code, files, error",
+);
+const RESULTS_YAML: Format = format("yaml", "the same as YAML");
 
 const URL: Format = format("url", "the bare connection URL (it carries the token)");
 const TOKEN: Format = format("token", "the bare token");
@@ -114,11 +119,20 @@ pub const CONNECT: Formats = Formats {
 };
 pub const DELETE: Formats = Formats {
     command: "delete",
-    accepted: &[&[NAME]],
+    accepted: &[&[NAME, RESULTS_JSON, RESULTS_YAML]],
 };
 pub const CLEANUP: Formats = Formats {
     command: "cleanup",
-    accepted: &[&[NAME, JSON]],
+    accepted: &[&[NAME, JSON, YAML]],
+};
+/// `renew` and `revoke`: what became of the connection.
+pub const RENEW: Formats = Formats {
+    command: "renew",
+    accepted: &[&[RESULTS_JSON, RESULTS_YAML]],
+};
+pub const REVOKE: Formats = Formats {
+    command: "revoke",
+    accepted: &[&[RESULTS_JSON, RESULTS_YAML]],
 };
 
 pub const INSPECT: Formats = Formats {
@@ -347,10 +361,13 @@ mod tests {
             "-o token prints one request's credentials and cannot print a list; use get NAME \
              -o token"
         );
-        assert_eq!(refusal(DELETE, "wide"), "delete supports only -o name");
         assert_eq!(
-            refusal(CLEANUP, "yaml"),
-            "cleanup supports -o name and -o json only"
+            refusal(DELETE, "wide"),
+            "delete supports -o name, -o json and -o yaml only"
+        );
+        assert_eq!(
+            refusal(CLEANUP, "wide"),
+            "cleanup supports -o name, -o json and -o yaml only"
         );
         assert_eq!(DOCTOR.check("json"), Ok("json"));
         assert_eq!(refusal(DOCTOR, "yaml"), "doctor supports only -o json");
@@ -406,8 +423,9 @@ mod tests {
                 .map(|v| v.get_name().to_string())
                 .collect()
         };
-        assert_eq!(shown(DELETE), ["name"]);
-        assert_eq!(shown(CLEANUP), ["name", "json"]);
+        assert_eq!(shown(DELETE), ["name", "json", "yaml"]);
+        assert_eq!(shown(CLEANUP), ["name", "json", "yaml"]);
+        assert_eq!(shown(RENEW), ["json", "yaml"]);
         assert_eq!(shown(DOCTOR), ["json"]);
         assert!(!shown(GET).contains(&"wide".to_string()));
         assert!(shown(LIST).contains(&"wide".to_string()));

@@ -48,6 +48,10 @@ pub struct RenewArgs {
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_with_days, allow_hyphen_values = true)]
     pub before: Option<Duration>,
 
+    /// Output format (default: a summary); json and yaml say what was done, for scripts
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::ListOutputParser(formats::RENEW))]
+    pub output: Option<OutputFormat>,
+
     #[command(flatten)]
     pub tls: ConnectorTlsArgs,
 }
@@ -61,6 +65,10 @@ pub struct RevokeArgs {
     /// Do not ask for confirmation (needed when stdin is not a terminal)
     #[arg(long)]
     pub yes: bool,
+
+    /// Output format (default: a summary); json and yaml say what was done, for scripts
+    #[arg(short = 'o', long, value_name = "FORMAT", value_parser = formats::ListOutputParser(formats::REVOKE))]
+    pub output: Option<OutputFormat>,
 
     #[command(flatten)]
     pub tls: ConnectorTlsArgs,

@@ -4,6 +4,7 @@ use futures::TryStreamExt as _;
 
 use crate::cli::{DeleteArgs, DryRun};
 use crate::error::Error;
+use crate::output::{ItemResult, Made, Outcome, OutputFormat, render_results};
 use crate::requests::{Connection, Deadline, Deletion, Guard, RequestError, Requests, list_params};
 use crate::terminal::print;
 use crate::tokenrequest::{RESOURCE_NAME, validate_name};
@@ -31,7 +32,10 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
             .map(|name| (name.clone(), Some(Guard::None)))
             .collect()
     };
+    // `-o json|yaml`: what was deleted (and what failed) as results, at the end.
+    let results_asked = matches!(args.output, Some(OutputFormat::Json | OutputFormat::Yaml));
     let only_names = args.output.is_some();
+    let mut results = Vec::new();
     let suffix = match args.dry_run.mode {
         DryRun::None => "",
         DryRun::Client => " (dry run)",
@@ -57,23 +61,38 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
                 requests.delete(name, guard, dry_run).await
             }
         };
-        match result {
-            Ok(Deletion::Done | Deletion::Gone) if only_names => {
-                print(&format!("{RESOURCE_NAME}/{name}\n"))?
-            }
+        let failure: Error = match result {
             Ok(Deletion::Done | Deletion::Gone) => {
-                print(&format!("{RESOURCE_NAME}/{name} deleted{suffix}\n"))?
+                if results_asked {
+                    results.push(ItemResult::new(name, &namespace, Outcome::Deleted, name));
+                } else if only_names {
+                    print(&format!("{RESOURCE_NAME}/{name}\n"))?;
+                } else {
+                    print(&format!("{RESOURCE_NAME}/{name} deleted{suffix}\n"))?;
+                }
+                continue;
             }
-            Ok(Deletion::Missing) if args.ignore_not_found => {}
-            Ok(Deletion::Missing) => failures.push(Error::NotFound {
+            Ok(Deletion::Missing) if args.ignore_not_found => continue,
+            Ok(Deletion::Missing) => Error::NotFound {
                 action: action(),
                 name: name.clone(),
-            }),
-            Ok(Deletion::Changed) => {
-                failures.push(RequestError::ReplacedMeanwhile { action: action() }.into())
-            }
-            Err(error) => failures.push(error.into()),
+            },
+            Ok(Deletion::Changed) => RequestError::ReplacedMeanwhile { action: action() }.into(),
+            Err(error) => error.into(),
+        };
+        if results_asked {
+            results.push(ItemResult {
+                exit_code: failure.exit_code(),
+                error: Some(failure.to_string()),
+                ..ItemResult::new(name, &namespace, Outcome::Failed, name)
+            });
         }
+        failures.push(failure);
+    }
+    if let Some(format) = args.output.as_ref().filter(|_| results_asked) {
+        let text = render_results(&results, Made::Requests, format, false)
+            .map_err(|source| Error::output("printing the results", source))?;
+        print(&text)?;
     }
     if targets.is_empty() {
         eprintln!("No resources found in {namespace} namespace.");

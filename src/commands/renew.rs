@@ -20,13 +20,14 @@ use crate::certificate::check_issued;
 use crate::cli::RenewArgs;
 use crate::connection_files::{
     ConnectorTrust, Existing, FilePaths, Marking, Replacement, StoredConnection, replace_files,
+    result_files,
 };
 use crate::connector::{
     CallLimits, ConnectorClient, ConnectorError, csr_for_existing_key, generate_key_and_csr, redact,
 };
 use crate::error::Error;
-use crate::output::{expiry_text, flag_duration_text};
-use crate::terminal::print;
+use crate::output::{ItemResult, Made, Outcome, expiry_text, flag_duration_text};
+use crate::present::outcome;
 
 pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
     let stored = StoredConnection::read(&args.dir)?;
@@ -49,13 +50,15 @@ pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
     if let Some(before) = args.before
         && current.lasts(before, now)
     {
-        return print(&format!(
+        let prose = format!(
             "{}: not due: the certificate is valid until {}, more than --before {} from now; \
              nothing was changed\n",
             stored.config.application,
             expiry_text(current.not_after, now),
             flag_duration_text(before)
-        ));
+        );
+        let result = result(&stored, Outcome::NotDue, current.not_after);
+        return outcome(args.output.as_ref(), &prose, &[result], Made::Connections);
     }
 
     let app = stored.config.application.clone();
@@ -158,7 +161,7 @@ pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
     } else {
         "new; the previous key is gone"
     };
-    print(&format!(
+    let prose = format!(
         "Renewed {app}: the Connector Service at {} knows the new certificate as application \
          {app}.\n  {:<20}{} (was {})\n  {:<20}SHA256 {}\n  {:<20}{}\n  {:<20}{key}\n  \
          {:<20}{dir}\nThe previous certificate stays valid until {} unless it is revoked; it is \
@@ -174,5 +177,23 @@ pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
         "private key",
         "files in",
         current.not_after,
-    ))
+    );
+    let result = result(&stored, Outcome::Renewed, renewed.not_after);
+    outcome(args.output.as_ref(), &prose, &[result], Made::Connections)
+}
+
+/// The connection in `stored`'s directory came to `outcome`, its certificate ending at
+/// `not_after`.
+fn result(stored: &StoredConnection, outcome: Outcome, not_after: Timestamp) -> ItemResult {
+    let config = &stored.config;
+    ItemResult {
+        files: Some(result_files(&stored.dir)),
+        certificate_expires: Some(not_after),
+        ..ItemResult::new(
+            &config.application,
+            &config.namespace,
+            outcome,
+            &stored.dir.display().to_string(),
+        )
+    }
 }

@@ -12,10 +12,13 @@ use std::io::IsTerminal as _;
 use jiff::Timestamp;
 
 use crate::cli::RevokeArgs;
-use crate::connection_files::{Marking, StoredConnection, mark_revoked};
+use crate::connection_files::{
+    Marking, REVOKED_SUFFIX, StoredConnection, mark_revoked, result_files,
+};
 use crate::connector::{CallLimits, ConnectorError, Revocation, Standing, redact};
 use crate::error::Error;
-use crate::terminal::print;
+use crate::output::{ItemResult, Made, Outcome};
+use crate::present::outcome;
 
 pub async fn run(args: RevokeArgs, limits: CallLimits) -> Result<(), Error> {
     let stored = StoredConnection::read(&args.dir)?;
@@ -23,9 +26,15 @@ pub async fn run(args: RevokeArgs, limits: CallLimits) -> Result<(), Error> {
     let app = stored.config.application.clone();
     if stored.marking == Marking::Revoked {
         mark(&stored, stored.config.revoked_at)?;
-        return print(&format!(
+        let prose = format!(
             "{app}: the certificate in {dir} was revoked already; its files are *.revoked.\n"
-        ));
+        );
+        return outcome(
+            args.output.as_ref(),
+            &prose,
+            &[result(&stored)],
+            Made::Connections,
+        );
     }
     let now = Timestamp::now();
     let check = stored.check(now)?;
@@ -108,12 +117,43 @@ pub async fn run(args: RevokeArgs, limits: CallLimits) -> Result<(), Error> {
     } else {
         "is revoked"
     };
-    print(&format!(
+    let prose = format!(
         "Revoked {app}: the certificate (serial {}) {how}, and the Connector Service at {host} \
          now refuses it.\nThe files in {dir} were renamed to *.revoked. To connect again: {}\n",
         certificate.serial,
         stored.reconnect_command(),
-    ))
+    );
+    outcome(
+        args.output.as_ref(),
+        &prose,
+        &[result(&stored)],
+        Made::Connections,
+    )
+}
+
+/// The connection in `stored`'s directory is revoked: its files are `NAME.revoked`.
+fn result(stored: &StoredConnection) -> ItemResult {
+    let config = &stored.config;
+    let mut files = result_files(&stored.dir);
+    for path in [
+        &mut files.private_key,
+        &mut files.certificate,
+        &mut files.ca_certificate,
+        &mut files.certificate_chain,
+        &mut files.configuration,
+    ] {
+        path.push_str(REVOKED_SUFFIX);
+    }
+    ItemResult {
+        files: Some(files),
+        certificate_expires: config.certificate.not_after,
+        ..ItemResult::new(
+            &config.application,
+            &config.namespace,
+            Outcome::Revoked,
+            &stored.dir.display().to_string(),
+        )
+    }
 }
 
 /// Renames the files, recording when the certificate was revoked.

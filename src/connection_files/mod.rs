@@ -126,6 +126,19 @@ impl FilePaths {
     }
 }
 
+/// The files of the connection in `dir`, as results name them.
+pub fn result_files(dir: &Path) -> crate::output::Files {
+    let text = |name: &str| dir.join(name).display().to_string();
+    crate::output::Files {
+        directory: dir.display().to_string(),
+        private_key: text(KEY_FILE),
+        certificate: text(CERTIFICATE_FILE),
+        ca_certificate: text(CA_FILE),
+        certificate_chain: text(CHAIN_FILE),
+        configuration: text(CONFIG_FILE),
+    }
+}
+
 /// Before any token is spent: files of an earlier connect stay unless `--force`.
 pub fn refuse_existing_files(dir: &Path, force: bool) -> Result<(), Error> {
     if force {

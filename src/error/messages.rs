@@ -23,12 +23,14 @@ pub(super) fn left_behind_hint(left_behind: &[(String, String)]) -> String {
              kubectl tokenrequest delete {name} -n {namespace}"
         ),
         several => {
-            let mut by_namespace: Vec<(&str, Vec<&str>)> = Vec::new();
+            // Sorted, so the same requests always give the same line whatever order the
+            // concurrent creates finished in.
+            let mut by_namespace: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
             for (namespace, name) in several {
-                match by_namespace.iter_mut().find(|(ns, _)| ns == namespace) {
-                    Some((_, names)) => names.push(name),
-                    None => by_namespace.push((namespace, vec![name])),
-                }
+                by_namespace.entry(namespace).or_default().push(name);
+            }
+            for names in by_namespace.values_mut() {
+                names.sort_unstable();
             }
             let created: Vec<String> = several.iter().map(|(ns, n)| format!("{ns}/{n}")).collect();
             let commands: Vec<String> = by_namespace

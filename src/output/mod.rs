@@ -41,7 +41,7 @@ pub use inspection::{
 pub use jsonpath::JsonPathTemplate;
 pub use list::{ListPrinter, list_printer, list_printer_with};
 pub use results::{Files, ItemResult, Made, Outcome, render_results};
-pub use single::{UrlView, render_one};
+pub use single::{UrlView, describe_notes, render_one};
 pub use sort::{SortBy, parse_sort_by};
 #[cfg(test)]
 use table::{age_text, expires_text};

@@ -26,6 +26,14 @@ pub enum Outcome {
     Connected,
     /// Its directory holds a certificate the service accepts and that is not due: left alone.
     AlreadyConnected,
+    /// The request was deleted (`delete`).
+    Deleted,
+    /// The certificate was renewed and the files replaced (`renew`).
+    Renewed,
+    /// More than `--before` is left: nothing was changed (`renew`).
+    NotDue,
+    /// The certificate was revoked and the files marked (`revoke`), or had been already.
+    Revoked,
     /// Something failed: see `error`.
     Failed,
 }
@@ -38,6 +46,10 @@ impl Outcome {
             Outcome::DryRun => "created (dry run)",
             Outcome::Connected => "connected",
             Outcome::AlreadyConnected => "already connected",
+            Outcome::Deleted => "deleted",
+            Outcome::Renewed => "renewed",
+            Outcome::NotDue => "not due",
+            Outcome::Revoked => "revoked",
             Outcome::Failed => "failed",
         }
     }
@@ -79,6 +91,24 @@ pub enum Made {
     Requests,
     /// Connections (`connect`): their certificate's expiry and directory.
     Connections,
+}
+
+impl ItemResult {
+    /// `name` in `namespace` came to `outcome` (exit code 0, nothing else said yet).
+    pub fn new(name: &str, namespace: &str, outcome: Outcome, origin: &str) -> Self {
+        ItemResult {
+            name: name.to_string(),
+            namespace: namespace.to_string(),
+            outcome,
+            exit_code: 0,
+            origin: origin.to_string(),
+            status: None,
+            files: None,
+            certificate_expires: None,
+            error: None,
+            reason: None,
+        }
+    }
 }
 
 /// The files a connection is made of.

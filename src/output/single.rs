@@ -55,8 +55,8 @@ pub fn render_one(
 }
 
 /// The human view: a `kubectl describe`-like block. It shows the URL (what the user came
-/// for) but not the bare token; with [`UrlView::Masked`] the URL without its token, and a note
-/// saying how to get it.
+/// for) but not the bare token; with [`UrlView::Masked`] the URL without its token (and
+/// [`describe_notes`] says how to get it).
 fn describe(tr: &TokenRequest, now: Timestamp, view: UrlView) -> String {
     let status = tr.status.as_ref();
     let phase = tr.phase();
@@ -80,23 +80,32 @@ fn describe(tr: &TokenRequest, now: Timestamp, view: UrlView) -> String {
         UrlView::Whole => Cow::Borrowed(url),
         UrlView::Masked => Cow::Owned(tr.masked_url().unwrap_or_default()),
     };
-    let masked = shown != url;
     fields.push(("URL", Cow::Owned(or_none(&shown).into_owned())));
 
     let mut text = String::new();
     for (label, value) in fields {
         text.push_str(&format!("{:<14}{value}\n", format!("{label}:")));
     }
+    text
+}
+
+/// What the human view of `tr` has to say besides its fields, for stderr (a script that keeps
+/// the block keeps none of it): that the URL's token is hidden, and a hint for its state.
+pub fn describe_notes(tr: &TokenRequest, now: Timestamp, view: UrlView) -> Vec<String> {
+    let url = tr.status.as_ref().and_then(|s| s.url.as_deref());
+    let masked = view == UrlView::Masked && tr.masked_url().as_deref() != url;
+    let mut notes = Vec::new();
     if masked {
-        text.push_str(
-            "\nNote: the token in the URL is hidden because stdout is not a terminal; \
-             -o url prints the whole URL.\n",
+        notes.push(
+            "Note: the token in the URL is hidden because stdout is not a terminal; -o url \
+             prints the whole URL."
+                .to_string(),
         );
     }
     if let Some(hint) = hint(tr, now) {
-        text.push_str(&format!("\nHint: {hint}\n"));
+        notes.push(format!("Hint: {hint}"));
     }
-    text
+    notes
 }
 
 /// `2026-11-27T18:41:26Z (in 4m12s)`, or the placeholder of [`expires_text`]; a malformed

@@ -234,11 +234,17 @@ fn human_view_off_a_terminal_masks_the_token_and_says_how_to_get_it() {
          Tenant:       acme\n\
          Group:        prod\n\
          Expires:      2026-11-27T18:41:26Z (in 4m12s)\n\
-         URL:          https://connector.kyma.example.com/v1/applications/signingRequests/info?token=<hidden>\n\
-         \n\
-         Note: the token in the URL is hidden because stdout is not a terminal; -o url prints the whole URL.\n"
+         URL:          https://connector.kyma.example.com/v1/applications/signingRequests/info?token=<hidden>\n"
     );
     assert_no_token(&text);
+    // The note is for stderr: the data stays alone on stdout.
+    assert_eq!(
+        describe_notes(&ready(), now(), UrlView::Masked),
+        [
+            "Note: the token in the URL is hidden because stdout is not a terminal; -o url prints the whole URL."
+        ]
+    );
+    assert!(describe_notes(&ready(), now(), UrlView::Whole).is_empty());
     // Nothing to hide: the view is the terminal's.
     for tr in [pending(), failed(), malformed()] {
         assert_eq!(
@@ -248,9 +254,11 @@ fn human_view_off_a_terminal_masks_the_token_and_says_how_to_get_it() {
     }
     // Expired: the note and the hint.
     let text = render_one(&expired(), &OutputFormat::Human, now(), UrlView::Masked).unwrap();
-    assert!(text.contains("?token=<hidden>\n\nNote: "), "{text}");
-    assert!(text.ends_with("create a new one.\n"), "{text}");
+    assert!(text.ends_with("?token=<hidden>\n"), "{text}");
     assert_no_token(&text);
+    let notes = describe_notes(&expired(), now(), UrlView::Masked);
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].starts_with("Note: ") && notes[1].ends_with("create a new one."));
 }
 
 #[test]
@@ -302,9 +310,15 @@ fn human_view_explains_requests_that_are_not_ready() {
         ),
     ];
     for (tr, expected) in cases {
+        // The fields on stdout; the hint (after the blank line) is for stderr.
+        let (fields, hint) = expected.split_once("\n\n").unwrap();
         assert_eq!(
             render_one(&tr, &OutputFormat::Human, now(), UrlView::Whole).unwrap(),
-            expected
+            format!("{fields}\n")
+        );
+        assert_eq!(
+            describe_notes(&tr, now(), UrlView::Whole),
+            [hint.trim_end().to_string()]
         );
     }
     let text = render_one(&expired(), &OutputFormat::Human, now(), UrlView::Whole).unwrap();
@@ -312,8 +326,9 @@ fn human_view_explains_requests_that_are_not_ready() {
         text.contains("Expires:      2026-11-27T18:35:14Z (expired 2m ago)\n"),
         "{text}"
     );
-    assert!(
-        text.ends_with("Hint: the token has expired; delete this request and create a new one.\n")
+    assert_eq!(
+        describe_notes(&expired(), now(), UrlView::Whole),
+        ["Hint: the token has expired; delete this request and create a new one."]
     );
 }
 

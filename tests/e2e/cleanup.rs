@@ -358,9 +358,9 @@ async fn nothing_to_do_is_success_and_bad_flags_are_usage_errors() {
         "cleanup: 0 deleted, 0 skipped, 0 failed; 1 TokenRequest listed in namespace default\n"
     );
     cluster
-        .run(&["cleanup", "-o", "yaml"])
+        .run(&["cleanup", "-o", "wide"])
         .await
-        .failure(2, "cleanup supports -o name and -o json only");
+        .failure(2, "cleanup supports -o name, -o json and -o yaml only");
     cluster
         .run(&["cleanup", "--grace", "soon"])
         .await

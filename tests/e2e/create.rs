@@ -38,7 +38,13 @@ async fn create_waits_and_prints_a_summary_with_the_url() {
     assert!(run.stdout.contains("OK"), "{run:#?}");
     assert!(run.stdout.contains(URL_PREFIX), "{run:#?}");
     assert_no_secret(&run, &token);
-    assert_eq!(run.stderr, "", "no spinner or chatter without a terminal");
+    // No spinner or chatter without a terminal: only the note on the hidden token, on stderr
+    // (issue 19 moved every note off stdout so `out=$(…)` captures data alone).
+    assert_eq!(
+        run.stderr,
+        "Note: the token in the URL is hidden because stdout is not a terminal; -o url prints the whole URL.\n",
+        "no spinner or chatter without a terminal"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -56,8 +62,12 @@ async fn off_a_terminal_the_summary_hides_the_token_and_says_how_to_get_it() {
         "{run:#?}"
     );
     assert!(
-        run.stdout.contains("-o url prints the whole URL"),
-        "{run:#?}"
+        run.stderr.contains("-o url prints the whole URL"),
+        "the note goes to stderr: {run:#?}"
+    );
+    assert!(
+        !run.stdout.contains("Note:"),
+        "stdout holds data alone: {run:#?}"
     );
     let run = cluster.run(&["get", "in-ci"]).await;
     run.success();

@@ -23,6 +23,7 @@ mod preflight;
 mod read;
 mod requests_layer;
 mod resilience;
+mod results;
 
 mod faults;
 mod hostile;

@@ -195,11 +195,11 @@ async fn formats_a_command_does_not_take_are_refused_before_any_request() {
     for (args, message) in [
         (
             vec!["delete", "--all", "-o", "wide"],
-            "delete supports only -o name",
+            "delete supports -o name, -o json and -o yaml only",
         ),
         (
             vec!["cleanup", "-o", "wide"],
-            "cleanup supports -o name and -o json only",
+            "cleanup supports -o name, -o json and -o yaml only",
         ),
         (vec!["list", "-o", "config"], "cannot print a list"),
         (vec!["get", "kept", "-o", "table"], "allowed formats are"),

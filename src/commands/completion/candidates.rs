@@ -317,7 +317,7 @@ mod tests {
             &["json", "jsonpath=", "name", "wide", "yaml"],
             &["token", "url", "env"],
         );
-        assert_eq!(values(&run("delete -o ").await), ["name"]);
+        assert_eq!(values(&run("delete -o ").await), ["name", "json", "yaml"]);
 
         let jsonpath = run("get x -o jsonpath=").await;
         assert_eq!(values(&jsonpath), ["jsonpath="]);

@@ -13,10 +13,10 @@ use jiff::Timestamp;
 
 use crate::batch::{self, Target, Watches};
 use crate::cli::ConnectArgs;
-use crate::connection_files::{FilePaths, Marking, StoredConnection};
+use crate::connection_files::{Marking, StoredConnection, result_files};
 use crate::connector::{CallLimits, Standing};
 use crate::error::Error;
-use crate::output::{Files, ItemResult, Made, Outcome, OutputFormat, expiry_text, render_results};
+use crate::output::{ItemResult, Made, Outcome, OutputFormat, expiry_text, render_results};
 use crate::progress::Progress;
 use crate::requests::{Connection, Deadline, Requests};
 use crate::session::Session;
@@ -144,30 +144,10 @@ impl Done {
             }
         };
         ItemResult {
-            name: target.name.clone(),
-            namespace: target.namespace.clone(),
-            outcome,
-            exit_code: 0,
-            origin: target.origin.clone(),
-            status: None,
-            files: Some(files(&dir)),
+            files: Some(result_files(&dir)),
             certificate_expires: not_after,
-            error: None,
-            reason: None,
+            ..ItemResult::new(&target.name, &target.namespace, outcome, &target.origin)
         }
-    }
-}
-
-fn files(dir: &Path) -> Files {
-    let paths = FilePaths::in_dir(dir);
-    let text = |path: &Path| path.display().to_string();
-    Files {
-        directory: text(dir),
-        private_key: text(&paths.private_key),
-        certificate: text(&paths.certificate),
-        ca_certificate: text(&paths.ca_certificate),
-        certificate_chain: text(&paths.certificate_chain),
-        configuration: text(&dir.join(crate::connection_files::CONFIG_FILE)),
     }
 }
 

@@ -227,19 +227,11 @@ fn ready(target: &Target, request: &TokenRequest, plan: &Plan<'_>) -> ItemResult
         _ => Outcome::DryRun,
     };
     ItemResult {
-        name: target.name.clone(),
-        namespace: target.namespace.clone(),
-        outcome,
-        exit_code: 0,
-        origin: target.origin.clone(),
         status: request
             .status
             .as_ref()
             .and_then(|status| serde_json::to_value(status).ok()),
-        files: None,
-        certificate_expires: None,
-        error: None,
-        reason: None,
+        ..ItemResult::new(&target.name, &target.namespace, outcome, &target.origin)
     }
 }
 
