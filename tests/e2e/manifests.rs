@@ -175,6 +175,21 @@ async fn a_json_list_and_app_names_together() {
             .contains("ignoring metadata.resourceVersion, metadata.uid (in 1 manifest)"),
         "{run:#?}"
     );
+    // A request as `get -o yaml` prints it, fed back: replaced, with a fresh token.
+    let exported = cluster.run(&["get", "json-a", "-o", "yaml"]).await;
+    exported.success();
+    let before = cluster.api("default").get("json-a").await.unwrap();
+    let run = cluster
+        .run_with_stdin(
+            &["create", "--refresh", "-f", "-", "-o", "name"],
+            &exported.stdout,
+        )
+        .await;
+    run.success();
+    assert!(run.stderr.contains("stdin: ignoring status"), "{run:#?}");
+    let after = cluster.api("default").get("json-a").await.unwrap();
+    assert_ne!(before.metadata.uid, after.metadata.uid, "a new request");
+    assert_ne!(before.status.unwrap().token, after.status.unwrap().token);
 }
 
 #[tokio::test(flavor = "multi_thread")]
