@@ -51,8 +51,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             break
         }
         'kubectl-tokenrequest;create' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept')
-            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant for the Connector Service''s central mode (needs --group), for the APP names')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group for the Connector Service''s central mode (needs --tenant), for the APP names')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them')
@@ -120,8 +120,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             break
         }
         'kubectl-tokenrequest;connect' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept')
-            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their context and labels are kept')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant for the Connector Service''s central mode (needs --group), for the APP names')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Group for the Connector Service''s central mode (needs --tenant), for the APP names')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them')

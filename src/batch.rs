@@ -9,10 +9,11 @@ use futures::StreamExt as _;
 
 use crate::cli::TargetArgs;
 use crate::error::{Error, exit_code};
+use crate::manifests::{self, ManifestError};
 use crate::output::{ItemResult, Outcome};
 use crate::progress::Progress;
 use crate::requests::{Connection, Requests, Sightings};
-use crate::tokenrequest::{ClusterContext, validate_name};
+use crate::tokenrequest::{ClusterContext, TokenRequest, validate_name};
 
 /// One Application a command works on.
 #[derive(Debug, Clone)]
@@ -21,33 +22,119 @@ pub struct Target {
     pub namespace: String,
     pub context: Option<ClusterContext>,
     pub labels: BTreeMap<String, String>,
+    /// A manifest's annotations, carried onto the request.
+    pub annotations: BTreeMap<String, String>,
     /// Where it came from, for messages: the APP name, or `FILE, document N`.
     pub origin: String,
 }
 
-/// The targets of `args` in `namespace`: its APP names, each with `--tenant`, `--group` and
-/// `-l`. Names are checked as the API server checks them, and the same name twice is refused,
-/// before anything is sent.
-pub fn targets(args: &TargetArgs, namespace: &str) -> Result<Vec<Target>, Error> {
+impl Target {
+    /// The request `create` and `connect` send for it: this run's create-id, its labels and
+    /// annotations.
+    pub fn request(&self) -> TokenRequest {
+        let mut request = Requests::new_request(&self.name, self.context.clone());
+        request.metadata.namespace = Some(self.namespace.clone());
+        if !self.labels.is_empty() {
+            request.metadata.labels = Some(self.labels.clone());
+        }
+        let annotations = request.metadata.annotations.get_or_insert_default();
+        for (key, value) in &self.annotations {
+            // This run's create-id wins over one an exported manifest carries: it is how the
+            // create that happens once knows its own object.
+            annotations
+                .entry(key.clone())
+                .or_insert_with(|| value.clone());
+        }
+        request
+    }
+}
+
+/// The targets of `args`: its APP names in the connection's namespace, each with `--tenant`,
+/// `--group` and `-l`; then the manifests of `-f` (read off the runtime: stdin may take its
+/// time), each with its own namespace, context, labels (and `-l`'s) and annotations. Names
+/// are checked as the API server checks them, and the same name twice in a namespace is
+/// refused, before anything is sent.
+pub async fn targets(args: &TargetArgs, connection: &Connection) -> Result<Vec<Target>, Error> {
+    let namespace = connection.namespace();
     let context = cluster_context(args.tenant.as_deref(), args.group.as_deref())?;
+    if context.is_some() && args.apps.is_empty() {
+        return Err(Error::Usage(
+            "--tenant and --group are for the APP names, and none is given: a manifest \
+             carries its own in context.tenant and context.group"
+                .to_string(),
+        ));
+    }
     let labels = args.labels.merged().map_err(Error::Usage)?;
     let mut targets: Vec<Target> = Vec::new();
     for name in &args.apps {
         validate_name(name).map_err(Error::InvalidName)?;
-        if targets.iter().any(|target| target.name == *name) {
-            return Err(Error::Usage(format!(
-                "Application {name} is given twice: name each Application once"
-            )));
-        }
         targets.push(Target {
             name: name.clone(),
             namespace: namespace.to_string(),
             context: context.clone(),
             labels: labels.clone(),
+            annotations: BTreeMap::new(),
             origin: name.clone(),
         });
     }
+    let mut notes = Vec::new();
+    if !args.files.is_empty() {
+        let files = args.files.clone();
+        let read = tokio::task::spawn_blocking(move || manifests::read(&files))
+            .await
+            .map_err(|source| Error::Task {
+                action: "reading the manifests".to_string(),
+                source,
+            })?
+            .map_err(refused)?;
+        let given = connection.namespace_given().then_some(namespace);
+        for manifest in read.manifests {
+            targets.push(Target {
+                namespace: manifest.namespace_in(namespace, given).map_err(refused)?,
+                labels: manifest.labels_with(&labels).map_err(refused)?,
+                origin: manifest.place.to_string(),
+                name: manifest.name,
+                context: manifest.context,
+                annotations: manifest.annotations,
+            });
+        }
+        notes = read.notes;
+    }
+    given_once(&targets)?;
+    for note in notes {
+        connection.observer().note(&note);
+    }
     Ok(targets)
+}
+
+/// A manifest refused: nothing was sent.
+fn refused(error: ManifestError) -> Error {
+    Error::Usage(format!("{error}; nothing was created"))
+}
+
+/// Each request once: the same name twice in a namespace is refused.
+fn given_once(targets: &[Target]) -> Result<(), Error> {
+    for (at, target) in targets.iter().enumerate() {
+        let Some(first) = targets[..at]
+            .iter()
+            .find(|before| before.name == target.name && before.namespace == target.namespace)
+        else {
+            continue;
+        };
+        let name = &target.name;
+        return Err(Error::Usage(
+            if first.origin == *name && target.origin == *name {
+                format!("Application {name} is given twice: name each Application once")
+            } else {
+                format!(
+                    "TokenRequest {}/{name} is given twice ({} and {}): name each Application \
+                 once; nothing was created",
+                    target.namespace, first.origin, target.origin
+                )
+            },
+        ));
+    }
+    Ok(())
 }
 
 /// Context is sent only when both tenant and group are given (clap enforces the pair).

@@ -16,6 +16,7 @@ pub mod connector;
 pub mod error;
 pub(crate) mod listing;
 pub mod logging;
+pub(crate) mod manifests;
 pub(crate) mod output;
 pub(crate) mod present;
 pub(crate) mod progress;

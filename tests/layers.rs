@@ -14,6 +14,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("session", 0),
     ("logging", 0),
     ("tokenrequest", 1),
+    // Reading TokenRequest manifests (`-f`): a parser of files, beside the client and the printers.
+    ("manifests", 2),
     // Rendering, and the client beside it: neither knows the other.
     ("output", 2),
     ("requests", 2),

@@ -20,6 +20,8 @@ use crate::tokenrequest::validate_namespace;
 pub struct Connection {
     pub(super) client: Client,
     namespace: String,
+    /// Whether `-n` named the namespace (else it is the context's).
+    namespace_given: bool,
     pub(super) policy: RetryPolicy,
     pub(super) server: Arc<Server>,
     pub(super) exchanges: Arc<Exchanges>,
@@ -30,6 +32,12 @@ impl Connection {
     /// The namespace commands act in: `-n`, else the context's.
     pub fn namespace(&self) -> &str {
         &self.namespace
+    }
+
+    /// `-n` named the namespace: objects that name another one are refused, as kubectl
+    /// refuses them.
+    pub fn namespace_given(&self) -> bool {
+        self.namespace_given
     }
 
     /// `--request-timeout` (zero: none).
@@ -136,11 +144,12 @@ pub async fn connect(settings: &ClientSettings) -> Result<Connection, RequestErr
     // retry budget; the one retry policy (`retry.rs`) does that instead.
     config.default_retry = false;
     // `-n ''` (an unset `$NS` in a script) means the context's namespace, as for kubectl.
-    let namespace = settings
+    let given = settings
         .namespace
         .clone()
-        .filter(|namespace| !namespace.is_empty())
-        .unwrap_or_else(|| config.default_namespace.clone());
+        .filter(|namespace| !namespace.is_empty());
+    let namespace_given = given.is_some();
+    let namespace = given.unwrap_or_else(|| config.default_namespace.clone());
     validate_namespace(&namespace).map_err(|problem| RequestError::InvalidNamespace {
         namespace: namespace.clone(),
         problem,
@@ -173,6 +182,7 @@ pub async fn connect(settings: &ClientSettings) -> Result<Connection, RequestErr
     Ok(Connection {
         client,
         namespace,
+        namespace_given,
         policy: RetryPolicy::standard(),
         server,
         exchanges,
@@ -206,6 +216,7 @@ where
     Connection {
         client: Client::new(layer.layer(service), "default"),
         namespace: "default".to_string(),
+        namespace_given: false,
         policy: RetryPolicy::standard(),
         server: Arc::new(Server {
             address: "test.example:6443".to_string(),

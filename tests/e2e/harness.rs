@@ -138,6 +138,18 @@ impl TestCluster {
         finish(self.command(args).spawn().expect("spawn the plugin")).await
     }
 
+    /// [`TestCluster::run`] with `input` on stdin, closed after it.
+    pub async fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        let mut command = self.command(args);
+        command.stdin(Stdio::piped());
+        let mut child = command.spawn().expect("spawn the plugin");
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        // A plugin that refuses before reading stdin closes it: that is its answer, not ours.
+        let _ = tokio::io::AsyncWriteExt::write_all(&mut stdin, input.as_bytes()).await;
+        drop(stdin);
+        finish(child).await
+    }
+
     /// The plugin with stdout and stderr on a terminal (`script` gives it a pseudo-terminal,
     /// `TERM=xterm`; the test fails naming `script` if it is missing). Both arrive in
     /// `stdout`, with the terminal's `\r\n` line ends.

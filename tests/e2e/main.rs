@@ -19,6 +19,7 @@ mod full_disk;
 mod kubectl_semantics;
 mod kubectl_watch;
 mod lifecycle;
+mod manifests;
 mod preflight;
 mod read;
 mod requests_layer;

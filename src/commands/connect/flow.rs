@@ -274,10 +274,7 @@ async fn ready_request(
     if plan.args.refresh {
         requests.delete_existing(app, deadline, false).await?;
     }
-    let mut fresh = Requests::new_request(app, target.context.clone());
-    if !target.labels.is_empty() {
-        fresh.metadata.labels = Some(target.labels.clone());
-    }
+    let fresh = target.request();
     if let Some(sightings) = sightings {
         sightings.expect(app);
     }

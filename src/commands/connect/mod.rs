@@ -29,7 +29,7 @@ pub async fn run(
     deadline: Deadline,
     session: &Session,
 ) -> Result<(), Error> {
-    let targets = batch::targets(&args.targets, connection.namespace())?;
+    let targets = batch::targets(&args.targets, connection).await?;
     if args.wait.timeout.is_zero() {
         return Err(Error::Usage(
             "connect needs the controller's token, so it needs the wait for it: --timeout 0 \

@@ -21,7 +21,7 @@ pub async fn run(
     deadline: Deadline,
     session: &Session,
 ) -> Result<(), Error> {
-    let targets = batch::targets(&args.targets, connection.namespace())?;
+    let targets = batch::targets(&args.targets, connection).await?;
     let output = match args.output.clone().unwrap_or_default() {
         RequestOutput::Render(format) => RequestOutput::Render(args.template.apply(format)),
         config => config,
@@ -111,14 +111,10 @@ async fn one(
         .map_err(|e| e.after_created(namespace, name))
 }
 
-/// The request `create` sends for `target`, with this run's create-id and its labels.
+/// The request `create` sends for `target`, with this run's create-id, its labels and
+/// annotations.
 fn sent(target: &Target) -> TokenRequest {
-    let mut request = Requests::new_request(&target.name, target.context.clone());
-    request.metadata.namespace = Some(target.namespace.clone());
-    if !target.labels.is_empty() {
-        request.metadata.labels = Some(target.labels.clone());
-    }
-    request
+    target.request()
 }
 
 /// Creates `target`'s request (replacing an existing one with `--refresh`) and, when the run
