@@ -1,7 +1,9 @@
 //! The plugin inside `tokenrequest-sandbox exec`, the two binaries as cargo built them:
 //! `kubectl tokenrequest connect` works with nothing but what exec exports; README.md's first
 //! command, read out of README.md, connects an application and prints the summary; and the CI
-//! script of README's "Test your automation without Kyma" runs through exec as shown.
+//! script of README's "Test your automation without Kyma" runs through exec as shown, and stops
+//! with create's status when create fails; under injected faults the sandbox's log stays out of
+//! the command's stderr.
 //!
 //! README's first command is `BUILD && RUN`. Running cargo from inside `cargo test` could wait
 //! on the build directory's lock, so the test checks that BUILD is the build it knows (debug
@@ -239,14 +241,18 @@ fn readmes_ci_script_example_runs_through_exec() {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let run = invocation[0].replacen(
-        "tokenrequest-sandbox",
-        &format!("'{}'", sandbox_binary().display()),
-        1,
-    );
-    let mut command = Command::new("sh");
-    command.args(["-c", &run]).current_dir(work.path());
-    let output = hermetic(command, work.path()).output().expect("sh runs");
+    // The invocation as shown, with `flags` (serve's) added to exec's.
+    let run = |flags: &str| {
+        let run = invocation[0].replacen(
+            "tokenrequest-sandbox exec",
+            &format!("'{}' exec{flags}", sandbox_binary().display()),
+            1,
+        );
+        let mut command = Command::new("sh");
+        command.args(["-c", &run]).current_dir(work.path());
+        hermetic(command, work.path()).output().expect("sh runs")
+    };
+    let output = run("");
     let stdout = text(&output.stdout);
     assert!(
         stdout.contains("TokenRequest default/my-app is OK until 20"),
@@ -257,4 +263,73 @@ fn readmes_ci_script_example_runs_through_exec() {
     // The Application the script names exists on its sandbox: no preflight warning.
     let stderr = text(&output.stderr);
     assert!(!stderr.contains("Warning"), "{stderr}");
+
+    // A create that fails (the controller answers state Error: exit 3) stops the script there,
+    // with create's status: nothing after it runs, no shell complaint about unset variables.
+    let failed = run(" --mode error");
+    let (stdout, stderr) = (text(&failed.stdout), text(&failed.stderr));
+    assert_eq!(failed.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("TokenRequest"), "{stdout}");
+    assert!(stderr.contains("reported state \"Error\""), "{stderr}");
+    assert!(!stderr.contains("not set") && !stderr.contains("unbound"), "{stderr}");
+}
+
+/// Under injected faults the sandbox's controller fails and says so, but what exec writes into
+/// COMMAND's stderr is its own warnings, a line each: no kube client errors, no dumps of a
+/// whole Status. `--log FILE` takes the whole log (the client's errors too) off stderr.
+#[test]
+fn the_sandboxs_log_under_faults_stays_out_of_the_commands_stderr() {
+    require_kubectl();
+    let home = tempfile::tempdir().unwrap();
+    // Every status write of the controller (a replace: verb update) fails with a 500; the
+    // plugin's create, watch and list do not update. The script goes on once two of those
+    // writes failed: the first failure has been logged by then, the second is its retry.
+    let script = r#"
+        kubectl tokenrequest create my-app --no-wait >/dev/null || exit 90
+        until kubectl get --raw /sandbox/faults/counts |
+            grep -Eq '"errors":([2-9]|[1-9][0-9])'; do sleep 0.1; done
+        kubectl tokenrequest list
+    "#;
+    let run = |flags: &[&str]| {
+        let mut command = Command::new(sandbox_binary());
+        command
+            .arg("exec")
+            .args(flags)
+            .args([
+                "--applications",
+                "my-app",
+                "--sync-period",
+                "1",
+                "--faults",
+                r#"{"errorRatio":1.0,"verbs":["update"]}"#,
+                "--",
+                "sh",
+                "-c",
+                script,
+            ]);
+        let output = hermetic(command, home.path()).output().expect("exec runs");
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        assert!(output.status.success(), "{stdout}\n{stderr}");
+        assert!(stdout.contains("my-app"), "{stdout}");
+        stderr
+    };
+
+    let stderr = run(&[]);
+    assert!(!stderr.contains("kube_client"), "{stderr}");
+    assert!(!stderr.contains("Status {"), "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("WARN tokenrequest_sandbox::controller: "))
+        .collect();
+    assert!(
+        warnings.iter().any(|line| line.contains("injected fault")),
+        "the controller's failures are still told, a line each: {stderr}"
+    );
+
+    let log = home.path().join("sandbox.log");
+    let stderr = run(&["--log", log.to_str().unwrap()]);
+    assert!(!stderr.contains("tokenrequest_sandbox"), "{stderr}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("ERROR kube_client"), "{log}");
+    assert!(log.contains("injected fault"), "{log}");
 }
