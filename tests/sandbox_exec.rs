@@ -2,8 +2,8 @@
 //! `kubectl tokenrequest connect` works with nothing but what exec exports; README.md's first
 //! command, read out of README.md, connects an application and prints the summary; and the CI
 //! script of README's "Test your automation without Kyma" runs through exec as shown, and stops
-//! with create's status when create fails; under injected faults the sandbox's log stays out of
-//! the command's stderr.
+//! with create's status when create fails (as `create --help`'s `-o env` example does); under
+//! injected faults the sandbox's log stays out of the command's stderr.
 //!
 //! README's first command is `BUILD && RUN`. Running cargo from inside `cargo test` could wait
 //! on the build directory's lock, so the test checks that BUILD is the build it knows (debug
@@ -332,4 +332,46 @@ fn the_sandboxs_log_under_faults_stays_out_of_the_commands_stderr() {
     let log = std::fs::read_to_string(&log).unwrap();
     assert!(log.contains("ERROR kube_client"), "{log}");
     assert!(log.contains("injected fault"), "{log}");
+}
+
+/// The `-o env` example of `create --help`, its lines as a `set -eu` script: it exports the
+/// variables, and a failed create stops the script with create's status.
+#[test]
+fn creates_help_example_for_env_stops_a_script_when_create_fails() {
+    require_kubectl();
+    let help = Command::new(env!("CARGO_BIN_EXE_kubectl-tokenrequest"))
+        .args(["create", "--help"])
+        .output()
+        .expect("the plugin runs");
+    let help = text(&help.stdout);
+    let example: Vec<&str> = help
+        .split("\n\n")
+        .find(|example| example.contains("-o env"))
+        .unwrap_or_else(|| panic!("create --help has an -o env example: {help}"))
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with('#'))
+        .collect();
+    let script = format!(
+        "set -eu\n{}\necho \"reached $TOKENREQUEST_NAME $TOKENREQUEST_STATE\"\n",
+        example.join("\n")
+    );
+    let home = tempfile::tempdir().unwrap();
+    let run = |flags: &[&str]| {
+        let mut command = Command::new(sandbox_binary());
+        command
+            .arg("exec")
+            .args(flags)
+            .args(["--applications", "my-app", "--", "sh", "-c", &script]);
+        hermetic(command, home.path()).output().expect("exec runs")
+    };
+
+    let worked = run(&[]);
+    assert!(worked.status.success(), "{script}{worked:?}");
+    assert_eq!(text(&worked.stdout), "reached my-app OK\n", "{script}");
+
+    let failed = run(&["--mode", "error"]);
+    let (stdout, stderr) = (text(&failed.stdout), text(&failed.stderr));
+    assert_eq!(failed.status.code(), Some(3), "{script}{stdout}\n{stderr}");
+    assert!(!stdout.contains("reached"), "{script}{stdout}");
 }
