@@ -59,8 +59,18 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The file paths `connect`'s summary lists, each checked to be gone now.
+/// The connection.yaml of `connect`'s summary, checked to be gone now with its directory.
 fn assert_summary_and_gone(output: &Output, app: &str) {
+    let configuration = assert_summary(output, app);
+    assert!(
+        !configuration.exists() && !configuration.parent().unwrap().exists(),
+        "exec removes its directory, {} included",
+        configuration.display()
+    );
+}
+
+/// The connection.yaml that `connect`'s summary lists, after checking the summary.
+fn assert_summary(output: &Output, app: &str) -> PathBuf {
     let stdout = text(&output.stdout);
     assert!(
         output.status.success(),
@@ -87,11 +97,7 @@ fn assert_summary_and_gone(output: &Output, app: &str) {
         configuration.file_name().and_then(|name| name.to_str()),
         Some("connection.yaml")
     );
-    assert!(
-        !configuration.exists() && !configuration.parent().unwrap().exists(),
-        "exec removes its directory, {} included",
-        configuration.display()
-    );
+    configuration
 }
 
 #[test]
@@ -195,14 +201,116 @@ fn readmes_first_command_connects_an_application_on_the_sandbox() {
 
     let home = tempfile::tempdir().unwrap();
     let mut command = Command::new("sh");
-    command.args(["-c", &run]).current_dir(repo());
+    command
+        .args(["-c", &run])
+        .current_dir(repo())
+        .env("TMPDIR", home.path());
     let output = hermetic(command, home.path()).output().expect("sh runs");
-    assert_summary_and_gone(&output, "demo-app");
-    // The sandbox's own logging stays out of the way of what the command prints.
+    // The files the summary lists outlive exec: the demo writes them outside exec's directory,
+    // into one of its own under TMPDIR, and says so.
+    let configuration = assert_summary(&output, "demo-app");
+    assert!(configuration.is_file(), "{} is kept", configuration.display());
+    let kept = configuration.parent().and_then(Path::parent).unwrap();
+    assert_eq!(kept.parent(), Some(home.path()));
     let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!("The files stay in {}", kept.display())),
+        "{stderr}"
+    );
+    // The sandbox's own logging stays out of the way of what the command prints.
     assert!(!stderr.contains("INFO"), "{stderr}");
     // The demo's Application exists on its sandbox: no preflight warning.
     assert!(!stderr.contains("Warning"), "{stderr}");
+}
+
+/// Kills the child if a failing assertion leaves it running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// README's quick start as written, in its two terminals: no build but the one of README's
+/// first command (which cargo test has made too, see the module comment), then `serve` from
+/// `target/debug/` and the plugin from there on PATH. `target/debug/` stands for the directory
+/// cargo put the binaries in, the kubeconfig's path for one in a temporary directory.
+#[test]
+fn readmes_quick_start_runs_the_binaries_the_first_command_built() {
+    require_kubectl();
+    let readme = readme();
+    let section = readme
+        .split_once("## Quick start against the sandbox")
+        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
+        .expect("README has the section");
+    let block = code_blocks(section).into_iter().next().expect("a code block");
+    let second_terminal = block
+        .iter()
+        .position(|line| line.starts_with("# terminal 2"))
+        .unwrap_or_else(|| panic!("the quick start has a terminal 2: {block:?}"));
+    let (first, second) = (
+        commands(&block[..second_terminal]),
+        commands(&block[second_terminal..]),
+    );
+    let (builds, first): (Vec<_>, Vec<_>) = first
+        .iter()
+        .map(|command| without_comment(command))
+        .partition(|command| command.starts_with("cargo "));
+    assert_eq!(builds, [BUILD], "terminal 1 builds as README's first command");
+    assert!(
+        !second.iter().any(|command| command.contains("cargo ")),
+        "terminal 2 builds nothing: {second:?}"
+    );
+    let [serve] = first.as_slice() else {
+        panic!("terminal 1 runs one command after the build: {first:?}");
+    };
+    let serve = serve
+        .strip_prefix("target/debug/tokenrequest-sandbox serve ")
+        .unwrap_or_else(|| panic!("terminal 1 runs the built sandbox's serve: {serve}"));
+    let sandbox = sandbox_binary();
+    assert_eq!(sandbox.parent(), Some(binary_dir()));
+
+    let home = tempfile::tempdir().unwrap();
+    let kubeconfig = home.path().join("sandbox.kubeconfig");
+    let local = |command: &str| {
+        command
+            .replace("/tmp/sandbox.kubeconfig", &format!("'{}'", kubeconfig.display()))
+            .replace("$PWD/target/debug", &format!("'{}'", binary_dir().display()))
+    };
+    let mut command = Command::new("sh");
+    command
+        .args([
+            "-c",
+            &format!("exec '{}' serve {}", sandbox.display(), local(serve)),
+        ])
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut server = KillOnDrop(hermetic(command, home.path()).spawn().expect("sh runs"));
+    let mut ready = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.0.stdout.as_mut().unwrap()),
+        &mut ready,
+    )
+    .unwrap();
+    assert!(ready.starts_with("ready "), "serve announces ready: {ready:?}");
+
+    let script = format!("set -eu\n{}\n", local(&second.join("\n")));
+    let mut command = Command::new("sh");
+    command.args(["-c", &script]).current_dir(repo());
+    let output = hermetic(command, home.path()).output().expect("sh runs");
+    let stdout = text(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{script}\nstdout: {stdout}\nstderr: {}",
+        text(&output.stderr)
+    );
+    // create's summary, the fresh request's URL, and the list's wide table.
+    assert!(stdout.contains("my-app"), "{stdout}");
+    assert!(stdout.contains("?token="), "{stdout}");
+    assert!(stdout.contains("APPLICATION"), "{stdout}");
 }
 
 #[test]
