@@ -209,7 +209,11 @@ fn readmes_first_command_connects_an_application_on_the_sandbox() {
     // The files the summary lists outlive exec: the demo writes them outside exec's directory,
     // into one of its own under TMPDIR, and says so.
     let configuration = assert_summary(&output, "demo-app");
-    assert!(configuration.is_file(), "{} is kept", configuration.display());
+    assert!(
+        configuration.is_file(),
+        "{} is kept",
+        configuration.display()
+    );
     let kept = configuration.parent().and_then(Path::parent).unwrap();
     assert_eq!(kept.parent(), Some(home.path()));
     let stderr = text(&output.stderr);
@@ -245,7 +249,10 @@ fn readmes_quick_start_runs_the_binaries_the_first_command_built() {
         .split_once("## Quick start against the sandbox")
         .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
         .expect("README has the section");
-    let block = code_blocks(section).into_iter().next().expect("a code block");
+    let block = code_blocks(section)
+        .into_iter()
+        .next()
+        .expect("a code block");
     let second_terminal = block
         .iter()
         .position(|line| line.starts_with("# terminal 2"))
@@ -258,7 +265,11 @@ fn readmes_quick_start_runs_the_binaries_the_first_command_built() {
         .iter()
         .map(|command| without_comment(command))
         .partition(|command| command.starts_with("cargo "));
-    assert_eq!(builds, [BUILD], "terminal 1 builds as README's first command");
+    assert_eq!(
+        builds,
+        [BUILD],
+        "terminal 1 builds as README's first command"
+    );
     assert!(
         !second.iter().any(|command| command.contains("cargo ")),
         "terminal 2 builds nothing: {second:?}"
@@ -276,8 +287,14 @@ fn readmes_quick_start_runs_the_binaries_the_first_command_built() {
     let kubeconfig = home.path().join("sandbox.kubeconfig");
     let local = |command: &str| {
         command
-            .replace("/tmp/sandbox.kubeconfig", &format!("'{}'", kubeconfig.display()))
-            .replace("$PWD/target/debug", &format!("'{}'", binary_dir().display()))
+            .replace(
+                "/tmp/sandbox.kubeconfig",
+                &format!("'{}'", kubeconfig.display()),
+            )
+            .replace(
+                "$PWD/target/debug",
+                &format!("'{}'", binary_dir().display()),
+            )
     };
     let mut command = Command::new("sh");
     command
@@ -295,7 +312,10 @@ fn readmes_quick_start_runs_the_binaries_the_first_command_built() {
         &mut ready,
     )
     .unwrap();
-    assert!(ready.starts_with("ready "), "serve announces ready: {ready:?}");
+    assert!(
+        ready.starts_with("ready "),
+        "serve announces ready: {ready:?}"
+    );
 
     let script = format!("set -eu\n{}\n", local(&second.join("\n")));
     let mut command = Command::new("sh");
@@ -379,7 +399,10 @@ fn readmes_ci_script_example_runs_through_exec() {
     assert_eq!(failed.status.code(), Some(3), "{stdout}\n{stderr}");
     assert!(!stdout.contains("TokenRequest"), "{stdout}");
     assert!(stderr.contains("reported state \"Error\""), "{stderr}");
-    assert!(!stderr.contains("not set") && !stderr.contains("unbound"), "{stderr}");
+    assert!(
+        !stderr.contains("not set") && !stderr.contains("unbound"),
+        "{stderr}"
+    );
 }
 
 /// Under injected faults the sandbox's controller fails and says so, but what exec writes into
@@ -400,21 +423,18 @@ fn the_sandboxs_log_under_faults_stays_out_of_the_commands_stderr() {
     "#;
     let run = |flags: &[&str]| {
         let mut command = Command::new(sandbox_binary());
-        command
-            .arg("exec")
-            .args(flags)
-            .args([
-                "--applications",
-                "my-app",
-                "--sync-period",
-                "1",
-                "--faults",
-                r#"{"errorRatio":1.0,"verbs":["update"]}"#,
-                "--",
-                "sh",
-                "-c",
-                script,
-            ]);
+        command.arg("exec").args(flags).args([
+            "--applications",
+            "my-app",
+            "--sync-period",
+            "1",
+            "--faults",
+            r#"{"errorRatio":1.0,"verbs":["update"]}"#,
+            "--",
+            "sh",
+            "-c",
+            script,
+        ]);
         let output = hermetic(command, home.path()).output().expect("exec runs");
         let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
         assert!(output.status.success(), "{stdout}\n{stderr}");
@@ -467,10 +487,14 @@ fn creates_help_example_for_env_stops_a_script_when_create_fails() {
     let home = tempfile::tempdir().unwrap();
     let run = |flags: &[&str]| {
         let mut command = Command::new(sandbox_binary());
-        command
-            .arg("exec")
-            .args(flags)
-            .args(["--applications", "my-app", "--", "sh", "-c", &script]);
+        command.arg("exec").args(flags).args([
+            "--applications",
+            "my-app",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ]);
         hermetic(command, home.path()).output().expect("exec runs")
     };
 

@@ -359,7 +359,10 @@ mod tests {
         let error = anyhow::Error::from(write(&path, &spec()).unwrap_err());
         let chain = format!("{error:#}");
         assert!(
-            chain.starts_with(&format!("could not write the kubeconfig {}: ", path.display())),
+            chain.starts_with(&format!(
+                "could not write the kubeconfig {}: ",
+                path.display()
+            )),
             "{chain}"
         );
         assert_eq!(chain.matches("os error").count(), 1, "{chain}");

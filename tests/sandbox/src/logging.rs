@@ -77,11 +77,7 @@ impl Visit for LineWriter<'_> {
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         let text = format!("{value:?}");
-        let text = if self.compact {
-            summary(&text)
-        } else {
-            &text
-        };
+        let text = if self.compact { summary(&text) } else { &text };
         let _ = match field.name() {
             "message" => write!(self.line, " {text}"),
             name => write!(self.line, " {name}={text}"),
