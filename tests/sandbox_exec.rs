@@ -1,7 +1,9 @@
 //! The plugin inside `tokenrequest-sandbox exec`, the two binaries as cargo built them:
 //! `kubectl tokenrequest connect` works with nothing but what exec exports; README.md's first
 //! command, read out of README.md, connects an application and prints the summary; and the CI
-//! script of README's "Test your automation without Kyma" runs through exec as shown.
+//! script of README's "Test your automation without Kyma" runs through exec as shown, and stops
+//! with create's status when create fails (as `create --help`'s `-o env` example does); under
+//! injected faults the sandbox's log stays out of the command's stderr.
 //!
 //! README's first command is `BUILD && RUN`. Running cargo from inside `cargo test` could wait
 //! on the build directory's lock, so the test checks that BUILD is the build it knows (debug
@@ -57,8 +59,18 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The file paths `connect`'s summary lists, each checked to be gone now.
+/// The connection.yaml of `connect`'s summary, checked to be gone now with its directory.
 fn assert_summary_and_gone(output: &Output, app: &str) {
+    let configuration = assert_summary(output, app);
+    assert!(
+        !configuration.exists() && !configuration.parent().unwrap().exists(),
+        "exec removes its directory, {} included",
+        configuration.display()
+    );
+}
+
+/// The connection.yaml that `connect`'s summary lists, after checking the summary.
+fn assert_summary(output: &Output, app: &str) -> PathBuf {
     let stdout = text(&output.stdout);
     assert!(
         output.status.success(),
@@ -85,11 +97,7 @@ fn assert_summary_and_gone(output: &Output, app: &str) {
         configuration.file_name().and_then(|name| name.to_str()),
         Some("connection.yaml")
     );
-    assert!(
-        !configuration.exists() && !configuration.parent().unwrap().exists(),
-        "exec removes its directory, {} included",
-        configuration.display()
-    );
+    configuration
 }
 
 #[test]
@@ -193,14 +201,136 @@ fn readmes_first_command_connects_an_application_on_the_sandbox() {
 
     let home = tempfile::tempdir().unwrap();
     let mut command = Command::new("sh");
-    command.args(["-c", &run]).current_dir(repo());
+    command
+        .args(["-c", &run])
+        .current_dir(repo())
+        .env("TMPDIR", home.path());
     let output = hermetic(command, home.path()).output().expect("sh runs");
-    assert_summary_and_gone(&output, "demo-app");
-    // The sandbox's own logging stays out of the way of what the command prints.
+    // The files the summary lists outlive exec: the demo writes them outside exec's directory,
+    // into one of its own under TMPDIR, and says so.
+    let configuration = assert_summary(&output, "demo-app");
+    assert!(
+        configuration.is_file(),
+        "{} is kept",
+        configuration.display()
+    );
+    let kept = configuration.parent().and_then(Path::parent).unwrap();
+    assert_eq!(kept.parent(), Some(home.path()));
     let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!("The files stay in {}", kept.display())),
+        "{stderr}"
+    );
+    // The sandbox's own logging stays out of the way of what the command prints.
     assert!(!stderr.contains("INFO"), "{stderr}");
     // The demo's Application exists on its sandbox: no preflight warning.
     assert!(!stderr.contains("Warning"), "{stderr}");
+}
+
+/// Kills the child if a failing assertion leaves it running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// README's quick start as written, in its two terminals: no build but the one of README's
+/// first command (which cargo test has made too, see the module comment), then `serve` from
+/// `target/debug/` and the plugin from there on PATH. `target/debug/` stands for the directory
+/// cargo put the binaries in, the kubeconfig's path for one in a temporary directory.
+#[test]
+fn readmes_quick_start_runs_the_binaries_the_first_command_built() {
+    require_kubectl();
+    let readme = readme();
+    let section = readme
+        .split_once("## Quick start against the sandbox")
+        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
+        .expect("README has the section");
+    let block = code_blocks(section)
+        .into_iter()
+        .next()
+        .expect("a code block");
+    let second_terminal = block
+        .iter()
+        .position(|line| line.starts_with("# terminal 2"))
+        .unwrap_or_else(|| panic!("the quick start has a terminal 2: {block:?}"));
+    let (first, second) = (
+        commands(&block[..second_terminal]),
+        commands(&block[second_terminal..]),
+    );
+    let (builds, first): (Vec<_>, Vec<_>) = first
+        .iter()
+        .map(|command| without_comment(command))
+        .partition(|command| command.starts_with("cargo "));
+    assert_eq!(
+        builds,
+        [BUILD],
+        "terminal 1 builds as README's first command"
+    );
+    assert!(
+        !second.iter().any(|command| command.contains("cargo ")),
+        "terminal 2 builds nothing: {second:?}"
+    );
+    let [serve] = first.as_slice() else {
+        panic!("terminal 1 runs one command after the build: {first:?}");
+    };
+    let serve = serve
+        .strip_prefix("target/debug/tokenrequest-sandbox serve ")
+        .unwrap_or_else(|| panic!("terminal 1 runs the built sandbox's serve: {serve}"));
+    let sandbox = sandbox_binary();
+    assert_eq!(sandbox.parent(), Some(binary_dir()));
+
+    let home = tempfile::tempdir().unwrap();
+    let kubeconfig = home.path().join("sandbox.kubeconfig");
+    let local = |command: &str| {
+        command
+            .replace(
+                "/tmp/sandbox.kubeconfig",
+                &format!("'{}'", kubeconfig.display()),
+            )
+            .replace(
+                "$PWD/target/debug",
+                &format!("'{}'", binary_dir().display()),
+            )
+    };
+    let mut command = Command::new("sh");
+    command
+        .args([
+            "-c",
+            &format!("exec '{}' serve {}", sandbox.display(), local(serve)),
+        ])
+        .current_dir(repo())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut server = KillOnDrop(hermetic(command, home.path()).spawn().expect("sh runs"));
+    let mut ready = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.0.stdout.as_mut().unwrap()),
+        &mut ready,
+    )
+    .unwrap();
+    assert!(
+        ready.starts_with("ready "),
+        "serve announces ready: {ready:?}"
+    );
+
+    let script = format!("set -eu\n{}\n", local(&second.join("\n")));
+    let mut command = Command::new("sh");
+    command.args(["-c", &script]).current_dir(repo());
+    let output = hermetic(command, home.path()).output().expect("sh runs");
+    let stdout = text(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{script}\nstdout: {stdout}\nstderr: {}",
+        text(&output.stderr)
+    );
+    // create's summary, the fresh request's URL, and the list's wide table.
+    assert!(stdout.contains("my-app"), "{stdout}");
+    assert!(stdout.contains("?token="), "{stdout}");
+    assert!(stdout.contains("APPLICATION"), "{stdout}");
 }
 
 #[test]
@@ -239,14 +369,18 @@ fn readmes_ci_script_example_runs_through_exec() {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let run = invocation[0].replacen(
-        "tokenrequest-sandbox",
-        &format!("'{}'", sandbox_binary().display()),
-        1,
-    );
-    let mut command = Command::new("sh");
-    command.args(["-c", &run]).current_dir(work.path());
-    let output = hermetic(command, work.path()).output().expect("sh runs");
+    // The invocation as shown, with `flags` (serve's) added to exec's.
+    let run = |flags: &str| {
+        let run = invocation[0].replacen(
+            "tokenrequest-sandbox exec",
+            &format!("'{}' exec{flags}", sandbox_binary().display()),
+            1,
+        );
+        let mut command = Command::new("sh");
+        command.args(["-c", &run]).current_dir(work.path());
+        hermetic(command, work.path()).output().expect("sh runs")
+    };
+    let output = run("");
     let stdout = text(&output.stdout);
     assert!(
         stdout.contains("TokenRequest default/my-app is OK until 20"),
@@ -257,4 +391,119 @@ fn readmes_ci_script_example_runs_through_exec() {
     // The Application the script names exists on its sandbox: no preflight warning.
     let stderr = text(&output.stderr);
     assert!(!stderr.contains("Warning"), "{stderr}");
+
+    // A create that fails (the controller answers state Error: exit 3) stops the script there,
+    // with create's status: nothing after it runs, no shell complaint about unset variables.
+    let failed = run(" --mode error");
+    let (stdout, stderr) = (text(&failed.stdout), text(&failed.stderr));
+    assert_eq!(failed.status.code(), Some(3), "{stdout}\n{stderr}");
+    assert!(!stdout.contains("TokenRequest"), "{stdout}");
+    assert!(stderr.contains("reported state \"Error\""), "{stderr}");
+    assert!(
+        !stderr.contains("not set") && !stderr.contains("unbound"),
+        "{stderr}"
+    );
+}
+
+/// Under injected faults the sandbox's controller fails and says so, but what exec writes into
+/// COMMAND's stderr is its own warnings, a line each: no kube client errors, no dumps of a
+/// whole Status. `--log FILE` takes the whole log (the client's errors too) off stderr.
+#[test]
+fn the_sandboxs_log_under_faults_stays_out_of_the_commands_stderr() {
+    require_kubectl();
+    let home = tempfile::tempdir().unwrap();
+    // Every status write of the controller (a replace: verb update) fails with a 500; the
+    // plugin's create, watch and list do not update. The script goes on once two of those
+    // writes failed: the first failure has been logged by then, the second is its retry.
+    let script = r#"
+        kubectl tokenrequest create my-app --no-wait >/dev/null || exit 90
+        until kubectl get --raw /sandbox/faults/counts |
+            grep -Eq '"errors":([2-9]|[1-9][0-9])'; do sleep 0.1; done
+        kubectl tokenrequest list
+    "#;
+    let run = |flags: &[&str]| {
+        let mut command = Command::new(sandbox_binary());
+        command.arg("exec").args(flags).args([
+            "--applications",
+            "my-app",
+            "--sync-period",
+            "1",
+            "--faults",
+            r#"{"errorRatio":1.0,"verbs":["update"]}"#,
+            "--",
+            "sh",
+            "-c",
+            script,
+        ]);
+        let output = hermetic(command, home.path()).output().expect("exec runs");
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        assert!(output.status.success(), "{stdout}\n{stderr}");
+        assert!(stdout.contains("my-app"), "{stdout}");
+        stderr
+    };
+
+    let stderr = run(&[]);
+    assert!(!stderr.contains("kube_client"), "{stderr}");
+    assert!(!stderr.contains("Status {"), "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("WARN tokenrequest_sandbox::controller: "))
+        .collect();
+    assert!(
+        warnings.iter().any(|line| line.contains("injected fault")),
+        "the controller's failures are still told, a line each: {stderr}"
+    );
+
+    let log = home.path().join("sandbox.log");
+    let stderr = run(&["--log", log.to_str().unwrap()]);
+    assert!(!stderr.contains("tokenrequest_sandbox"), "{stderr}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("ERROR kube_client"), "{log}");
+    assert!(log.contains("injected fault"), "{log}");
+}
+
+/// The `-o env` example of `create --help`, its lines as a `set -eu` script: it exports the
+/// variables, and a failed create stops the script with create's status.
+#[test]
+fn creates_help_example_for_env_stops_a_script_when_create_fails() {
+    require_kubectl();
+    let help = Command::new(env!("CARGO_BIN_EXE_kubectl-tokenrequest"))
+        .args(["create", "--help"])
+        .output()
+        .expect("the plugin runs");
+    let help = text(&help.stdout);
+    let example: Vec<&str> = help
+        .split("\n\n")
+        .find(|example| example.contains("-o env"))
+        .unwrap_or_else(|| panic!("create --help has an -o env example: {help}"))
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.starts_with('#'))
+        .collect();
+    let script = format!(
+        "set -eu\n{}\necho \"reached $TOKENREQUEST_NAME $TOKENREQUEST_STATE\"\n",
+        example.join("\n")
+    );
+    let home = tempfile::tempdir().unwrap();
+    let run = |flags: &[&str]| {
+        let mut command = Command::new(sandbox_binary());
+        command.arg("exec").args(flags).args([
+            "--applications",
+            "my-app",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ]);
+        hermetic(command, home.path()).output().expect("exec runs")
+    };
+
+    let worked = run(&[]);
+    assert!(worked.status.success(), "{script}{worked:?}");
+    assert_eq!(text(&worked.stdout), "reached my-app OK\n", "{script}");
+
+    let failed = run(&["--mode", "error"]);
+    let (stdout, stderr) = (text(&failed.stdout), text(&failed.stderr));
+    assert_eq!(failed.status.code(), Some(3), "{script}{stdout}\n{stderr}");
+    assert!(!stdout.contains("reached"), "{script}{stdout}");
 }

@@ -11,8 +11,10 @@ Examples:
   # Replace an existing request with a fresh one, in another namespace
   kubectl tokenrequest create my-app --refresh -n integration
 
-  # Export name, token, URL and expiry into the shell (and the programs it starts)
-  eval \"$(kubectl tokenrequest create my-app -o env)\"
+  # Export name, token, URL and expiry into the shell (and the programs it starts); in two
+  # steps, so that a failed create stops a set -e script (eval \"$(...)\" would succeed)
+  env=$(kubectl tokenrequest create my-app -o env)
+  eval \"$env\"
 
   # Label the request, so list -l, delete -l and cleanup -l find it
   kubectl tokenrequest create my-app -l team=payments,env=ci";

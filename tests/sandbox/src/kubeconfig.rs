@@ -49,11 +49,13 @@ pub struct KubeconfigSpec {
     pub users: Vec<Credentials>,
 }
 
+/// The messages leave the cause out: it is the error's source, which a chain printer (anyhow's
+/// `{:#}`, as the binary prints errors) appends; naming it here too would print it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum KubeconfigError {
-    #[error("could not render the kubeconfig as YAML: {0}")]
+    #[error("could not render the kubeconfig as YAML")]
     Render(#[from] serde_saphyr::SerializeError),
-    #[error("could not write the kubeconfig {path}: {source}")]
+    #[error("could not write the kubeconfig {path}")]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -348,6 +350,22 @@ mod tests {
             .and_then(|named| named.auth_info.as_ref())
             .unwrap();
         assert!(admin.client_certificate_data.is_none() && admin.client_key_data.is_none());
+    }
+
+    #[test]
+    fn a_write_error_names_its_cause_once_in_the_chain() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("missing").join("kubeconfig");
+        let error = anyhow::Error::from(write(&path, &spec()).unwrap_err());
+        let chain = format!("{error:#}");
+        assert!(
+            chain.starts_with(&format!(
+                "could not write the kubeconfig {}: ",
+                path.display()
+            )),
+            "{chain}"
+        );
+        assert_eq!(chain.matches("os error").count(), 1, "{chain}");
     }
 
     #[test]

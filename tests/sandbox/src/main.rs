@@ -18,6 +18,8 @@ use tokenrequest_sandbox::{
     server::{ControllerDeployment, FaultConfig, Verbs},
 };
 
+mod logging;
+
 #[derive(Parser)]
 #[command(
     name = "tokenrequest-sandbox",
@@ -32,9 +34,13 @@ use tokenrequest_sandbox::{
         against any cluster that has the TokenRequest CRD."
 )]
 struct Cli {
-    /// Also log debug events (never tokens) to stderr.
+    /// Also log debug events (never tokens), from the libraries too.
     #[arg(long, short, global = true)]
     verbose: bool,
+    /// Append the log to FILE instead of writing it to stderr. Without it, exec logs only the
+    /// sandbox's own warnings, one line each, as COMMAND's stderr is exec's.
+    #[arg(long, global = true, value_name = "FILE")]
+    log: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -327,10 +333,17 @@ impl ControllerKnobs {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let _ = tracing::subscriber::set_global_default(stderr_log::StderrLog {
+    let file = match cli.log.as_deref().map(open_log).transpose() {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!("tokenrequest-sandbox: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let _ = tracing::subscriber::set_global_default(logging::Log {
         verbose: cli.verbose,
-        // exec's stderr is the command's: the sandbox keeps to warnings there.
-        quiet: matches!(cli.command, Command::Exec(_)),
+        quiet: file.is_none() && matches!(cli.command, Command::Exec(_)),
+        file: file.map(std::sync::Mutex::new),
     });
     let result = match cli.command {
         Command::Serve(args) => serve(args).await,
@@ -437,6 +450,14 @@ async fn run_controller(args: ControllerArgs) -> anyhow::Result<()> {
     }
 }
 
+fn open_log(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("could not open the log file {}", path.display()))
+}
+
 /// Boxed: the switches would make `ServeArgs` far larger than `ControllerArgs`.
 fn parse_faults(text: &str) -> Result<Box<FaultConfig>, String> {
     FaultConfig::from_json(text.as_bytes()).map(Box::new)
@@ -458,64 +479,4 @@ async fn shutdown_signal() -> anyhow::Result<()> {
         .await
         .context("cannot catch Ctrl-C")?;
     Ok(())
-}
-
-/// A tiny `tracing` subscriber: one line per event on stderr; info and up from this crate
-/// (warnings when `quiet`), warnings and up from libraries (debug with `--verbose`). Spans are
-/// ignored.
-mod stderr_log {
-    use std::fmt::Write as _;
-
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Level, Metadata, Subscriber};
-
-    pub struct StderrLog {
-        pub verbose: bool,
-        pub quiet: bool,
-    }
-
-    impl Subscriber for StderrLog {
-        fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-            let ours = metadata.target().starts_with("tokenrequest_sandbox");
-            let most_detailed = match (self.verbose, ours && !self.quiet) {
-                (true, _) => Level::DEBUG,
-                (false, true) => Level::INFO,
-                (false, false) => Level::WARN,
-            };
-            *metadata.level() <= most_detailed
-        }
-        fn new_span(&self, _: &Attributes<'_>) -> Id {
-            Id::from_u64(1)
-        }
-        fn record(&self, _: &Id, _: &Record<'_>) {}
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            let metadata = event.metadata();
-            let mut line = format!("{} {}:", metadata.level(), metadata.target());
-            event.record(&mut LineWriter(&mut line));
-            eprintln!("{line}");
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
-
-    struct LineWriter<'a>(&'a mut String);
-
-    impl Visit for LineWriter<'_> {
-        fn record_str(&mut self, field: &Field, value: &str) {
-            if field.name() == "message" {
-                let _ = write!(self.0, " {value}");
-            } else {
-                let _ = write!(self.0, " {}={value}", field.name());
-            }
-        }
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            if field.name() == "message" {
-                let _ = write!(self.0, " {value:?}");
-            } else {
-                let _ = write!(self.0, " {}={value:?}", field.name());
-            }
-        }
-    }
 }

@@ -1,9 +1,9 @@
 //! The built `tokenrequest-sandbox` binary. `serve`: it announces `ready`, serves https with
 //! its CA in the kubeconfig (or plain http with `--http`), its kubeconfig works (with a context
 //! per `--user`), its controller fills requests, `--applications` and `--controller-deployment`
-//! shape the cluster, and SIGTERM ends it cleanly. `controller`: against an in-process sandbox
-//! whose own controller is off, it reads the kubeconfig, fills requests, and SIGTERM ends it
-//! cleanly.
+//! shape the cluster, SIGTERM ends it cleanly, and a kubeconfig it cannot write is an error
+//! that names its cause once. `controller`: against an in-process sandbox whose own controller
+//! is off, it reads the kubeconfig, fills requests, and SIGTERM ends it cleanly.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -139,6 +139,30 @@ async fn serve_takes_users_applications_and_the_controller_deployment() {
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("unknown verb \"fly\""), "{stderr}");
+}
+
+#[test]
+fn serve_says_once_why_the_kubeconfig_cannot_be_written() {
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig_path = directory.path().join("missing").join("kubeconfig");
+    let output = sandbox_binary()
+        .args(["serve", "--kubeconfig-out"])
+        .arg(&kubeconfig_path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "could not write the kubeconfig {}: ",
+            kubeconfig_path.display()
+        )),
+        "{stderr}"
+    );
+    // The cause once, not once from the message and again from the chain.
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).is_empty());
 }
 
 #[tokio::test]
