@@ -28,7 +28,7 @@ pub enum OutputFormat {
     Token,
     /// The bare URL (it carries the token).
     Url,
-    /// Shell assignments for `eval "$(kubectl tokenrequest get app -o env)"`.
+    /// Shell assignments for `env=$(kubectl tokenrequest get app -o env) && eval "$env"`.
     Env,
 }
 

@@ -162,7 +162,7 @@ fn credentials<'a>(
 }
 
 /// `export NAME=value` lines, each value quoted for POSIX sh (also right for bash, dash and
-/// zsh), so `eval "$(... -o env)"` assigns exactly the server's bytes whatever they hold, and
+/// zsh), so `eval "$env"` (after `env=$(... -o env)`) assigns exactly the server's bytes whatever they hold, and
 /// the programs the shell starts afterwards see them.
 fn env_lines(tr: &TokenRequest, now: Timestamp) -> Result<String, OutputError> {
     let (token, url) = credentials(tr, "token and URL", now)?;
