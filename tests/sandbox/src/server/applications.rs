@@ -38,6 +38,8 @@ pub fn seed(store: &Store, name: &str) -> anyhow::Result<()> {
 /// One request to Applications, as the server saw and answered it.
 #[derive(Debug, Clone)]
 pub struct ApplicationRequest {
+    /// When it was answered, to order it among the TokenRequests' ([`super::RequestRecord`]).
+    pub at: std::time::Instant,
     pub method: Method,
     pub user: String,
     /// The name in the path, else (a create) the body's `metadata.name`.
@@ -77,6 +79,7 @@ pub fn handle(call: &Call<'_>, rest: &[&str]) -> Result<Response<Body>, ApiError
     call.state
         .cluster
         .log_application_request(ApplicationRequest {
+            at: std::time::Instant::now(),
             method: call.method.clone(),
             user: call.user.name.clone(),
             name,
