@@ -615,7 +615,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__connect)
-            opts="-f -l -o -n -v -h -V --filename --tenant --group --labels --concurrency --out-dir --force --min-validity --refresh --timeout --require-application --output --allow-missing-template-keys --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-f -l -o -n -v -h -V --filename --tenant --group --labels --concurrency --out-dir --force --min-validity --refresh --timeout --require-application --create-application --output --allow-missing-template-keys --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,6 +670,10 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --require-application)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --create-application)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -741,7 +745,7 @@ _kubectl__tokenrequest() {
             return 0
             ;;
         kubectl__tokenrequest__subcmd__create)
-            opts="-f -l -o -n -v -h -V --filename --tenant --group --labels --concurrency --timeout --no-wait --refresh --require-application --dry-run --output --allow-missing-template-keys --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
+            opts="-f -l -o -n -v -h -V --filename --tenant --group --labels --concurrency --timeout --no-wait --refresh --require-application --create-application --dry-run --output --allow-missing-template-keys --certificate-authority --insecure-skip-tls-verify-connector --kubeconfig --context --cluster --user --namespace --request-timeout --insecure-skip-tls-verify --v --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -788,6 +792,10 @@ _kubectl__tokenrequest() {
                     return 0
                     ;;
                 --require-application)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --create-application)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

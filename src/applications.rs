@@ -1,12 +1,13 @@
 //! The Application a TokenRequest is named after: whether it exists, which existing names are
 //! closest when it does not, and the preflight `create` and `connect` run before they request
 //! a token. The controller issues a token for any name (the compatibility spec §3), so a typo
-//! otherwise shows up only later, as a refused certificate or failing gateway calls.
+//! otherwise shows up only later, as a refused certificate or failing gateway calls. With
+//! `--create-application` the preflight creates a missing Application instead.
 
 use std::time::Duration;
 
 use crate::error::{Error, did_you_mean};
-use crate::requests::{Cluster, Connection, Deadline};
+use crate::requests::{ApplicationCreate, Cluster, Connection, Deadline, RequestError};
 use crate::session::Session;
 use crate::text::quote_for_message;
 
@@ -15,6 +16,38 @@ const SUGGESTIONS: usize = 3;
 /// How long the preflight may retry when a missing Application is only a warning: it must not
 /// eat the command's own time on a cluster that is struggling anyway.
 const PREFLIGHT_LIMIT: Duration = Duration::from_secs(2);
+
+/// The `spec.description` of an Application `--create-application` creates: who made it.
+pub const CREATED_DESCRIPTION: &str = "created by kubectl-tokenrequest (--create-application)";
+
+/// The one rule creating an Application needs, for messages.
+const CREATE_RULE: &str = "`create` on applications.applicationconnector.kyma-project.io, \
+     cluster-wide (Applications are cluster-scoped: a ClusterRole with a ClusterRoleBinding)";
+
+/// What the preflight does about a missing Application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Warn on stderr and go on (the default).
+    Warn,
+    /// Refuse to request a token (`--require-application`).
+    Refuse,
+    /// Create it (`--create-application`); `dry_run`: a server dry run (`dryRun=All`).
+    Create { dry_run: bool },
+}
+
+impl Missing {
+    /// From the flags. `--create-application` wins over `--require-application`: the
+    /// Application it creates is one that exists, and one it cannot create is an error anyway.
+    pub fn of(require: bool, create: bool, server_dry_run: bool) -> Missing {
+        match (create, require) {
+            (true, _) => Missing::Create {
+                dry_run: server_dry_run,
+            },
+            (false, true) => Missing::Refuse,
+            (false, false) => Missing::Warn,
+        }
+    }
+}
 
 /// What looking for an Application found.
 #[derive(Debug)]
@@ -91,21 +124,25 @@ pub fn closest(name: &str, names: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The preflight of `create` and `connect`. With `require`, before anything is created: a
-/// missing Application, or one that cannot be checked, is an error, and the look-up is bounded
-/// by the command's deadline (none: the retry budget alone). Without it the look-up runs
+/// The preflight of `create` and `connect`. With [`Missing::Create`], before anything else
+/// is sent: a missing Application is created (an existing one is left alone), and one that
+/// cannot be created is an error. With [`Missing::Refuse`], before anything is created: a
+/// missing Application, or one that cannot be checked, is an error. Both are bounded by the
+/// command's deadline (none: the retry budget alone). With [`Missing::Warn`] the look-up runs
 /// beside the command, in a task `main` awaits before exiting, so it adds no round trip: a
 /// missing Application is a warning on stderr, one that cannot be checked is logged at `-v`
 /// only, and the look-up gives up after [`PREFLIGHT_LIMIT`].
 pub async fn preflight(
     connection: &Connection,
     app: &str,
-    require: bool,
+    missing: Missing,
     deadline: Deadline,
     session: &Session,
 ) -> Result<(), Error> {
-    if require {
-        return check(connection, app, true, deadline).await;
+    match missing {
+        Missing::Create { dry_run } => return ensure(connection, app, dry_run, deadline).await,
+        Missing::Refuse => return check(connection, app, true, deadline).await,
+        Missing::Warn => {}
     }
     let limit = Deadline::after(PREFLIGHT_LIMIT);
     let deadline = match (deadline.at(), limit.at()) {
@@ -118,6 +155,88 @@ pub async fn preflight(
         let _ = check(&connection, &app, false, deadline).await;
     }));
     Ok(())
+}
+
+/// `--create-application --dry-run=client`: nothing is sent, so what would happen is said
+/// without asking whether the Application exists.
+pub fn note_client_dry_run(connection: &Connection, app: &str) {
+    connection.observer().note(&format!(
+        "Application {} would be created if it does not exist (--create-application; \
+         --dry-run=client sends nothing)",
+        quote_for_message(app)
+    ));
+}
+
+/// Creates `app` unless it exists. An Application that is there is never sent anything; a
+/// look-up that cannot tell (reading Applications is forbidden, the server failed) lets the
+/// create tell, since a create changes nothing that exists (409, taken as "exists").
+async fn ensure(
+    connection: &Connection,
+    app: &str,
+    dry_run: bool,
+    deadline: Deadline,
+) -> Result<(), Error> {
+    let cluster = Cluster::new(connection);
+    match cluster.application(app, deadline).await {
+        Ok(Some(_)) => return Ok(()),
+        Ok(None) => {}
+        Err(error) if error.is_not_served() => return Err(not_created(app, &error)),
+        Err(error) => {
+            tracing::info!("cannot tell whether Application {app} exists ({error}): creating it")
+        }
+    }
+    match cluster
+        .create_application(app, CREATED_DESCRIPTION, dry_run, deadline)
+        .await
+    {
+        Ok(ApplicationCreate::Created) => {
+            let done = if dry_run {
+                "would be created (server dry run)"
+            } else {
+                "created (--create-application)"
+            };
+            connection
+                .observer()
+                .note(&format!("Application {} {done}", quote_for_message(app)));
+            Ok(())
+        }
+        Ok(ApplicationCreate::Exists) => {
+            tracing::info!("Application {app} exists (created meanwhile): left as it is");
+            Ok(())
+        }
+        Err(error) if error.is_forbidden() || error.is_not_served() => {
+            Err(not_created(app, &error))
+        }
+        Err(error) => Err(Error::Request(error)),
+    }
+}
+
+/// The error of an Application `--create-application` cannot create: not served, or
+/// forbidden (naming the rule to add).
+fn not_created(app: &str, error: &RequestError) -> Error {
+    let reason = if error.is_not_served() {
+        "the cluster serves no Application CRD (applications.applicationconnector.\
+         kyma-project.io), so there is none to create; drop --create-application to request \
+         the token anyway"
+            .to_string()
+    } else {
+        let answer = error
+            .api_message()
+            .map(|message| format!("{message}. "))
+            .unwrap_or_default();
+        format!(
+            "{answer}Creating it needs {CREATE_RULE}; a cluster admin can grant it with \
+             `kubectl create clusterrole application-creator --verb=create \
+             --resource=applications.applicationconnector.kyma-project.io` and `kubectl create \
+             clusterrolebinding application-creator --clusterrole=application-creator \
+             --user=USER`. Or create the Application another way, or drop \
+             --create-application"
+        )
+    };
+    Error::ApplicationNotCreated {
+        name: app.to_string(),
+        reason,
+    }
 }
 
 async fn check(
@@ -143,7 +262,9 @@ async fn check(
             suggestions,
         }),
         Lookup::Missing { suggestions } => {
-            eprintln!("Warning: {}", missing_warning(app, &suggestions));
+            connection
+                .observer()
+                .note(&format!("Warning: {}", missing_warning(app, &suggestions)));
             Ok(())
         }
         _ => Ok(()),
@@ -154,7 +275,8 @@ async fn check(
 fn missing_warning(app: &str, suggestions: &[String]) -> String {
     format!(
         "Application {} does not exist on this cluster{}: the controller issues a token anyway, \
-         but for a name nothing routes. Pass --require-application to make this an error",
+         but for a name nothing routes. Pass --require-application to make this an error, or \
+         --create-application to create it",
         quote_for_message(app),
         did_you_mean(suggestions)
     )
@@ -202,5 +324,55 @@ mod tests {
         assert!(warning.contains("--require-application"), "{warning}");
         let alone = missing_warning("zzz", &[]);
         assert!(alone.starts_with("Application \"zzz\" does not exist on this cluster:"));
+    }
+
+    #[test]
+    fn create_application_wins_over_require_application() {
+        assert_eq!(Missing::of(false, false, false), Missing::Warn);
+        assert_eq!(Missing::of(true, false, true), Missing::Refuse);
+        assert_eq!(
+            Missing::of(true, true, false),
+            Missing::Create { dry_run: false }
+        );
+        assert_eq!(
+            Missing::of(false, true, true),
+            Missing::Create { dry_run: true }
+        );
+    }
+
+    #[test]
+    fn a_forbidden_create_names_the_rule_to_add() {
+        let message = "applications.applicationconnector.kyma-project.io is forbidden: User \
+                       \"nobody\" cannot create resource \"applications\" in API group \
+                       \"applicationconnector.kyma-project.io\" at the cluster scope";
+        let forbidden = RequestError::Api {
+            action: "creating Application \"my-app\"".to_string(),
+            source: kube::Error::Api(
+                kube::core::Status::failure(message, "Forbidden")
+                    .with_code(403)
+                    .boxed(),
+            ),
+            retried_for: None,
+            server: Default::default(),
+        };
+        let error = not_created("my-app", &forbidden);
+        assert_eq!(error.exit_code(), crate::error::exit_code::ERROR);
+        let text = error.to_string();
+        assert!(
+            text.starts_with(
+                "--create-application: cannot create Application \"my-app\", so no token was \
+                 requested: applications.applicationconnector.kyma-project.io is forbidden: User \
+                 \"nobody\""
+            ),
+            "{text}"
+        );
+        for needed in [
+            "`create` on applications.applicationconnector.kyma-project.io, cluster-wide",
+            "kubectl create clusterrole application-creator --verb=create \
+             --resource=applications.applicationconnector.kyma-project.io",
+            "--clusterrole=application-creator",
+        ] {
+            assert!(text.contains(needed), "{needed:?} in {text}");
+        }
     }
 }

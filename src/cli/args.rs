@@ -142,13 +142,21 @@ impl LabelArgs {
     }
 }
 
-/// Whether the Application must exist before `create` and `connect` request a token for it.
+/// Whether the Application must exist before `create` and `connect` request a token for it,
+/// or is created when it does not.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct ApplicationArgs {
     /// Refuse to request a token unless the Application is known to exist (a missing one, or
     /// one that cannot be checked, is an error); without it a missing one is a warning
     #[arg(long)]
     pub require_application: bool,
+
+    /// Create the (cluster-scoped) Application first when it does not exist, with no services;
+    /// an existing one is left as it is. Needs `create` on
+    /// applications.applicationconnector.kyma-project.io cluster-wide; a refused create fails
+    /// before any token is requested. Satisfies --require-application
+    #[arg(long)]
+    pub create_application: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

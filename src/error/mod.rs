@@ -172,6 +172,14 @@ pub enum Error {
     )]
     ApplicationUnchecked { name: String, reason: String },
 
+    /// `--create-application`, and the missing Application could not be created.
+    #[error(
+        "--create-application: cannot create Application {}, so no token was requested: \
+         {reason}",
+        quote_for_message(.name)
+    )]
+    ApplicationNotCreated { name: String, reason: String },
+
     /// `doctor`: some checks failed (the report says which and why).
     #[error("{failed} of {of} checks failed; the report says what to do")]
     ChecksFailed { failed: usize, of: usize },

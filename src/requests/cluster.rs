@@ -1,7 +1,9 @@
 //! What a diagnosis asks the API server besides TokenRequests: its version, who it takes the
 //! user for, what the user may do, the group's discovery, the CRD object, the controller's
 //! Deployment and Kyma's Applications. Each under the one [`RetryPolicy`]: all are reads,
-//! except the self reviews, which are POSTs that store nothing and so are as safe to repeat.
+//! except the self reviews, which are POSTs that store nothing and so are as safe to repeat,
+//! and the create of a missing Application (`--create-application`), safe to repeat because
+//! its name is fixed: a repeat meets the object the first try stored, a 409 taken as "exists".
 
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::authentication::v1::{SelfSubjectReview, UserInfo};
@@ -15,6 +17,8 @@ use k8s_openapi::apimachinery::pkg::version::Info;
 use kube::Api;
 use kube::api::{ApiResource, DynamicObject, ListParams, PostParams};
 
+use super::create::FIELD_MANAGER;
+use super::error::status_code;
 use super::{Connection, Deadline, RequestError};
 use crate::tokenrequest::{API_VERSION, GROUP, VERSION};
 
@@ -23,6 +27,32 @@ const APPLICATION_KIND: &str = "Application";
 const APPLICATION_PLURAL: &str = "applications";
 /// How many Applications one list call returns.
 const APPLICATION_PAGE: u32 = 500;
+
+/// How [`Cluster::create_application`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationCreate {
+    /// Created (or, in a dry run, would have been).
+    Created,
+    /// An Application of that name was there; it was left as it is.
+    Exists,
+}
+
+fn application_resource() -> ApiResource {
+    ApiResource {
+        group: GROUP.to_string(),
+        version: VERSION.to_string(),
+        api_version: API_VERSION.to_string(),
+        kind: APPLICATION_KIND.to_string(),
+        plural: APPLICATION_PLURAL.to_string(),
+    }
+}
+
+/// The Application `--create-application` sends: name, description, no services.
+fn application_object(name: &str, description: &str) -> DynamicObject {
+    DynamicObject::new(name, &application_resource()).data(serde_json::json!({
+        "spec": {"description": description, "services": []},
+    }))
+}
 
 /// The cluster as a diagnosis sees it, through one client and one retry policy.
 #[derive(Clone)]
@@ -196,15 +226,42 @@ impl Cluster {
         }
     }
 
-    fn applications(&self) -> Api<DynamicObject> {
-        let resource = ApiResource {
-            group: GROUP.to_string(),
-            version: VERSION.to_string(),
-            api_version: API_VERSION.to_string(),
-            kind: APPLICATION_KIND.to_string(),
-            plural: APPLICATION_PLURAL.to_string(),
+    /// Creates the Application `name` with `spec.description` and no services, as
+    /// `application-create` records the body (`dry_run`: `dryRun=All`, nothing stored). An
+    /// Application of that name is never changed: a 409 AlreadyExists (someone created it
+    /// meanwhile, or an earlier try of this call got through) is [`ApplicationCreate::Exists`].
+    pub async fn create_application(
+        &self,
+        name: &str,
+        description: &str,
+        dry_run: bool,
+        deadline: Deadline,
+    ) -> Result<ApplicationCreate, RequestError> {
+        let api = self.applications();
+        let object = application_object(name, description);
+        let params = PostParams {
+            dry_run,
+            field_manager: Some(FIELD_MANAGER.to_string()),
         };
-        Api::all_with(self.connection.client.clone(), &resource)
+        let action = format!(
+            "creating Application {}",
+            crate::text::quote_for_message(name)
+        );
+        let created = self
+            .connection
+            .run(&action, deadline, || api.create(&params, &object))
+            .await;
+        match created {
+            Ok(_) => Ok(ApplicationCreate::Created),
+            Err(error) if error.answer().and_then(status_code) == Some(409) => {
+                Ok(ApplicationCreate::Exists)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    fn applications(&self) -> Api<DynamicObject> {
+        Api::all_with(self.connection.client.clone(), &application_resource())
     }
 
     /// The names of all namespaces, in one call (completion).
@@ -220,5 +277,24 @@ impl Cluster {
             .into_iter()
             .filter_map(|ns| ns.metadata.name)
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_application_sent_has_the_recorded_shape() {
+        let sent =
+            serde_json::to_value(application_object("test-app", "an external system")).unwrap();
+        // The request body of application-create (kube-apiserver-v1.28-doctor).
+        let recorded = serde_json::json!({
+            "apiVersion": "applicationconnector.kyma-project.io/v1alpha1",
+            "kind": "Application",
+            "metadata": {"name": "test-app"},
+            "spec": {"description": "an external system", "services": []},
+        });
+        assert_eq!(sent, recorded);
     }
 }

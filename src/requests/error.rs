@@ -167,6 +167,14 @@ impl RequestError {
         }
     }
 
+    /// The message of the API's answer (a `Status`), if there was one.
+    pub fn api_message(&self) -> Option<&str> {
+        match self.answer()? {
+            kube::Error::Api(status) if !status.message.is_empty() => Some(&status.message),
+            _ => None,
+        }
+    }
+
     /// The cluster does not serve the group asked about.
     pub fn is_not_served(&self) -> bool {
         matches!(self, RequestError::ApiNotServed { .. })

@@ -30,7 +30,7 @@ use kube::Api;
 use kube::api::{DeleteParams, ListParams, Preconditions};
 
 pub use client::{Connection, Server, connect};
-pub use cluster::Cluster;
+pub use cluster::{ApplicationCreate, Cluster};
 pub use create::Created;
 pub use describe::CREDENTIALS_HINT;
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod client_layer;
 mod completion;
 mod connect;
 mod create;
+mod create_application;
 mod credentials_output;
 mod doctor;
 mod full_disk;

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use shell_quote::Sh;
 
+use crate::applications::Missing;
 use crate::batch::Target;
 use crate::certificate::check_issued;
 use crate::cli::ConnectArgs;
@@ -89,14 +90,13 @@ pub(super) async fn connect_one(
         })?
         .map_err(|e| connector_error("generating the private key".into(), e))?;
     check_room(&out_dir, key_pem.len())?;
-    crate::applications::preflight(
-        connection,
-        app,
-        args.application.require_application,
-        plan.deadline,
-        plan.session,
-    )
-    .await?;
+    let application = &args.application;
+    let missing = Missing::of(
+        application.require_application,
+        application.create_application,
+        false,
+    );
+    crate::applications::preflight(connection, app, missing, plan.deadline, plan.session).await?;
 
     let request = ready_request(requests, sightings, plan, target).await?;
     connection

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::applications::{self, Missing};
 use crate::batch::{self, Target, Watches};
 use crate::cli::{CreateArgs, DryRun, RequestOutput};
 use crate::connector::CallLimits;
@@ -91,6 +92,9 @@ async fn one(
     let connection = connection.observed_by(progress.clone());
     let requests = Requests::in_namespace(&connection, &target.namespace);
     if args.dry_run.mode == DryRun::Client {
+        if args.application.create_application {
+            applications::note_client_dry_run(&connection, &target.name);
+        }
         return print(&render_unwaited(&sent(target), format, DryRun::Client)?);
     }
     let created = create_one(&connection, &requests, None, plan, target).await;
@@ -129,15 +133,14 @@ async fn create_one(
 ) -> Result<TokenRequest, Error> {
     let (args, deadline) = (plan.args, plan.deadline);
     let name = target.name.as_str();
-    crate::applications::preflight(
-        connection,
-        name,
-        args.application.require_application,
-        deadline,
-        plan.session,
-    )
-    .await?;
     let dry_run = args.dry_run.mode == DryRun::Server;
+    let application = &args.application;
+    let missing = Missing::of(
+        application.require_application,
+        application.create_application,
+        dry_run,
+    );
+    applications::preflight(connection, name, missing, deadline, plan.session).await?;
     if args.refresh {
         requests.delete_existing(name, deadline, dry_run).await?;
     }
@@ -191,6 +194,9 @@ async fn several(
             let (connection, watches) = (&connection, &watches);
             async move {
                 if mode == DryRun::Client {
+                    if plan.args.application.create_application {
+                        applications::note_client_dry_run(connection, &target.name);
+                    }
                     return Ok(sent(&target));
                 }
                 let (requests, sightings) = watches.of(&target.namespace);

@@ -2,7 +2,7 @@
 //! CRD objects, Applications, the controller's Deployment and namespaces. Routes their paths
 //! and holds their objects.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
@@ -23,11 +23,13 @@ use crate::store::{ListRequest, Store, StoredObject};
 pub const APIEXTENSIONS: &str = "apiextensions.k8s.io";
 pub const APPS: &str = "apps";
 
-/// The objects besides TokenRequests, each kind in its own store.
+/// The objects besides TokenRequests, each kind in its own store; and the log of the requests
+/// to Applications.
 pub struct Cluster {
     pub crds: Store,
     pub applications: Store,
     pub deployments: Store,
+    application_requests: Mutex<Vec<applications::ApplicationRequest>>,
 }
 
 impl Cluster {
@@ -36,6 +38,7 @@ impl Cluster {
             crds: Store::default(),
             applications: Store::default(),
             deployments: Store::default(),
+            application_requests: Mutex::default(),
         };
         crds::install(&cluster.crds, config);
         if config.serve_group && config.serve_applications {
@@ -48,6 +51,20 @@ impl Cluster {
             .unwrap_or(ControllerDeployment::Absent);
         deployments::set_controller(&cluster.deployments, deployment);
         Ok(cluster)
+    }
+
+    pub fn log_application_request(&self, request: applications::ApplicationRequest) {
+        self.application_log().push(request);
+    }
+
+    pub fn application_requests(&self) -> Vec<applications::ApplicationRequest> {
+        self.application_log().clone()
+    }
+
+    fn application_log(&self) -> MutexGuard<'_, Vec<applications::ApplicationRequest>> {
+        self.application_requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 }
 

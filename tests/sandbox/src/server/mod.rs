@@ -38,6 +38,7 @@ use tokio::task::JoinHandle;
 pub use crate::schema::SchemaVersion;
 use crate::store::Store;
 pub use access::Access;
+pub use applications::ApplicationRequest;
 pub use deployments::{CONTROLLER_NAME, CONTROLLER_NAMESPACE, ControllerDeployment};
 pub use faults::{DeleteRequest, FaultConfig, FaultCounts, RequestRecord};
 pub use kinds::Resource;
@@ -251,6 +252,11 @@ impl ServerHandle {
         &self.state.cluster.applications
     }
 
+    /// Every request to Applications, in order, with its answer.
+    pub fn application_requests(&self) -> Vec<ApplicationRequest> {
+        self.state.cluster.application_requests()
+    }
+
     /// How many requests so far carried an `Authorization` header, whatever they asked.
     pub fn authorization_headers_seen(&self) -> u64 {
         self.state
@@ -258,8 +264,8 @@ impl ServerHandle {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Every request to TokenRequests (not to Applications or the rest), in order, with its
-    /// answer.
+    /// Every request to TokenRequests (not to Applications, see
+    /// [`ServerHandle::application_requests`], or the rest), in order, with its answer.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.state.faults.requests()
     }

@@ -207,3 +207,87 @@ async fn without_the_application_crd_applications_are_not_served() {
     assert!(crd(&sandbox, "admin").await.is_ok());
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn application_creates_are_logged_refused_without_the_verb_and_conflict_when_there() {
+    let reader = User::parse_spec("reader=*;applications=get,list").unwrap();
+    let sandbox = sandbox(
+        ServerConfig {
+            applications: vec!["crm".into()],
+            ..with_users(vec![reader])
+        },
+        ControllerMode::Off,
+    )
+    .await;
+    let path = format!("/apis/{GROUP}/v1alpha1/applications");
+    let body = |name: &str| {
+        json!({
+            "apiVersion": format!("{GROUP}/v1alpha1"),
+            "kind": "Application",
+            "metadata": {"name": name},
+            "spec": {"description": "d", "services": []},
+        })
+    };
+    let reader = sandbox.client_for("reader").unwrap();
+    let (status, _, answer) = raw(&reader, "POST", &path, body("erp")).await;
+    assert_eq!(status, 403, "{answer}");
+    assert_eq!(answer["reason"], "Forbidden");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot create resource \"applications\""),
+        "{answer}"
+    );
+    let admin = sandbox.admin_client();
+    let dry = format!("{path}?dryRun=All");
+    assert_eq!(raw(&admin, "POST", &dry, body("erp")).await.0, 201);
+    assert_eq!(api_code(applications(admin.clone()).get("erp").await), 404);
+    let (status, _, answer) = raw(&admin, "POST", &path, body("crm")).await;
+    assert_eq!(
+        (status, answer["reason"].as_str()),
+        (409, Some("AlreadyExists"))
+    );
+    assert_eq!(raw(&admin, "POST", &path, body("erp")).await.0, 201);
+    applications(admin).get("erp").await.unwrap();
+
+    let log: Vec<_> = sandbox
+        .server()
+        .application_requests()
+        .into_iter()
+        .map(|r| {
+            let writes = r.writes();
+            (
+                r.method.to_string(),
+                r.user,
+                r.name.unwrap(),
+                r.dry_run,
+                r.code,
+                writes,
+            )
+        })
+        .collect();
+    let all = Some("All".to_string());
+    let entry = |method: &str, user: &str, name: &str, dry: Option<String>, code, writes| {
+        (
+            method.to_string(),
+            user.to_string(),
+            name.to_string(),
+            dry,
+            code,
+            writes,
+        )
+    };
+    assert_eq!(
+        log,
+        [
+            entry("POST", "reader", "erp", None, 403, true),
+            entry("POST", "admin", "erp", all, 201, true),
+            entry("GET", "admin", "erp", None, 404, false),
+            entry("POST", "admin", "crm", None, 409, true),
+            entry("POST", "admin", "erp", None, 201, true),
+            entry("GET", "admin", "erp", None, 200, false),
+        ]
+    );
+    sandbox.shutdown().await;
+}
