@@ -481,7 +481,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-tokenrequest' -ScriptBl
             break
         }
         'kubectl-tokenrequest;completion;install-kubectl-shim' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory to write the shim to (default: where the plugin was found: krew''s bin directory for a krew install, else the plugin binary''s directory); must be on PATH')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory to write the shim to (default: where the plugin was found: krew''s bin directory for a krew install, else the plugin binary''s directory); must exist and be on PATH')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The name of the kubeconfig context to use')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'The name of the kubeconfig cluster to use')

@@ -460,7 +460,7 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand --version 'Print version'
         }
         &'kubectl-tokenrequest;completion;install-kubectl-shim'= {
-            cand --dir 'Directory to write the shim to (default: where the plugin was found: krew''s bin directory for a krew install, else the plugin binary''s directory); must be on PATH'
+            cand --dir 'Directory to write the shim to (default: where the plugin was found: krew''s bin directory for a krew install, else the plugin binary''s directory); must exist and be on PATH'
             cand --kubeconfig 'Path to the kubeconfig file to use (one file; KUBECONFIG may list several)'
             cand --context 'The name of the kubeconfig context to use'
             cand --cluster 'The name of the kubeconfig cluster to use'

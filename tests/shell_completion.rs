@@ -1,115 +1,31 @@
-//! The committed completion scripts, run in their shells the way a user's shell runs them:
-//! bash through its completion function with `COMP_WORDS`/`COMP_CWORD`, fish through
-//! `complete -C`, zsh by pressing TAB in an interactive zsh on a pseudo-terminal
-//! (`tests/shells/zsh_complete.zsh`). (The drift test only proves the committed text did not
-//! change; this proves it completes.) The shells are test dependencies; `.ci/run` installs them.
+//! The committed completion scripts, run in their shells the way a user's shell runs them
+//! (`tests/common/shells.rs`: bash and zsh pressing TAB on a pseudo-terminal, fish through
+//! `complete -C`). The scripts are dynamic: each TAB runs `kubectl-tokenrequest __complete`,
+//! so these run the built binary too, against a kubeconfig where a case needs one (the names
+//! from a cluster: `tests/e2e/completion.rs`). (The drift test only proves the committed text
+//! did not change; this proves it completes.) The shells are test dependencies; `.ci/run`
+//! installs them.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+#[path = "common/shells.rs"]
+mod shells;
 
-fn script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("completions")
-        .join(name)
-}
+use shells::{Env, Offer, require};
 
 #[track_caller]
-fn require(shell: &str) {
-    let found = Command::new(shell)
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success());
-    assert!(
-        found,
-        "this test needs `{shell}` on PATH; install it (.ci/run does)"
-    );
-}
-
-/// What bash offers for `line` (a trailing space starts a new, empty word).
-fn bash(line: &str) -> Vec<String> {
-    let program = r#"
-        source "$1"
-        read -ra COMP_WORDS <<< "$2"
-        [[ "$2" == *" " ]] && COMP_WORDS+=("")
-        COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
-        COMP_LINE="$2"; COMP_POINT=${#COMP_LINE}
-        complete -p kubectl-tokenrequest >/dev/null || exit 3
-        function=$(complete -p kubectl-tokenrequest | sed -E 's/.*-F ([^ ]+).*/\1/')
-        "$function" kubectl-tokenrequest "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-        printf '%s\n' "${COMPREPLY[@]}"
-    "#;
-    let output = Command::new("bash")
-        .args(["-c", program, "bash"])
-        .arg(script("kubectl-tokenrequest.bash"))
-        .arg(line)
-        .output()
-        .expect("run bash");
-    assert!(output.status.success(), "bash: {output:?}");
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// What fish offers for `line`, candidates without their descriptions.
-fn fish(line: &str) -> Vec<String> {
-    let output = Command::new("fish")
-        .arg("--no-config")
-        .arg("-c")
-        .arg("source $argv[1]; complete -C $argv[2]")
-        .arg(script("kubectl-tokenrequest.fish"))
-        .arg(line)
-        .output()
-        .expect("run fish");
-    assert!(output.status.success(), "fish: {output:?}");
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| l.split('\t').next().unwrap_or_default().to_string())
-        .collect()
-}
-
-/// What zsh offers for `line`: compinit with the committed `_kubectl-tokenrequest` on fpath.
-fn zsh(line: &str) -> Vec<String> {
-    let fpath = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        script("_kubectl-tokenrequest"),
-        fpath.path().join("_kubectl-tokenrequest"),
-    )
-    .unwrap();
-    let capture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/shells/zsh_complete.zsh");
-    let output = Command::new("zsh")
-        .arg("-f")
-        .arg(capture)
-        .arg(fpath.path())
-        .arg(line)
-        .output()
-        .expect("run zsh");
-    assert!(output.status.success(), "zsh: {output:?}");
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-#[track_caller]
-fn offers(got: &[String], wanted: &[&str], line: &str) {
+fn offers(got: &Offer, wanted: &[&str], line: &str) {
     for value in wanted {
         assert!(
-            got.iter().any(|g| g == value),
+            got.has(value),
             "`{line}<TAB>` should offer {value}: {got:?}"
         );
     }
 }
 
 #[track_caller]
-fn not_offered(got: &[String], unwanted: &[&str], line: &str) {
+fn not_offered(got: &Offer, unwanted: &[&str], line: &str) {
     for value in unwanted {
         assert!(
-            !got.iter().any(|g| g == value),
+            !got.has(value),
             "`{line}<TAB>` should not offer {value}: {got:?}"
         );
     }
@@ -128,7 +44,7 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
             "cleanup",
             "completion",
         ],
-        &[],
+        &["__complete"],
     ),
     ("kubectl-tokenrequest cr", &["create"], &["get"]),
     (
@@ -204,12 +120,12 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "kubectl-tokenrequest list -o json",
-        &["jsonpath", "jsonpath-file", "jsonpath-as-json"],
+        &["jsonpath=", "jsonpath-file=", "jsonpath-as-json="],
         &["custom-columns"],
     ),
     (
         "kubectl-tokenrequest get x -o cu",
-        &["custom-columns"],
+        &["custom-columns="],
         &["json"],
     ),
     (
@@ -229,32 +145,131 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
     ),
 ];
 
-#[test]
-fn bash_completes_subcommands_their_flags_and_output_formats() {
-    require("bash");
+fn completes_the_cases(shell: &str, offer: impl Fn(&Env, &str) -> Offer) {
+    require(shell);
+    let env = Env::built();
     for (line, wanted, unwanted) in CASES {
-        let got = bash(line);
+        let got = offer(&env, line);
         offers(&got, wanted, line);
         not_offered(&got, unwanted, line);
     }
+}
+
+#[test]
+fn bash_completes_subcommands_their_flags_and_output_formats() {
+    completes_the_cases("bash", Env::bash);
 }
 
 #[test]
 fn fish_completes_subcommands_their_flags_and_output_formats() {
-    require("fish");
-    for (line, wanted, unwanted) in CASES {
-        let got = fish(line);
-        offers(&got, wanted, line);
-        not_offered(&got, unwanted, line);
-    }
+    completes_the_cases("fish", Env::fish);
 }
 
 #[test]
 fn zsh_completes_subcommands_their_flags_and_output_formats() {
-    require("zsh");
-    for (line, wanted, unwanted) in CASES {
-        let got = zsh(line);
-        offers(&got, wanted, line);
-        not_offered(&got, unwanted, line);
+    completes_the_cases("zsh", Env::zsh);
+}
+
+/// Two contexts on a cluster that refuses connections: names and namespaces come back empty
+/// (quickly), contexts from the file.
+const KUBECONFIG: &str = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: 'http://127.0.0.1:1'}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: prod\n  context: {cluster: c, user: u}\n- name: dev\n  context: {cluster: c, user: u}\ncurrent-context: dev\n";
+
+fn with_kubeconfig() -> (tempfile::TempDir, Env) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config");
+    std::fs::write(&path, KUBECONFIG).unwrap();
+    // A missing entry in KUBECONFIG is skipped, as the commands skip it.
+    let listed = std::env::join_paths([dir.path().join("missing"), path]).unwrap();
+    let env = Env::built().kubeconfig(listed);
+    (dir, env)
+}
+
+/// The scripts ask the plugin: contexts from the kubeconfig, never file names where a name or
+/// a flag value goes, and file names where they fit.
+#[test]
+fn every_shell_asks_the_plugin_and_offers_no_files_for_names() {
+    for shell in ["bash", "zsh", "fish"] {
+        require(shell);
+    }
+    let (_dir, env) = with_kubeconfig();
+    for (shell, offer) in env.all("kubectl-tokenrequest --context ") {
+        assert_eq!(offer.candidates, ["dev", "prod"], "{shell}: {offer:?}");
+        assert!(!offer.offers_files(), "{shell}: {offer:?}");
+    }
+    for line in [
+        "kubectl-tokenrequest get ",
+        "kubectl-tokenrequest delete x ",
+        "kubectl-tokenrequest get -n ",
+        "kubectl-tokenrequest create app --timeout ",
+    ] {
+        for (shell, offer) in env.all(line) {
+            assert!(!offer.offers_files(), "{shell} `{line}<TAB>`: {offer:?}");
+            if let Some(after) = &offer.line {
+                assert_eq!(after, line, "{shell}: nothing to insert");
+            }
+        }
+    }
+    for (shell, offer) in env.all("kubectl-tokenrequest --kubeconfig zz") {
+        assert!(
+            offer.offers_files(),
+            "{shell} --kubeconfig takes a file: {offer:?}"
+        );
+    }
+}
+
+/// `--flag=value`: the plugin answers with bare values (Cobra's protocol), the scripts keep
+/// the flag in front.
+#[test]
+fn every_shell_completes_a_value_after_the_equals_sign() {
+    let (_dir, env) = with_kubeconfig();
+    for (line, completed) in [
+        (
+            "kubectl-tokenrequest --context=p",
+            "kubectl-tokenrequest --context=prod ",
+        ),
+        (
+            "kubectl-tokenrequest get x --output=ya",
+            "kubectl-tokenrequest get x --output=yaml ",
+        ),
+        (
+            "kubectl-tokenrequest get x -oya",
+            "kubectl-tokenrequest get x -oyaml ",
+        ),
+    ] {
+        let word = completed.trim_end().rsplit(' ').next().unwrap();
+        for (shell, offer) in env.all(line) {
+            match &offer.line {
+                Some(after) => assert_eq!(after, completed, "{shell}: {offer:?}"),
+                None => assert_eq!(offer.candidates, [word], "{shell}: {offer:?}"),
+            }
+        }
+    }
+}
+
+/// `-o jsonpath=` is followed by its template: no space after it.
+#[test]
+fn every_shell_leaves_no_space_after_jsonpath() {
+    let env = Env::built();
+    let line = "kubectl-tokenrequest get x -o jsonpath-f";
+    for (shell, offer) in env.all(line) {
+        assert!(offer.has("jsonpath-file="), "{shell}: {offer:?}");
+        if let Some(after) = &offer.line {
+            assert_eq!(after, &format!("{line}ile="), "{shell}: no space");
+        }
+    }
+    for (shell, offer) in env.all("kubectl-tokenrequest get x -o ") {
+        assert!(offer.has("jsonpath="), "{shell}: {offer:?}");
+        assert!(!offer.has("jsonpath"), "{shell}: {offer:?}");
+    }
+}
+
+/// Each `-o` value once (zsh offered `name json yaml name json yaml`).
+#[test]
+fn every_shell_offers_each_output_format_once() {
+    let env = Env::built();
+    for (shell, offer) in env.all("kubectl-tokenrequest delete -o ") {
+        let mut candidates = offer.candidates.clone();
+        candidates.sort();
+        assert_eq!(candidates, ["json", "name", "yaml"], "{shell}: {offer:?}");
     }
 }

@@ -557,7 +557,8 @@ pub enum CompletionCommand {
 #[derive(Debug, Clone, Args)]
 pub struct InstallShimArgs {
     /// Directory to write the shim to (default: where the plugin was found: krew's bin
-    /// directory for a krew install, else the plugin binary's directory); must be on PATH
+    /// directory for a krew install, else the plugin binary's directory); must exist and be
+    /// on PATH
     #[arg(long, value_name = "DIR")]
     pub dir: Option<std::path::PathBuf>,
 }

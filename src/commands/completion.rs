@@ -1,4 +1,5 @@
-//! `completion`: shell scripts for the `kubectl-tokenrequest` binary (clap_complete), the
+//! `completion`: shell scripts for the `kubectl-tokenrequest` binary (dynamic for bash, zsh
+//! and fish; clap_complete's for PowerShell and Elvish), the
 //! installer of kubectl's completion shim, and the hidden `__complete` the shim runs.
 
 use clap_complete::Shell;
@@ -26,59 +27,27 @@ pub const SHELLS: [Shell; 5] = [
     Shell::Elvish,
 ];
 
-/// The completion script for `shell`, as `completion SHELL` prints it. The scripts complete
-/// the binary, so the definition they come from is named after it, not after the help text's
-/// `kubectl tokenrequest`.
+/// The dynamic scripts: they ask `__complete` at every TAB, as Cobra's do, and honour its
+/// directive (no space after `jsonpath=`, no file names where none fit).
+const BASH: &str = include_str!("completion/shells/kubectl-tokenrequest.bash");
+const ZSH: &str = include_str!("completion/shells/_kubectl-tokenrequest");
+const FISH: &str = include_str!("completion/shells/kubectl-tokenrequest.fish");
+
+/// The completion script for `shell`, as `completion SHELL` prints it. bash, zsh and fish get
+/// the dynamic scripts; PowerShell and Elvish clap_complete's static ones, generated from the
+/// definition named after the binary, not after the help text's `kubectl tokenrequest`.
 pub fn script(shell: Shell) -> String {
-    let mut command = cli::command().name(BIN_NAME).bin_name(BIN_NAME);
-    if shell == Shell::Bash {
-        command = bash_safe_bin_names(command);
-    }
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut command, BIN_NAME, &mut out);
-    let script = String::from_utf8(out).expect("clap_complete writes UTF-8");
     match shell {
-        Shell::Zsh => zsh_options_after_names(&script),
-        _ => script,
+        Shell::Bash => BASH.to_string(),
+        Shell::Zsh => ZSH.to_string(),
+        Shell::Fish => FISH.to_string(),
+        _ => {
+            let mut command = cli::command().name(BIN_NAME).bin_name(BIN_NAME);
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command, BIN_NAME, &mut out);
+            String::from_utf8(out).expect("clap_complete writes UTF-8")
+        }
     }
-}
-
-/// Works around clap_complete 4.6.11's zsh generator, which writes a positional that takes
-/// several values (`get NAME...`, `delete NAME...`) as `'*::names…'`: the two-colon form hands
-/// the action only the remaining words, so after the first NAME zsh completes no option
-/// (`get x -o <TAB>` offered file names). One colon keeps the options; the bin-name trick of
-/// bash does not apply, as the spelling comes from the generator itself, so the script's
-/// positional lines are corrected here. The subcommand catch-all (`"*::: :->…"`, double
-/// quotes) is left alone.
-fn zsh_options_after_names(script: &str) -> String {
-    script
-        .lines()
-        .map(|line| match line.strip_prefix("'*::") {
-            Some(rest) => format!("'*:{rest}\n"),
-            None => format!("{line}\n"),
-        })
-        .collect()
-}
-
-/// Works around clap_complete 4.6.11's bash generator with a hyphenated binary name
-/// (clap-rs/clap#6421): its dispatch loop spells the state of `kubectl-tokenrequest delete` as
-/// `kubectl__tokenrequest__subcmd__delete`, its case arms, built from the subcommands' bin
-/// names, as `kubectl__subcmd__tokenrequest__subcmd__delete`, so nothing below the top level
-/// ever completed. Giving the subcommands bin names whose root part is already escaped makes
-/// both spell it the same; the script still registers for `kubectl-tokenrequest`. The
-/// generated `help` subcommand would keep the broken spelling, so it is left out.
-fn bash_safe_bin_names(command: clap::Command) -> clap::Command {
-    let escaped = BIN_NAME.replace('-', "__");
-    let names: Vec<String> = command
-        .get_subcommands()
-        .map(|sub| sub.get_name().to_string())
-        .collect();
-    names
-        .into_iter()
-        .fold(command.disable_help_subcommand(true), |command, name| {
-            let bin_name = format!("{escaped} {name}");
-            command.mut_subcommand(name, |sub| sub.bin_name(bin_name))
-        })
 }
 
 /// The conventional file name of the script for `shell` (`_kubectl-tokenrequest` for zsh).

@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use crate::harness::{self, Run, TestCluster, finish};
 
+#[path = "../common/shells.rs"]
+mod shells;
+
 const PLUGIN: &str = env!("CARGO_BIN_EXE_kubectl-tokenrequest");
 const SHIM_NAME: &str = "kubectl_complete-tokenrequest";
 const SHIM_SOURCE: &str = include_str!("../../scripts/kubectl_complete-tokenrequest");
@@ -234,6 +237,7 @@ async fn install_kubectl_shim_writes_next_to_the_plugin_kubectl_ran() {
 async fn install_kubectl_shim_into_a_directory() {
     let plugin = PluginDir::new().await;
     let target = plugin.home.join("somewhere/on/path");
+    std::fs::create_dir_all(&target).unwrap();
     let run = plugin
         .run(
             PLUGIN,
@@ -268,6 +272,136 @@ async fn install_kubectl_shim_into_a_directory() {
     run.success();
     assert_executable_shim(&plugin.bin.join(SHIM_NAME));
     assert!(!run.stdout.contains("warning"), "{run:#?}");
+}
+
+/// A `--dir` that does not exist is refused, nothing created, with what to do instead.
+#[tokio::test]
+async fn install_kubectl_shim_refuses_a_directory_that_does_not_exist() {
+    let plugin = PluginDir::new().await;
+    for missing in [plugin.home.join("nonexistent/x"), plugin.home.join("file")] {
+        if missing.ends_with("file") {
+            std::fs::write(&missing, "").unwrap();
+        }
+        let shown = missing.display().to_string();
+        let run = plugin
+            .run(
+                PLUGIN,
+                &["completion", "install-kubectl-shim", "--dir", &shown],
+                None,
+            )
+            .await;
+        assert_eq!(run.code, 2, "{run:#?}");
+        assert!(run.stdout.is_empty(), "{run:#?}");
+        assert!(!run.stderr.contains("wrote"), "{run:#?}");
+        assert!(run.stderr.contains(&shown), "{run:#?}");
+        assert!(
+            run.stderr.contains("does not exist") || run.stderr.contains("is not a directory"),
+            "{run:#?}"
+        );
+        assert!(run.stderr.contains("mkdir -p"), "{run:#?}");
+        assert!(run.stderr.contains("on PATH"), "{run:#?}");
+    }
+    assert!(!plugin.home.join("nonexistent").exists());
+}
+
+/// `KUBECONFIG` listing a file that does not exist before the real one: the commands skip the
+/// missing entry, and so does completion, through kubectl's shim and run directly.
+#[tokio::test]
+async fn completion_skips_a_missing_kubeconfig_entry_as_the_commands_do() {
+    require_kubectl();
+    let cluster = harness::cluster().await;
+    seed(&cluster).await;
+    let plugin = PluginDir::new().await;
+    let listed =
+        std::env::join_paths([PathBuf::from("/nonexistent"), cluster.kubeconfig.clone()]).unwrap();
+    let listed = Path::new(&listed);
+    let list = plugin
+        .run(
+            "kubectl",
+            &["tokenrequest", "list", "-o", "name"],
+            Some(listed),
+        )
+        .await;
+    list.success();
+    assert!(list.stdout.contains("app-a"), "{list:#?}");
+    let through_kubectl = Completion::parse(
+        plugin
+            .run(
+                "kubectl",
+                &["__complete", "tokenrequest", "--context", ""],
+                Some(listed),
+            )
+            .await
+            .success(),
+    );
+    let direct = Completion::parse(
+        plugin
+            .run(
+                PLUGIN,
+                &["__complete", "get", "--context", ""],
+                Some(listed),
+            )
+            .await
+            .success(),
+    );
+    for contexts in [&through_kubectl, &direct] {
+        for context in ["sandbox", "sandbox-nobody", "sandbox-nowatch"] {
+            assert!(contexts.has(context), "{contexts:?}");
+        }
+        assert_eq!(contexts.directive, 4);
+    }
+    let names = Completion::parse(
+        plugin
+            .run(
+                "kubectl",
+                &["__complete", "tokenrequest", "get", ""],
+                Some(listed),
+            )
+            .await
+            .success(),
+    );
+    assert_eq!(names.values, ["app-a", "app-b"]);
+}
+
+/// The binary's own scripts in their shells, against the sandbox: `get <TAB>` offers the
+/// TokenRequests (and never file names), `-n <TAB>` the namespaces. The shells are waited
+/// for on this thread; the sandbox answers on the runtime's workers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shell_scripts_complete_names_and_namespaces_from_the_cluster() {
+    for shell in ["bash", "zsh", "fish"] {
+        shells::require(shell);
+    }
+    let cluster = harness::cluster().await;
+    let tokens = seed(&cluster).await;
+    let plugin = PluginDir::new().await;
+    let env = shells::Env::new(&plugin.bin).kubeconfig(&cluster.kubeconfig);
+    for (line, wanted) in [
+        ("kubectl-tokenrequest get ", &["app-a", "app-b"][..]),
+        ("kubectl-tokenrequest delete app-a ", &["app-b"][..]),
+        ("kubectl-tokenrequest get -n team ", &["app-c"][..]),
+        ("kubectl-tokenrequest list -n ", &["default", "team"][..]),
+        ("kubectl-tokenrequest get --namespace=t", &["team"][..]),
+    ] {
+        for (shell, offer) in env.all(line) {
+            assert!(!offer.offers_files(), "{shell} `{line}<TAB>`: {offer:?}");
+            let mut got: Vec<&str> = offer
+                .candidates
+                .iter()
+                .map(|c| c.rsplit('=').next().unwrap_or(c))
+                .collect();
+            got.sort();
+            assert_eq!(got, wanted, "{shell} `{line}<TAB>`: {offer:?}");
+            for token in &tokens {
+                assert!(!offer.candidates.iter().any(|c| c.contains(token.as_str())));
+            }
+        }
+    }
+    // One name: inserted, with a space after it.
+    for (shell, offer) in env.all("kubectl-tokenrequest get -n team app") {
+        if let Some(line) = &offer.line {
+            assert_eq!(line, "kubectl-tokenrequest get -n team app-c ", "{shell}");
+        }
+    }
 }
 
 #[track_caller]
@@ -332,10 +466,8 @@ async fn complete_directly_honours_the_typed_connection_flags() {
         "--context=sandbox-no",
     ]))
     .await;
-    assert_eq!(
-        contexts.values,
-        ["--context=sandbox-nobody", "--context=sandbox-nowatch"]
-    );
+    // Cobra's protocol: after `--flag=` the values come bare (the shell keeps the flag).
+    assert_eq!(contexts.values, ["sandbox-nobody", "sandbox-nowatch"]);
     // Without a kubeconfig there is nothing to offer, and no error either.
     let nothing = complete(words(&["get", ""])).await;
     assert!(nothing.values.is_empty());

@@ -54,8 +54,13 @@ pub async fn complete(words: &[String]) -> Completion {
         Target::Value { arg, prefix } => {
             let typed_value = current.strip_prefix(prefix.as_str()).unwrap_or("");
             let mut completion = value_candidates(command, &typed, &arg, typed_value).await;
-            for candidate in &mut completion.candidates {
-                candidate.value.insert_str(0, &prefix);
+            // Cobra's protocol: after `--flag=` (and `-f=`) the values come bare, and the
+            // shell scripts (kubectl's and ours) put the flag back; a value glued to a short
+            // flag (`-oya`) is one word to the shell, so its candidates repeat the flag.
+            if !prefix.ends_with('=') {
+                for candidate in &mut completion.candidates {
+                    candidate.value.insert_str(0, &prefix);
+                }
             }
             completion
         }
@@ -165,9 +170,11 @@ async fn value_candidates(
         .into_iter()
         .filter(|c| c.value.starts_with(current) && !already.contains(c.value.as_str()))
         .collect();
-    let directive = match candidates.as_slice() {
-        [only] if only.value.ends_with('=') => directive::NO_SPACE | directive::NO_FILE_COMP,
-        _ => directive::NO_FILE_COMP,
+    // `jsonpath=` is followed by its template: no space when every candidate wants one.
+    let directive = if !candidates.is_empty() && candidates.iter().all(|c| c.value.ends_with('=')) {
+        directive::NO_SPACE | directive::NO_FILE_COMP
+    } else {
+        directive::NO_FILE_COMP
     };
     Completion::new(candidates, directive)
 }
@@ -329,7 +336,8 @@ mod tests {
             jsonpath.directive,
             directive::NO_SPACE | directive::NO_FILE_COMP
         );
-        assert_eq!(values(&run("get x --output=y").await), ["--output=yaml"]);
+        assert_eq!(values(&run("get x --output=y").await), ["yaml"]);
+        assert_eq!(values(&run("get x -o=y").await), ["yaml"]);
         assert_eq!(values(&run("get x -oy").await), ["-oyaml"]);
         assert!(values(&run("get x -o jsonpath={.").await).is_empty());
     }
@@ -338,7 +346,7 @@ mod tests {
     async fn values_from_the_definition_and_the_kubeconfig() {
         assert_eq!(
             values(&run("delete --all --dry-run=").await),
-            ["--dry-run=client", "--dry-run=server", "--dry-run=none"]
+            ["client", "server", "none"]
         );
         assert_eq!(run("--kubeconfig ").await.directive, directive::DEFAULT);
         assert_eq!(
@@ -368,7 +376,7 @@ mod tests {
         );
         assert_eq!(
             values(&run(&format!("get --kubeconfig={kubeconfig} --context=p")).await),
-            ["--context=prod"]
+            ["prod"]
         );
         assert_eq!(
             values(&run(&format!("--kubeconfig {kubeconfig} --user ")).await),

@@ -28,7 +28,10 @@ const PLUGIN_BIN: &str = "kubectl-tokenrequest";
 
 pub fn install(args: InstallShimArgs) -> Result<(), Error> {
     let dir = match args.dir {
-        Some(dir) => dir,
+        Some(dir) => {
+            refuse_missing(&dir)?;
+            dir
+        }
         None => default_dir()?,
     };
     let path = write_shim(&dir)?;
@@ -51,6 +54,31 @@ pub fn install(args: InstallShimArgs) -> Result<(), Error> {
         ));
     }
     crate::terminal::print(&message)
+}
+
+/// A `--dir` that is not there is a typo more often than a wish for a new directory (which
+/// would not be on PATH either): refused before anything is written, as `kubectl krew` and
+/// `install` refuse, with what to do instead.
+fn refuse_missing(dir: &Path) -> Result<(), Error> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let problem = if dir.exists() {
+        "is not a directory"
+    } else {
+        "does not exist"
+    };
+    let mut message = format!(
+        "installing the completion shim: {} {problem}; create it first (mkdir -p {0}) and put          it on PATH, or pass --dir with a directory on PATH",
+        dir.display()
+    );
+    if let Ok(beside) = default_dir() {
+        message.push_str(&format!(
+            ", or leave --dir out to write it beside the plugin ({})",
+            beside.display()
+        ));
+    }
+    Err(Error::Usage(message))
 }
 
 /// Where the plugin was found: krew's `bin` directory when the running binary lives in a
@@ -124,14 +152,13 @@ pub fn krew_bin_dir(exe: &Path, krew_root: Option<&Path>, home: Option<&Path>) -
         .map(|root| root.join("bin"))
 }
 
-/// Writes the shim into `dir` atomically (a temporary file renamed over the target), mode
-/// 0755. Returns the path written.
+/// Writes the shim into `dir`, which must exist, atomically (a temporary file renamed over
+/// the target), mode 0755. Returns the path written.
 pub fn write_shim(dir: &Path) -> Result<PathBuf, Error> {
     let fail = |what: &str, e: std::io::Error| Error::Shim {
         action: format!("{what} {}", dir.display()),
         problem: e.to_string(),
     };
-    std::fs::create_dir_all(dir).map_err(|e| fail("creating the directory", e))?;
     let target = dir.join(SHIM_NAME);
     let temporary = dir.join(format!(".{SHIM_NAME}.{}.tmp", std::process::id()));
     let written = (|| {
@@ -182,7 +209,11 @@ mod tests {
     fn writes_an_executable_shim_atomically() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("nested");
+        let target = dir.path().join("bin");
+        // A directory that is not there is not created.
+        assert!(write_shim(&target).is_err());
+        assert!(!target.exists());
+        std::fs::create_dir(&target).unwrap();
         let path = write_shim(&target).unwrap();
         assert_eq!(path, target.join(SHIM_NAME));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), SHIM);
