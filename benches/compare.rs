@@ -11,7 +11,8 @@
 //! checks that each run did its job, so a broken run is not timed as a fast one).
 //!
 //! Environment: `BENCH_REPS` (5), `BENCH_CASES` (comma-separated among `startup`, `list`,
-//! `table`, `cleanup`, `create`, `doctor`; default all), `BENCH_PEER_CLEANUP` (how many expired requests the kubectl
+//! `table`, `cleanup`, `create`, `batch` (many Applications, `compare/batch.rs`), `doctor`;
+//! default all), `BENCH_PEER_CLEANUP` (how many expired requests the kubectl
 //! pipeline cleans up, among twice as many; default 200: kubectl deletes about 6 a second here,
 //! so 10,000 would take half an hour per repetition), `KUBECTL` (`kubectl`), `JQ` (`jq`),
 //! `BENCH_PLUGIN` (another plugin binary to measure instead of this build). The
@@ -30,6 +31,9 @@ use kube::api::{PostParams, WatchEvent, WatchParams};
 use kubectl_tokenrequest::tokenrequest::TokenRequest;
 use serde_json::json;
 use tokenrequest_sandbox::{ControllerConfig, ControllerMode, Sandbox, SandboxConfig};
+
+#[path = "compare/batch.rs"]
+mod batch;
 
 /// The plugin measured: this build, or `BENCH_PLUGIN` (another build, e.g. an older commit's,
 /// measured the same way for a before-and-after).
@@ -62,7 +66,8 @@ struct Bench {
 struct Row {
     case: String,
     plugin: Measure,
-    peer: Measure,
+    /// `None` where nothing in kubectl does the same.
+    peer: Option<Measure>,
     /// How plugin/peer compares, as the target states it.
     target: String,
     met: Option<bool>,
@@ -159,6 +164,10 @@ async fn run() -> anyhow::Result<()> {
         quiet.shutdown().await;
     }
 
+    if wanted("batch") {
+        bench.batch().await?;
+    }
+
     if wanted("create") || wanted("doctor") {
         let answering = start_sandbox(ControllerMode::Ok).await?;
         let answering_config = bench.dir.path().join("answering.kubeconfig");
@@ -230,10 +239,11 @@ fn seed(
     Ok(())
 }
 
-/// One finished run: its wall time and stdout.
+/// One finished run: its wall time, stdout and stderr.
 struct Ran {
     took: Duration,
     stdout: String,
+    stderr: String,
 }
 
 fn run_command(program: &str, args: &[&str], stdin: Option<&str>) -> anyhow::Result<Ran> {
@@ -271,6 +281,7 @@ fn run_command(program: &str, args: &[&str], stdin: Option<&str>) -> anyhow::Res
     Ok(Ran {
         took,
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     })
 }
 
@@ -334,7 +345,7 @@ impl Bench {
         self.rows.push(Row {
             case: "startup (`--version` / `kubectl version --client`)".into(),
             plugin: Measure::of(plugin, plugin_rss),
-            peer: Measure::of(peer, peer_rss),
+            peer: Some(Measure::of(peer, peer_rss)),
             target: "≤ 5 ms".into(),
             met: Some(plugin <= Duration::from_millis(5)),
         });
@@ -395,7 +406,7 @@ impl Bench {
         self.rows.push(Row {
             case: format!("list {count} (`list -o name` / `kubectl get -o name`)"),
             plugin: Measure::of(plugin, plugin_rss),
-            peer: Measure::of(peer, peer_rss),
+            peer: Some(Measure::of(peer, peer_rss)),
             target,
             met,
         });
@@ -432,7 +443,7 @@ impl Bench {
         self.rows.push(Row {
             case: format!("list {count}, default table (`list` / `kubectl get`)"),
             plugin: Measure::of(plugin, plugin_rss),
-            peer: Measure::of(peer, peer_rss),
+            peer: Some(Measure::of(peer, peer_rss)),
             target,
             met,
         });
@@ -508,11 +519,11 @@ impl Bench {
                 rss_kib: plugin_rss,
                 rate: Some(plugin_rate),
             },
-            peer: Measure {
+            peer: Some(Measure {
                 median: peer,
                 rss_kib: None,
                 rate: Some(peer_rate),
-            },
+            }),
             target: "≥ 500 deletes/s and ≥ 50× kubectl's rate".into(),
             met: Some(plugin_rate >= 500.0 && plugin_rate >= 50.0 * peer_rate),
         });
@@ -587,7 +598,7 @@ impl Bench {
                 ms(baseline)
             ),
             plugin: Measure::of(plugin, plugin_rss),
-            peer: Measure::of(peer, None),
+            peer: Some(Measure::of(peer, None)),
             target: format!("adds < 10 ms (adds {:.1} ms)", ms(added)),
             met: Some(added < Duration::from_millis(10)),
         });
@@ -649,7 +660,7 @@ impl Bench {
                 ms(list)
             ),
             plugin: Measure::of(plugin, plugin_rss),
-            peer: Measure::of(peer, None),
+            peer: Some(Measure::of(peer, None)),
             target: format!(
                 "adds ≤ one round trip to `list` ({:.1} ms; adds {:.1} ms)",
                 ms(round_trip),
@@ -671,22 +682,29 @@ impl Bench {
         );
         println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
         for row in &self.rows {
-            let ratio = row.plugin.median.as_secs_f64() / row.peer.median.as_secs_f64();
             let with_rate = |m: &Measure| match m.rate {
                 Some(rate) => format!("{:.1} ms ({rate:.0} deletes/s)", ms(m.median)),
                 None => format!("{:.1} ms", ms(m.median)),
             };
-            let ratio = match (row.plugin.rate, row.peer.rate) {
-                (Some(plugin), Some(peer)) => format!("{:.0}× the rate", plugin / peer),
-                _ => format!("{ratio:.2}×"),
+            let (ratio, peer, peer_rss) = match &row.peer {
+                Some(peer) => (
+                    match (row.plugin.rate, peer.rate) {
+                        (Some(plugin), Some(peer)) => format!("{:.0}× the rate", plugin / peer),
+                        _ => format!(
+                            "{:.2}×",
+                            row.plugin.median.as_secs_f64() / peer.median.as_secs_f64()
+                        ),
+                    },
+                    with_rate(peer),
+                    rss(peer.rss_kib),
+                ),
+                None => ("—".to_string(), "—".to_string(), "—".to_string()),
             };
             println!(
-                "| {} | {} | {} | {ratio} | {} | {} | {} | {} |",
+                "| {} | {} | {peer} | {ratio} | {} | {peer_rss} | {} | {} |",
                 row.case,
                 with_rate(&row.plugin),
-                with_rate(&row.peer),
                 rss(row.plugin.rss_kib),
-                rss(row.peer.rss_kib),
                 row.target,
                 match row.met {
                     Some(true) => "yes",

@@ -507,3 +507,157 @@ fn creates_help_example_for_env_stops_a_script_when_create_fails() {
     assert_eq!(failed.status.code(), Some(3), "{script}{stdout}\n{stderr}");
     assert!(!stdout.contains("reached"), "{script}{stdout}");
 }
+
+/// The text between `<!-- NAME -->` and `<!-- /NAME -->` in README.md, and the code block
+/// that follows it.
+fn marked_block<'a>(readme: &'a str, name: &str) -> (Vec<&'a str>, Vec<&'a str>) {
+    let (_, rest) = readme
+        .split_once(&format!("<!-- {name} -->"))
+        .unwrap_or_else(|| panic!("README marks <!-- {name} -->"));
+    let (inside, after) = rest
+        .split_once(&format!("<!-- /{name} -->"))
+        .unwrap_or_else(|| panic!("README ends <!-- {name} --> with <!-- /{name} -->"));
+    let [block] = code_blocks(inside)
+        .try_into()
+        .expect("one code block inside");
+    let next = code_blocks(after)
+        .into_iter()
+        .next()
+        .expect("a block after");
+    (block, next)
+}
+
+/// Runs `invocation` (`tokenrequest-sandbox exec …`) with this build's sandbox, in `dir`.
+fn run_in(dir: &Path, invocation: &str) -> Output {
+    let run = invocation.replacen(
+        "tokenrequest-sandbox",
+        &format!("'{}'", sandbox_binary().display()),
+        1,
+    );
+    let mut command = Command::new("sh");
+    command.args(["-c", &run]).current_dir(dir);
+    hermetic(command, dir).output().expect("sh runs")
+}
+
+#[test]
+fn readmes_provisioning_script_connects_each_system_and_fails_with_their_exit_code() {
+    require_kubectl();
+    let readme = readme();
+    let (script, invocation) = marked_block(&readme, "provisioning-script");
+    let script = script.join("\n") + "\n";
+    assert!(script.contains("set -eu"), "{script}");
+    assert!(
+        !script.contains("eval"),
+        "no eval that swallows a failure: {script}"
+    );
+    let path = script
+        .lines()
+        .find_map(|line| line.strip_prefix("# "))
+        .filter(|path| path.ends_with(".sh"))
+        .expect("the script names its file in its first comment");
+    let invocation = commands(&invocation);
+    let [invocation] = invocation.as_slice() else {
+        panic!("one exec command: {invocation:?}");
+    };
+    assert!(
+        invocation.starts_with("tokenrequest-sandbox exec ")
+            && invocation.ends_with(&format!(" -- ./{path}")),
+        "exec runs the script shown: {invocation}"
+    );
+    let apps = ["billing", "crm", "shop"];
+    let write_script = |dir: &Path| {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, &script).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    };
+    let shown = |output: &Output| {
+        format!(
+            "exit {}\nstdout: {}\nstderr: {}",
+            output.status,
+            text(&output.stdout),
+            text(&output.stderr)
+        )
+    };
+
+    // As shown: every system connected, its files left in connections/APP.
+    let work = tempfile::tempdir().unwrap();
+    write_script(work.path());
+    let output = run_in(work.path(), invocation);
+    assert!(output.status.success(), "{}", shown(&output));
+    let stdout = text(&output.stdout);
+    for app in apps {
+        assert!(
+            stdout.contains(&format!("{app} connected 0\n")),
+            "{}",
+            shown(&output)
+        );
+        for file in [
+            "client.key",
+            "client.crt",
+            "ca.crt",
+            "chain.crt",
+            "connection.yaml",
+        ] {
+            let file = work.path().join("connections").join(app).join(file);
+            assert!(
+                std::fs::metadata(&file).is_ok_and(|meta| meta.len() > 0),
+                "{} written: {}",
+                file.display(),
+                shown(&output)
+            );
+        }
+    }
+    assert!(
+        stdout.ends_with("connected: billing crm shop\n"),
+        "{}",
+        shown(&output)
+    );
+
+    // Against another cluster those files belong to no Connector Service there, and connect
+    // will not replace them without --force: each fails with exit 1, and so does the script.
+    let output = run_in(work.path(), invocation);
+    assert_eq!(output.status.code(), Some(1), "{}", shown(&output));
+    let stdout = text(&output.stdout);
+    for app in apps {
+        assert!(
+            stdout.contains(&format!("{app} failed 1\n")),
+            "{}",
+            shown(&output)
+        );
+    }
+    assert!(!stdout.contains("connected: "), "{}", shown(&output));
+    assert!(
+        text(&output.stderr).contains("not connected: billing crm shop (exit 1)"),
+        "{}",
+        shown(&output)
+    );
+
+    // Twice against the same cluster: the rerun skips what is connected.
+    let again = tempfile::tempdir().unwrap();
+    write_script(again.path());
+    let twice = invocation.replacen(
+        &format!("./{path}"),
+        &format!("sh -c './{path} && ./{path}'"),
+        1,
+    );
+    let output = run_in(again.path(), &twice);
+    assert!(output.status.success(), "{}", shown(&output));
+    let stdout = text(&output.stdout);
+    for app in apps {
+        assert!(
+            stdout.contains(&format!("{app} connected 0\n")),
+            "{}",
+            shown(&output)
+        );
+        assert!(
+            stdout.contains(&format!("{app} already-connected 0\n")),
+            "{}",
+            shown(&output)
+        );
+    }
+}

@@ -8,6 +8,10 @@
 //!    and write the status with a full-object replace, retrying on 409 Conflict.
 //! 3. Else nothing.
 //!
+//! Upstream reconciles one TokenRequest at a time (controller-runtime's default
+//! `MaxConcurrentReconciles: 1`), so N new requests take at least N × `delay`; `workers` is that
+//! limit here (kube-runtime's `concurrency`).
+//!
 //! Upstream has no explicit requeue; its informer resync re-enqueues every object every
 //! `syncPeriod`, which is when expired objects get deleted. Here every reconcile asks to be
 //! requeued after `sync_period`, which has the same effect.
@@ -18,6 +22,7 @@
 //! Tokens are secrets: nothing here logs one.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -89,6 +94,10 @@ pub struct ControllerConfig {
     pub crash_after: Option<Duration>,
     /// How long a crashed controller stays away.
     pub down_for: Duration,
+    /// How many objects are reconciled at once (upstream: 1); 0 means no limit.
+    pub workers: u16,
+    /// Counts the reconciles as they run, for tests to see how many overlap.
+    pub reconciles: Reconciles,
 }
 
 impl Default for ControllerConfig {
@@ -102,7 +111,55 @@ impl Default for ControllerConfig {
             connector_url: None,
             crash_after: None,
             down_for: Duration::from_secs(1),
+            workers: 1,
+            reconciles: Reconciles::default(),
         }
+    }
+}
+
+/// How many reconciles are running and the most that ever ran at once, shared by every clone
+/// (and every restart of a crashing controller).
+#[derive(Debug, Clone, Default)]
+pub struct Reconciles(Arc<Counts>);
+
+#[derive(Debug, Default)]
+struct Counts {
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+    finished: AtomicUsize,
+}
+
+impl Reconciles {
+    /// Reconciles running now.
+    pub fn in_flight(&self) -> usize {
+        self.0.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The most reconciles that ever ran at once.
+    pub fn peak(&self) -> usize {
+        self.0.peak.load(Ordering::SeqCst)
+    }
+
+    /// Reconciles that ran to their end (or were dropped with a crashed controller).
+    pub fn finished(&self) -> usize {
+        self.0.finished.load(Ordering::SeqCst)
+    }
+
+    /// Counts one reconcile in until the guard is dropped.
+    fn start(&self) -> Running {
+        let now = self.0.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.0.peak.fetch_max(now, Ordering::SeqCst);
+        Running(self.clone())
+    }
+}
+
+/// One reconcile in flight; a drop (its end, or the controller's) counts it out.
+struct Running(Reconciles);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.0.finished.fetch_add(1, Ordering::SeqCst);
+        self.0.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -161,7 +218,9 @@ async fn run_once(client: kube::Client, config: ControllerConfig) -> anyhow::Res
         http: hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .build_http(),
     });
+    let workers = context.config.workers;
     Controller::new_with(api, watcher::Config::default(), resource)
+        .with_config(controller::Config::default().concurrency(workers))
         .run(reconcile, error_policy, context)
         .for_each(|result| async move {
             match result {
@@ -224,6 +283,7 @@ async fn reconcile(
     object: Arc<DynamicObject>,
     context: Arc<Context>,
 ) -> Result<Action, ControllerError> {
+    let _running = context.config.reconciles.start();
     let resync = Action::requeue(context.config.sync_period);
     let (Some(namespace), Some(name)) = (
         object.metadata.namespace.as_deref(),

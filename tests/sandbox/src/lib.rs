@@ -86,6 +86,7 @@ pub struct Sandbox {
     controller: Option<tokio::task::JoinHandle<()>>,
     connector: Option<ConnectorHandle>,
     admin_client: kube::Client,
+    reconciles: controller::Reconciles,
 }
 
 impl Sandbox {
@@ -126,6 +127,7 @@ impl Sandbox {
                     return Err(error);
                 }
             };
+        let reconciles = config.controller.reconciles.clone();
         let controller = (config.controller.mode != ControllerMode::Off).then(|| {
             let client = admin_client.clone();
             tokio::spawn(async move {
@@ -142,6 +144,7 @@ impl Sandbox {
             controller,
             connector,
             admin_client,
+            reconciles,
         })
     }
 
@@ -178,6 +181,11 @@ impl Sandbox {
     /// (`ca_pem`, `write_ca`) and test controls (`expire_tokens`, `set_token_ttl`).
     pub fn connector(&self) -> Option<&ConnectorHandle> {
         self.connector.as_ref()
+    }
+
+    /// The controller's reconciles: how many run now and the most that ran at once.
+    pub fn reconciles(&self) -> &controller::Reconciles {
+        &self.reconciles
     }
 
     /// The users the server knows, with their bearer tokens.

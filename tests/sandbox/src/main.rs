@@ -268,6 +268,11 @@ struct ControllerKnobs {
     /// How long "asking the Connector Service" takes before a status is written.
     #[arg(long, value_name = "MILLISECONDS", default_value_t = 0)]
     delay: u64,
+    /// How many TokenRequests are reconciled at once; upstream reconciles one at a time, so N
+    /// new requests take at least N × --delay / WORKERS.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    workers: u16,
     /// Domain in status.url: https://connector-service.<DOMAIN>/v1/applications/signingRequests/info?token=...
     #[arg(long, value_name = "DOMAIN", default_value = "kyma.example.com")]
     domain: String,
@@ -326,6 +331,8 @@ impl ControllerKnobs {
             connector_url: self.connector_url.clone(),
             crash_after: self.crash_after.map(Duration::from_secs),
             down_for: Duration::from_millis(self.down_for),
+            workers: self.workers,
+            ..ControllerConfig::default()
         }
     }
 }
@@ -479,4 +486,36 @@ async fn shutdown_signal() -> anyhow::Result<()> {
         .await
         .context("cannot catch Ctrl-C")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn controller_of(args: &[&str]) -> Result<ControllerConfig, clap::Error> {
+        let cli = Cli::try_parse_from(
+            [
+                "tokenrequest-sandbox",
+                "serve",
+                "--kubeconfig-out",
+                "kubeconfig",
+            ]
+            .iter()
+            .chain(args),
+        )?;
+        let Command::Serve(serve) = cli.command else {
+            unreachable!("parsed serve");
+        };
+        Ok(serve.sandbox.config().expect("a valid sandbox").controller)
+    }
+
+    #[test]
+    fn workers_default_to_one_as_upstream_and_pass_down() {
+        assert_eq!(controller_of(&[]).unwrap().workers, 1);
+        let config = controller_of(&["--workers", "8", "--delay", "20"]).unwrap();
+        assert_eq!(config.workers, 8);
+        assert_eq!(config.delay, Duration::from_millis(20));
+        // 0 would be kube-runtime's "no limit", which Kyma's controller never is.
+        assert!(controller_of(&["--workers", "0"]).is_err());
+    }
 }

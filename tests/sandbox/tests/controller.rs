@@ -481,3 +481,63 @@ async fn tokens_are_never_logged() {
         "a token was logged"
     );
 }
+
+/// `count` TokenRequests without a status, then a controller started over them with `workers`
+/// and a delay, so that its first list holds them all; returns once every one has a status,
+/// with the controller's reconcile counts.
+async fn reconcile_all_with(workers: u16, count: usize) -> controller::Reconciles {
+    // No controller of the sandbox's own: the one started below sees every object at once.
+    let sandbox = start(controller_config(ControllerMode::Off)).await;
+    let api = token_requests(sandbox.admin_client());
+    let names: Vec<String> = (0..count).map(|index| format!("queued-{index}")).collect();
+    for name in &names {
+        create(&api, name, json!({})).await;
+    }
+    let config = ControllerConfig {
+        workers,
+        delay: Duration::from_millis(300),
+        ..controller_config(ControllerMode::Ok)
+    };
+    let reconciles = config.reconciles.clone();
+    let running = tokio::spawn(controller::run(sandbox.admin_client(), config));
+    for name in &names {
+        wait_for_status(&api, name).await;
+    }
+    running.abort();
+    sandbox.shutdown().await;
+    reconciles
+}
+
+#[tokio::test]
+async fn one_worker_reconciles_one_request_at_a_time() {
+    let reconciles = reconcile_all_with(1, 4).await;
+    assert!(reconciles.finished() >= 4, "{reconciles:?}");
+    assert_eq!(reconciles.peak(), 1, "no two reconciles overlapped");
+}
+
+#[tokio::test]
+async fn three_workers_reconcile_up_to_three_at_once() {
+    let reconciles = reconcile_all_with(3, 7).await;
+    assert!(reconciles.finished() >= 7, "{reconciles:?}");
+    // The first list holds all seven, each reconcile waits out the delay: three start together,
+    // and never a fourth beside them.
+    assert_eq!(reconciles.peak(), 3, "{reconciles:?}");
+}
+
+#[tokio::test]
+async fn the_sandbox_defaults_to_one_worker_as_upstream() {
+    assert_eq!(ControllerConfig::default().workers, 1);
+    let sandbox = start(ControllerConfig {
+        delay: Duration::from_millis(100),
+        ..controller_config(ControllerMode::Ok)
+    })
+    .await;
+    let api = token_requests(sandbox.admin_client());
+    let names = ["default-1", "default-2", "default-3"];
+    futures::future::join_all(names.iter().map(|name| create(&api, name, json!({})))).await;
+    for name in names {
+        wait_for_status(&api, name).await;
+    }
+    assert_eq!(sandbox.reconciles().peak(), 1);
+    sandbox.shutdown().await;
+}
