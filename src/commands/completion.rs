@@ -28,7 +28,9 @@ pub const SHELLS: [Shell; 5] = [
 ];
 
 /// The dynamic scripts: they ask `__complete` at every TAB, as Cobra's do, and honour its
-/// directive (no space after `jsonpath=`, no file names where none fit).
+/// directive (no space after `jsonpath=`, no file names where none fit). Written here rather
+/// than taken from clap_complete's dynamic engine (4.6), whose scripts speak its own protocol:
+/// kubectl's shim speaks Cobra's `__complete`, and one protocol serves both ways in.
 const BASH: &str = include_str!("completion/shells/kubectl-tokenrequest.bash");
 const ZSH: &str = include_str!("completion/shells/_kubectl-tokenrequest");
 const FISH: &str = include_str!("completion/shells/kubectl-tokenrequest.fish");
