@@ -47,8 +47,8 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubectl-tokenrequest;create'= {
-            cand -f 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created'
-            cand --filename 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created'
+            cand -f 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin; a directory: its .json, .yaml and .yml files); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created'
+            cand --filename 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin; a directory: its .json, .yaml and .yml files); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created'
             cand --tenant 'Tenant for the Connector Service''s central mode (needs --group), for the APP names'
             cand --group 'Group for the Connector Service''s central mode (needs --tenant), for the APP names'
             cand -l 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them'
@@ -115,8 +115,8 @@ set edit:completion:arg-completer[kubectl-tokenrequest] = {|@words|
             cand --version 'Print version'
         }
         &'kubectl-tokenrequest;connect'= {
-            cand -f 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created'
-            cand --filename 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created'
+            cand -f 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin; a directory: its .json, .yaml and .yml files); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created'
+            cand --filename 'TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for stdin; a directory: its .json, .yaml and .yml files); repeatable. Their namespace, context, labels and annotations are kept, their status ignored; every document is checked before anything is created'
             cand --tenant 'Tenant for the Connector Service''s central mode (needs --group), for the APP names'
             cand --group 'Group for the Connector Service''s central mode (needs --tenant), for the APP names'
             cand -l 'Labels of the new request, as key=value pairs separated by commas (e.g. team=payments,env=ci), or repeated (-l team=payments -l env=ci); list -l, delete -l and cleanup -l select on them'

@@ -92,7 +92,7 @@ pub struct TargetArgs {
     pub apps: Vec<String>,
 
     /// TokenRequest manifests to read (YAML, one or several documents, JSON, or a List; - for
-    /// stdin); repeatable. Their namespace, context, labels and annotations are kept, their
+    /// stdin; a directory: its .json, .yaml and .yml files); repeatable. Their namespace, context, labels and annotations are kept, their
     /// status ignored; every document is checked before anything is created
     #[arg(short = 'f', long = "filename", value_name = "FILE", action = ArgAction::Append)]
     pub files: Vec<std::path::PathBuf>,

@@ -59,7 +59,7 @@ pub fn read_with(
 ) -> Result<Manifests, ManifestError> {
     let mut read = Manifests::default();
     let mut stdin_read = false;
-    for file in files {
+    for file in &in_directories(files)? {
         let is_stdin = file.as_os_str() == "-";
         let label = if is_stdin {
             "stdin".to_string()
@@ -85,13 +85,48 @@ pub fn read_with(
     Ok(read)
 }
 
-fn read_file(file: &Path, place: &Place) -> Result<Vec<u8>, ManifestError> {
-    if file.is_dir() {
-        return Err(ManifestError::new(
-            place,
-            "is a directory: name the files in it (e.g. -f DIR/*.yaml)",
-        ));
+/// The extensions kubectl reads from a directory given to `-f` (its `FileExtensions`).
+const EXTENSIONS: [&str; 3] = ["json", "yaml", "yml"];
+
+/// `files` with each directory replaced by its files ending in .json, .yaml or .yml, sorted
+/// by name and not recursing, as `kubectl create -f DIR` reads it.
+fn in_directories(files: &[PathBuf]) -> Result<Vec<PathBuf>, ManifestError> {
+    let mut expanded = Vec::new();
+    for file in files {
+        if file.as_os_str() == "-" || !file.is_dir() {
+            expanded.push(file.clone());
+            continue;
+        }
+        let place = Place::file(&file.display().to_string());
+        let entries = std::fs::read_dir(file)
+            .map_err(|e| ManifestError::new(&place, format!("cannot read the directory: {e}")))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let path = entry
+                .map_err(|e| ManifestError::new(&place, format!("cannot read the directory: {e}")))?
+                .path();
+            let manifest = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| EXTENSIONS.contains(&e));
+            if manifest && !path.is_dir() {
+                found.push(path);
+            }
+        }
+        if found.is_empty() {
+            return Err(ManifestError::new(
+                &place,
+                "a directory with no manifest in it: -f reads its files ending in .json, .yaml \
+                 or .yml (not those of the directories in it)",
+            ));
+        }
+        found.sort();
+        expanded.extend(found);
     }
+    Ok(expanded)
+}
+
+fn read_file(file: &Path, place: &Place) -> Result<Vec<u8>, ManifestError> {
     std::fs::read(file).map_err(|e| ManifestError::new(place, format!("cannot read it: {e}")))
 }
 

@@ -400,11 +400,6 @@ fn files_and_stdin_are_read_in_order_and_stdin_once() {
         missing.to_string().contains("none.yaml: cannot read it"),
         "{missing}"
     );
-    let directory = read_with(&[dir.path().to_path_buf()], stdin).unwrap_err();
-    assert!(
-        directory.to_string().contains("is a directory"),
-        "{directory}"
-    );
     let empty = read_with(&[PathBuf::from("-")], || Ok(Vec::new())).unwrap_err();
     assert_eq!(
         empty.to_string(),
@@ -441,5 +436,34 @@ fn given_labels_are_added_and_a_different_value_refused() {
     assert_eq!(
         manifest.labels_with(&other).unwrap_err().to_string(),
         "app.yaml, document 1: label team is \"a\" here and \"b\" in -l: give it one value"
+    );
+}
+
+#[test]
+fn a_directory_is_read_as_kubectl_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b.json"), r#"{"apiVersion": "applicationconnector.kyma-project.io/v1alpha1", "kind": "TokenRequest", "metadata": {"name": "b"}}"#).unwrap();
+    std::fs::write(dir.path().join("a.yml"), request("a")).unwrap();
+    std::fs::write(dir.path().join("c.yaml"), request("c")).unwrap();
+    // Not a manifest's extension, and a directory inside: kubectl reads neither without -R.
+    std::fs::write(dir.path().join("notes.txt"), "not yaml: [").unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub").join("d.yaml"), request("d")).unwrap();
+    let no_stdin = || -> std::io::Result<Vec<u8>> { unreachable!("stdin is not read") };
+    let read = read_with(&[dir.path().to_path_buf()], no_stdin).unwrap();
+    assert_eq!(names(&read.manifests), ["a", "b", "c"]);
+    let place = read.manifests[1].place.to_string();
+    assert!(place.ends_with("b.json, document 1"), "{place}");
+
+    let empty = read_with(&[dir.path().join("sub").join("none")], no_stdin).unwrap_err();
+    assert!(empty.to_string().contains("cannot read it"), "{empty}");
+    let bare = tempfile::tempdir().unwrap();
+    std::fs::write(bare.path().join("readme.md"), "# no manifests").unwrap();
+    let refused = read_with(&[bare.path().to_path_buf()], no_stdin).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("a directory with no manifest in it"),
+        "{refused}"
     );
 }

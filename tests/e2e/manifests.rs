@@ -370,3 +370,36 @@ async fn connect_from_manifests_into_the_out_dir() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_directory_creates_the_requests_of_its_manifest_files_and_nothing_else() {
+    let cluster = cluster().await;
+    let dir = cluster.dir.path().join("landscape");
+    std::fs::create_dir_all(dir.join("nested")).unwrap();
+    std::fs::write(dir.join("a.yaml"), request("dir-a")).unwrap();
+    std::fs::write(dir.join("b.yml"), request("dir-b")).unwrap();
+    std::fs::write(dir.join("README.md"), "# not read").unwrap();
+    std::fs::write(dir.join("nested").join("c.yaml"), request("dir-c")).unwrap();
+    let run = cluster
+        .run(&["create", "-f", text(&dir), "-o", "json"])
+        .await;
+    run.success();
+    let names: Vec<String> = results(&run)
+        .iter()
+        .map(|item| item["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["dir-a", "dir-b"], "{run:#?}");
+    assert_eq!(
+        creates(&cluster),
+        2,
+        "the nested directory is not read: {run:#?}"
+    );
+
+    let empty = cluster.dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    cluster
+        .run(&["create", "-f", text(&empty)])
+        .await
+        .failure(2, "a directory with no manifest in it");
+    assert_eq!(creates(&cluster), 2, "nothing more was created");
+}
