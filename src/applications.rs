@@ -211,6 +211,28 @@ async fn ensure(
     }
 }
 
+/// Who the binding is for, as `kubectl create clusterrolebinding` takes it, read from the
+/// API server's refusal (`… is forbidden: User "NAME" cannot create …`): a service account
+/// as `--serviceaccount=NAMESPACE:NAME`, anyone else as `--user=NAME`; `--user=USER` when
+/// the message names no one.
+fn binding_subject(message: &str) -> String {
+    let user = message
+        .split_once("User \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(user, _)| user)
+        .filter(|user| !user.is_empty());
+    match user {
+        None => "--user=USER".to_string(),
+        Some(user) => match user.strip_prefix("system:serviceaccount:") {
+            Some(account) => format!("--serviceaccount={account}"),
+            None => format!(
+                "--user={}",
+                String::from_utf8_lossy(&shell_quote::Sh::quote_vec(user))
+            ),
+        },
+    }
+}
+
 /// The error of an Application `--create-application` cannot create: not served, or
 /// forbidden (naming the rule to add).
 fn not_created(app: &str, error: &RequestError) -> Error {
@@ -220,16 +242,17 @@ fn not_created(app: &str, error: &RequestError) -> Error {
          the token anyway"
             .to_string()
     } else {
-        let answer = error
-            .api_message()
+        let message = error.api_message();
+        let answer = message
             .map(|message| format!("{message}. "))
             .unwrap_or_default();
+        let subject = binding_subject(message.unwrap_or_default());
         format!(
             "{answer}Creating it needs {CREATE_RULE}; a cluster admin can grant it with \
              `kubectl create clusterrole application-creator --verb=create \
              --resource=applications.applicationconnector.kyma-project.io` and `kubectl create \
              clusterrolebinding application-creator --clusterrole=application-creator \
-             --user=USER`. Or create the Application another way, or drop \
+             {subject}`. Or create the Application another way, or drop \
              --create-application"
         )
     };
@@ -370,9 +393,25 @@ mod tests {
             "`create` on applications.applicationconnector.kyma-project.io, cluster-wide",
             "kubectl create clusterrole application-creator --verb=create \
              --resource=applications.applicationconnector.kyma-project.io",
-            "--clusterrole=application-creator",
+            "--clusterrole=application-creator --user=nobody`",
         ] {
             assert!(text.contains(needed), "{needed:?} in {text}");
         }
+    }
+
+    #[test]
+    fn the_binding_is_for_whom_the_server_named() {
+        let refusal = |who: &str| {
+            format!(
+                "applications.applicationconnector.kyma-project.io is forbidden: User \"{who}\" cannot create resource \"applications\""
+            )
+        };
+        assert_eq!(binding_subject(&refusal("alice")), "--user=alice");
+        assert_eq!(
+            binding_subject(&refusal("system:serviceaccount:ci:provisioner")),
+            "--serviceaccount=ci:provisioner"
+        );
+        assert_eq!(binding_subject("forbidden"), "--user=USER");
+        assert_eq!(binding_subject(&refusal("")), "--user=USER");
     }
 }

@@ -304,6 +304,8 @@ async fn a_create_rbac_refuses_fails_before_any_token_naming_the_rule() {
         "User \"appreader\" cannot create resource \"applications\"",
         RULE,
         SUGGESTION,
+        // The binding is for the user the server named.
+        "--clusterrole=application-creator --user=appreader`",
     ] {
         assert!(run.stderr.contains(needed), "{needed:?}: {run:#?}");
     }
