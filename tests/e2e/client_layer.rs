@@ -325,11 +325,12 @@ async fn verbose_levels_log_one_line_a_request_as_kubectl() {
     for level in ["-v=4", "-v=6"] {
         let run = cluster.run(&["get", "logged", level]).await;
         run.success();
-        // The hint on the pending request is a note, on stderr too; the rest is the log.
+        // The hint on a pending request (or the note on a hidden token, once the controller
+        // answered) is on stderr too; the rest is the log.
         let lines: Vec<&str> = run
             .stderr
             .lines()
-            .filter(|line| !line.starts_with("Hint: "))
+            .filter(|line| !line.starts_with("Hint: ") && !line.starts_with("Note: "))
             .collect();
         let requests = request_lines(&run);
         assert_eq!(requests.len(), 1, "{run:#?}");

@@ -412,9 +412,20 @@ async fn nothing_outlasts_the_timeout() {
             ..FaultConfig::default()
         }));
     let started = std::time::Instant::now();
-    as_plugin(&cluster, &["create", "unanswered", "--timeout", "3s"])
-        .await
-        .failure(4, "no controller answered");
+    let run = as_plugin(&cluster, &["create", "unanswered", "--timeout", "3s"]).await;
+    run.failure(
+        4,
+        "timed out after 3s waiting for TokenRequest default/unanswered",
+    );
+    // Which report is true depends on where the 30 % of failures fell: spread out, no
+    // controller answered; the last few seconds all failed, so whether one did is unknown.
+    assert!(
+        run.stderr.contains("no controller answered")
+            || run
+                .stderr
+                .contains("so whether a controller answered is unknown"),
+        "{run:#?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(3) + margin);
 }
 
