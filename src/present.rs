@@ -21,12 +21,20 @@ pub fn outcome(
 ) -> Result<(), Error> {
     match output {
         None => print(prose),
-        Some(format) => {
-            let text = output::render_results(results, made, format, false)
-                .map_err(|source| Error::output("printing the results", source))?;
-            print(&text)
-        }
+        Some(format) => print_results(results, made, format, false),
     }
+}
+
+/// Prints `results` in `format` (`color`: the summary table's).
+pub fn print_results(
+    results: &[ItemResult],
+    made: Made,
+    format: &OutputFormat,
+    color: bool,
+) -> Result<(), Error> {
+    let text = output::render_results(results, made, format, color)
+        .map_err(|source| Error::output("printing the results", source))?;
+    print(&text)
 }
 
 /// Prints one request as `output` asks.

@@ -4,7 +4,8 @@ use futures::TryStreamExt as _;
 
 use crate::cli::{DeleteArgs, DryRun};
 use crate::error::Error;
-use crate::output::{ItemResult, Made, Outcome, OutputFormat, render_results};
+use crate::output::{ItemResult, Made, Outcome, OutputFormat};
+use crate::present::print_results;
 use crate::requests::{Connection, Deadline, Deletion, Guard, RequestError, Requests, list_params};
 use crate::terminal::print;
 use crate::tokenrequest::{RESOURCE_NAME, validate_name};
@@ -90,9 +91,7 @@ pub async fn run(connection: &Connection, args: DeleteArgs) -> Result<(), Error>
         failures.push(failure);
     }
     if let Some(format) = args.output.as_ref().filter(|_| results_asked) {
-        let text = render_results(&results, Made::Requests, format, false)
-            .map_err(|source| Error::output("printing the results", source))?;
-        print(&text)?;
+        print_results(&results, Made::Requests, format, false)?;
     }
     if targets.is_empty() {
         eprintln!("No resources found in {namespace} namespace.");

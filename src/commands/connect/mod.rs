@@ -16,7 +16,8 @@ use crate::cli::ConnectArgs;
 use crate::connection_files::{Marking, StoredConnection, result_files};
 use crate::connector::{CallLimits, Standing};
 use crate::error::Error;
-use crate::output::{ItemResult, Made, Outcome, OutputFormat, expiry_text, render_results};
+use crate::output::{ItemResult, Made, Outcome, OutputFormat, expiry_text};
+use crate::present::print_results;
 use crate::progress::Progress;
 use crate::requests::{Connection, Deadline, Requests};
 use crate::session::Session;
@@ -112,14 +113,12 @@ async fn several(
         })
         .collect();
     let format = args.output.clone().unwrap_or(OutputFormat::Human);
-    let text = render_results(
+    print_results(
         &results,
         Made::Connections,
         &args.template.apply(format),
         color(),
-    )
-    .map_err(|source| Error::output("printing the results", source))?;
-    print(&text)?;
+    )?;
     batch::exit(&results)
 }
 

@@ -8,8 +8,8 @@ use crate::batch::{self, Target, Watches};
 use crate::cli::{CreateArgs, DryRun, RequestOutput};
 use crate::connector::CallLimits;
 use crate::error::Error;
-use crate::output::{ItemResult, Made, Outcome, OutputFormat, render_results};
-use crate::present::{render_unwaited, show_request};
+use crate::output::{ItemResult, Made, Outcome, OutputFormat};
+use crate::present::{print_results, render_unwaited, show_request};
 use crate::progress::Progress;
 use crate::requests::{Connection, Created, Deadline, Requests, Sightings};
 use crate::session::Session;
@@ -215,9 +215,7 @@ async fn several(
             Err(error) => batch::failed(target, &error),
         })
         .collect();
-    let text = render_results(&results, Made::Requests, format, color())
-        .map_err(|source| Error::output("printing the results", source))?;
-    print(&text)?;
+    print_results(&results, Made::Requests, format, color())?;
     batch::exit(&results)
 }
 
