@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::error::{Error, did_you_mean};
 use crate::requests::{ApplicationCreate, Cluster, Connection, Deadline, RequestError};
 use crate::session::Session;
-use crate::text::quote_for_message;
+use crate::text::{quote_for_message, shell_word};
 
 /// How many close names are offered at most.
 const SUGGESTIONS: usize = 3;
@@ -225,10 +225,7 @@ fn binding_subject(message: &str) -> String {
         None => "--user=USER".to_string(),
         Some(user) => match user.strip_prefix("system:serviceaccount:") {
             Some(account) => format!("--serviceaccount={account}"),
-            None => format!(
-                "--user={}",
-                String::from_utf8_lossy(&shell_quote::Sh::quote_vec(user))
-            ),
+            None => format!("--user={}", shell_word(user)),
         },
     }
 }

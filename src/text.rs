@@ -1,4 +1,4 @@
-//! Text for messages: user input quoted safely, error chains joined. A leaf module, so that
+//! Text for messages: user input quoted safely (for a message or a shell), error chains joined. A leaf module, so that
 //! every other one may use it.
 
 /// Quotes user input for an error message, escaping control characters and cutting very long
@@ -12,6 +12,13 @@ pub fn quote_for_message(input: &str) -> String {
     } else {
         format!("\"{escaped}\"")
     }
+}
+
+/// `text` as one POSIX shell word, quoted only when it needs to be (for commands a message
+/// suggests).
+pub fn shell_word(text: &str) -> String {
+    // Quoting valid UTF-8 only adds ASCII quotes and backslashes: the result is UTF-8.
+    String::from_utf8_lossy(&shell_quote::Sh::quote_vec(text)).into_owned()
 }
 
 /// The error and its sources joined, as anyhow prints them.

@@ -14,6 +14,7 @@ use super::{
 use crate::certificate::{CertificateFacts, public_key_of};
 use crate::connector::{CallLimits, ConnectorClient, ConnectorError, TlsOptions};
 use crate::error::Error;
+use crate::text::shell_word;
 use crate::tokenrequest::validate_name;
 
 /// Whether the directory is a live connection or one `revoke` retired.
@@ -252,10 +253,4 @@ fn interrupted_hint(dir: &Path, name: &str) -> String {
     } else {
         String::new()
     }
-}
-
-/// A path as one shell word, quoted only when it needs to be.
-fn shell_word(text: &str) -> String {
-    // Quoting valid UTF-8 only adds ASCII quotes and backslashes: the result is UTF-8.
-    String::from_utf8_lossy(&shell_quote::Sh::quote_vec(text)).into_owned()
 }
