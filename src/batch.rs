@@ -146,7 +146,7 @@ fn cluster_context(
         return Ok(None);
     };
     for (flag, value) in [("--tenant", tenant), ("--group", group)] {
-        if value.is_empty() || value.chars().any(char::is_control) {
+        if !ClusterContext::takes(value) {
             return Err(Error::InvalidContext {
                 flag,
                 value: value.to_string(),

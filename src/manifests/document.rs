@@ -245,7 +245,7 @@ fn context(
         let path = format!("context.{field}");
         let value = optional_string(context, field, &path, place)?;
         if let Some(value) = &value
-            && (value.is_empty() || value.chars().any(char::is_control))
+            && !ClusterContext::takes(value)
         {
             return Err(ManifestError::new(
                 place,

@@ -57,6 +57,14 @@ pub struct ClusterContext {
     pub group: Option<String>,
 }
 
+impl ClusterContext {
+    /// Whether `value` is taken as a tenant or group: non-empty, no control characters. One
+    /// rule for `--tenant`/`--group` and a manifest's `context` alike.
+    pub fn takes(value: &str) -> bool {
+        !value.is_empty() && !value.chars().any(char::is_control)
+    }
+}
+
 /// The status the controller writes. Every field is optional and a non-string value is kept
 /// as its JSON text, so malformed objects can still be listed and judged.
 #[derive(Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
