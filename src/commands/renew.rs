@@ -187,7 +187,7 @@ pub async fn run(args: RenewArgs, limits: CallLimits) -> Result<(), Error> {
 fn result(stored: &StoredConnection, outcome: Outcome, not_after: Timestamp) -> ItemResult {
     let config = &stored.config;
     ItemResult {
-        files: Some(result_files(&stored.dir)),
+        files: Some(result_files(&stored.dir, Marking::Active)),
         certificate_expires: Some(not_after),
         ..ItemResult::new(
             &config.application,

@@ -12,9 +12,7 @@ use std::io::IsTerminal as _;
 use jiff::Timestamp;
 
 use crate::cli::RevokeArgs;
-use crate::connection_files::{
-    Marking, REVOKED_SUFFIX, StoredConnection, mark_revoked, result_files,
-};
+use crate::connection_files::{Marking, StoredConnection, mark_revoked, result_files};
 use crate::connector::{CallLimits, ConnectorError, Revocation, Standing, redact};
 use crate::error::Error;
 use crate::output::{ItemResult, Made, Outcome};
@@ -134,18 +132,8 @@ pub async fn run(args: RevokeArgs, limits: CallLimits) -> Result<(), Error> {
 /// The connection in `stored`'s directory is revoked: its files are `NAME.revoked`.
 fn result(stored: &StoredConnection) -> ItemResult {
     let config = &stored.config;
-    let mut files = result_files(&stored.dir);
-    for path in [
-        &mut files.private_key,
-        &mut files.certificate,
-        &mut files.ca_certificate,
-        &mut files.certificate_chain,
-        &mut files.configuration,
-    ] {
-        path.push_str(REVOKED_SUFFIX);
-    }
     ItemResult {
-        files: Some(files),
+        files: Some(result_files(&stored.dir, Marking::Revoked)),
         certificate_expires: config.certificate.not_after,
         ..ItemResult::new(
             &config.application,

@@ -126,9 +126,14 @@ impl FilePaths {
     }
 }
 
-/// The files of the connection in `dir`, as results name them.
-pub fn result_files(dir: &Path) -> crate::output::Files {
-    let text = |name: &str| dir.join(name).display().to_string();
+/// The files of the connection in `dir`, as results name them: `NAME`, or once revoked
+/// `NAME.revoked`.
+pub fn result_files(dir: &Path, marking: Marking) -> crate::output::Files {
+    let suffix = match marking {
+        Marking::Active => "",
+        Marking::Revoked => REVOKED_SUFFIX,
+    };
+    let text = |name: &str| dir.join(format!("{name}{suffix}")).display().to_string();
     crate::output::Files {
         directory: dir.display().to_string(),
         private_key: text(KEY_FILE),

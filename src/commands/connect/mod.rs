@@ -143,7 +143,7 @@ impl Done {
             }
         };
         ItemResult {
-            files: Some(result_files(&dir)),
+            files: Some(result_files(&dir, Marking::Active)),
             certificate_expires: not_after,
             ..ItemResult::new(&target.name, &target.namespace, outcome, &target.origin)
         }
