@@ -95,7 +95,7 @@ async fn one(
         if args.application.create_application {
             applications::note_client_dry_run(&connection, &target.name);
         }
-        return print(&render_unwaited(&sent(target), format, DryRun::Client)?);
+        return print(&render_unwaited(&target.request(), format, DryRun::Client)?);
     }
     let created = create_one(&connection, &requests, None, plan, target).await;
     progress.finish();
@@ -113,12 +113,6 @@ async fn one(
     show_request(&created, output, &args.connector_tls, limits)
         .await
         .map_err(|e| e.after_created(namespace, name))
-}
-
-/// The request `create` sends for `target`, with this run's create-id, its labels and
-/// annotations.
-fn sent(target: &Target) -> TokenRequest {
-    target.request()
 }
 
 /// Creates `target`'s request (replacing an existing one with `--refresh`) and, when the run
@@ -144,7 +138,7 @@ async fn create_one(
     if args.refresh {
         requests.delete_existing(name, deadline, dry_run).await?;
     }
-    let request = sent(target);
+    let request = target.request();
     if let Some(sightings) = sightings {
         sightings.expect(name);
     }
@@ -197,7 +191,7 @@ async fn several(
                     if plan.args.application.create_application {
                         applications::note_client_dry_run(connection, &target.name);
                     }
-                    return Ok(sent(&target));
+                    return Ok(target.request());
                 }
                 let (requests, sightings) = watches.of(&target.namespace);
                 let sightings = plan.waits.then_some(&sightings);
