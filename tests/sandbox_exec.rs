@@ -132,6 +132,14 @@ fn readme() -> String {
     std::fs::read_to_string(repo().join("README.md")).expect("README.md")
 }
 
+/// README's section under `## heading`, up to the next `## `.
+fn section<'a>(readme: &'a str, heading: &str) -> &'a str {
+    let (_, rest) = readme
+        .split_once(&format!("## {heading}"))
+        .unwrap_or_else(|| panic!("README has the section {heading:?}"));
+    rest.split("\n## ").next().unwrap_or(rest)
+}
+
 /// The fenced code blocks of `text`, their lines.
 fn code_blocks(text: &str) -> Vec<Vec<&str>> {
     let mut blocks = Vec::new();
@@ -245,10 +253,7 @@ impl Drop for KillOnDrop {
 fn readmes_quick_start_runs_the_binaries_the_first_command_built() {
     require_kubectl();
     let readme = readme();
-    let section = readme
-        .split_once("## Quick start against the sandbox")
-        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
-        .expect("README has the section");
+    let section = section(&readme, "Quick start against the sandbox");
     let block = code_blocks(section)
         .into_iter()
         .next()
@@ -337,10 +342,7 @@ fn readmes_quick_start_runs_the_binaries_the_first_command_built() {
 fn readmes_ci_script_example_runs_through_exec() {
     require_kubectl();
     let readme = readme();
-    let section = readme
-        .split_once("## Test your automation without Kyma")
-        .map(|(_, rest)| rest.split("\n## ").next().unwrap_or(rest))
-        .expect("README has the section");
+    let section = section(&readme, "Test your automation without Kyma");
     let blocks = code_blocks(section);
     let [script, invocation, ..] = blocks.as_slice() else {
         panic!("the section shows a script and how exec runs it: {blocks:?}");
