@@ -28,6 +28,7 @@ pub mod exec;
 pub mod kubeconfig;
 pub mod schema;
 pub mod server;
+pub mod shape;
 pub mod store;
 
 use std::path::{Path, PathBuf};

@@ -232,10 +232,9 @@ fn create(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
     use crate::server::{User, Verbs};
+    use crate::shape::key_paths;
 
     fn recording(name: &str) -> Value {
         let text = match name {
@@ -253,30 +252,6 @@ mod tests {
         serde_json::from_str(text).unwrap()
     }
 
-    fn key_paths(value: &Value, prefix: &str, paths: &mut BTreeSet<String>) {
-        match value {
-            Value::Object(map) => {
-                for (key, value) in map {
-                    let path = format!("{prefix}.{key}");
-                    paths.insert(path.clone());
-                    key_paths(value, &path, paths);
-                }
-            }
-            Value::Array(items) => {
-                for item in items {
-                    key_paths(item, &format!("{prefix}[]"), paths);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn keys(value: &Value) -> BTreeSet<String> {
-        let mut paths = BTreeSet::new();
-        key_paths(value, "", &mut paths);
-        paths
-    }
-
     /// The recorded create's body, admitted and created as a POST would be.
     fn create_recorded(store: &Store, dry_run: bool) -> Result<Value, ApiError> {
         let sent = recording("application-create")["request"]["body"].to_string();
@@ -290,7 +265,7 @@ mod tests {
         let store = Store::default();
         let created = create_recorded(&store, false).unwrap();
         let recorded = &recording("application-create")["response"]["body"];
-        assert_eq!(keys(&created), keys(recorded), "the same fields");
+        assert_eq!(key_paths(&created), key_paths(recorded), "the same fields");
         assert_eq!(created["spec"], recorded["spec"]);
         assert_eq!(created["metadata"]["name"], "test-app");
         assert_eq!(created["metadata"]["generation"], 1);
@@ -335,7 +310,7 @@ mod tests {
         // As create-already-exists words it for TokenRequests, with the Applications' names.
         let recorded = &recording("create-already-exists")["response"]["body"];
         let status = error.status();
-        assert_eq!(keys(&status), keys(recorded));
+        assert_eq!(key_paths(&status), key_paths(recorded));
         assert_eq!(
             status["message"],
             "applications.applicationconnector.kyma-project.io \"test-app\" already exists"
@@ -362,7 +337,7 @@ mod tests {
         // As forbidden-create words a collection's create, cluster-scoped as
         // application-get-forbidden words its scope.
         let recorded = &recording("forbidden-create")["response"]["body"];
-        assert_eq!(keys(&status), keys(recorded));
+        assert_eq!(key_paths(&status), key_paths(recorded));
         assert_eq!(
             status["message"],
             "applications.applicationconnector.kyma-project.io is forbidden: User \"nobody\" \

@@ -12,6 +12,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 use tokenrequest_sandbox::server::ServerConfig;
+use tokenrequest_sandbox::shape::key_paths;
 
 pub const ADMIN_TOKEN: &str = "sandbox-admin-token";
 pub const NOBODY_TOKEN: &str = "sandbox-nobody-token";
@@ -153,31 +154,6 @@ pub fn with_query_value(path: &str, key: &str, value: &str) -> String {
     format!("{base}?{}", query.join("&"))
 }
 
-/// Every key path of a JSON value, arrays written as `[]`.
-fn key_paths(value: &Value, prefix: &str, paths: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, value) in map {
-                let path = format!("{prefix}.{key}");
-                paths.insert(path.clone());
-                key_paths(value, &path, paths);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                key_paths(item, &format!("{prefix}[]"), paths);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn key_set(value: &Value) -> BTreeSet<String> {
-    let mut paths = BTreeSet::new();
-    key_paths(value, "", &mut paths);
-    paths
-}
-
 fn mask_digits(text: &str) -> String {
     let mut masked = String::new();
     let mut in_number = false;
@@ -307,7 +283,10 @@ pub fn compare(name: &str, recorded: &Value, reply: &Reply) -> Vec<String> {
         // The real server lists every built-in group; the sandbox only its own.
         "discovery-apis" | "discovery-aggregated" | "openapi-v3-index" | "discovery-core" => {
             // Other groups carry more (shortNames, subresources): ours must be a subset.
-            let extra: Vec<_> = key_set(&got).difference(&key_set(want)).cloned().collect();
+            let extra: Vec<_> = key_paths(&got)
+                .difference(&key_paths(want))
+                .cloned()
+                .collect();
             if !extra.is_empty() {
                 problems.push(format!("keys the recording does not have: {extra:?}"));
             }
@@ -347,9 +326,9 @@ pub fn compare(name: &str, recorded: &Value, reply: &Reply) -> Vec<String> {
             problems.extend(builtin_groups_differ(&got, want));
         }
         _ => {
-            if key_set(&got) != key_set(want) {
-                let got_keys = key_set(&got);
-                let want_keys = key_set(want);
+            if key_paths(&got) != key_paths(want) {
+                let got_keys = key_paths(&got);
+                let want_keys = key_paths(want);
                 problems.push(format!(
                     "extra keys {:?}, missing keys {:?}",
                     got_keys.difference(&want_keys).collect::<Vec<_>>(),
